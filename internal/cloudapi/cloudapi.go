@@ -1,0 +1,125 @@
+// Package cloudapi is optgate's client of the upstream WhatsApp Cloud API
+// (Meta's Graph API, or the sandbox simulator): it forwards allowed sends
+// unchanged and sends optgate's own replies.
+package cloudapi
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/optgate/optgate/internal/meta"
+)
+
+// DefaultVersion is the Graph API version optgate uses for its own replies.
+const DefaultVersion = "v23.0"
+
+// Client talks to one or more Cloud API base URLs.
+type Client struct {
+	http *http.Client
+}
+
+// New returns a client with connection reuse tuned for a high send rate.
+func New(timeout time.Duration) *Client {
+	if timeout <= 0 {
+		timeout = 30 * time.Second
+	}
+	tr := &http.Transport{
+		Proxy:                 nil,
+		DialContext:           (&net.Dialer{Timeout: 10 * time.Second, KeepAlive: 30 * time.Second}).DialContext,
+		MaxIdleConns:          512,
+		MaxIdleConnsPerHost:   256,
+		IdleConnTimeout:       90 * time.Second,
+		TLSHandshakeTimeout:   10 * time.Second,
+		ExpectContinueTimeout: time.Second,
+		ForceAttemptHTTP2:     true,
+	}
+	return &Client{http: &http.Client{Transport: tr, Timeout: timeout}}
+}
+
+// Upstream is one account's Cloud API endpoint and token.
+type Upstream struct {
+	BaseURL     string
+	AccessToken string
+}
+
+// Forward sends a request to upstream at path with the account's token and
+// returns upstream's response for the caller to relay and close.
+func (c *Client) Forward(ctx context.Context, up Upstream, method, path string, body io.Reader, contentType string) (*http.Response, error) {
+	req, err := http.NewRequestWithContext(ctx, method, strings.TrimRight(up.BaseURL, "/")+path, body)
+	if err != nil {
+		return nil, fmt.Errorf("build upstream request: %w", err)
+	}
+	req.Header.Set("Authorization", "Bearer "+up.AccessToken)
+	if contentType != "" {
+		req.Header.Set("Content-Type", contentType)
+	}
+	resp, err := c.http.Do(req)
+	if err != nil {
+		return nil, fmt.Errorf("upstream %s: %w", redactURL(up.BaseURL), err)
+	}
+	return resp, nil
+}
+
+// SendText sends a free-form text from phoneNumberID to a person and returns
+// Meta's message id. A non-2xx answer is an error carrying Meta's message.
+func (c *Client) SendText(ctx context.Context, up Upstream, phoneNumberID, to, text string) (string, error) {
+	body, _ := json.Marshal(map[string]any{
+		"messaging_product": "whatsapp",
+		"recipient_type":    "individual",
+		"to":                to,
+		"type":              "text",
+		"text":              map[string]any{"preview_url": false, "body": text},
+	})
+	resp, err := c.Forward(ctx, up, http.MethodPost, "/"+DefaultVersion+"/"+phoneNumberID+"/messages", bytes.NewReader(body), "application/json")
+	if err != nil {
+		return "", err
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(io.LimitReader(resp.Body, 1<<20))
+	if resp.StatusCode/100 != 2 {
+		var e meta.ErrorBody
+		if json.Unmarshal(b, &e) == nil && e.Error.Message != "" {
+			return "", &UpstreamError{Status: resp.StatusCode, Code: e.Error.Code, Message: e.Error.Message}
+		}
+		return "", &UpstreamError{Status: resp.StatusCode, Message: http.StatusText(resp.StatusCode)}
+	}
+	var ok struct {
+		Messages []struct {
+			ID string `json:"id"`
+		} `json:"messages"`
+	}
+	if err := json.Unmarshal(b, &ok); err != nil || len(ok.Messages) == 0 {
+		return "", fmt.Errorf("upstream answered %d without a message id", resp.StatusCode)
+	}
+	return ok.Messages[0].ID, nil
+}
+
+// UpstreamError is a refusal from the Cloud API.
+type UpstreamError struct {
+	Status  int
+	Code    int
+	Message string
+}
+
+func (e *UpstreamError) Error() string {
+	return fmt.Sprintf("upstream answered %d: %s (code %d)", e.Status, e.Message, e.Code)
+}
+
+// Permanent reports whether retrying cannot help (a 4xx other than rate limits).
+func (e *UpstreamError) Permanent() bool {
+	return e.Status >= 400 && e.Status < 500 && e.Status != http.StatusTooManyRequests && e.Code != 130429 && e.Code != 131056
+}
+
+func redactURL(u string) string {
+	if i := strings.Index(u, "?"); i >= 0 {
+		return u[:i]
+	}
+	return u
+}

@@ -1,0 +1,449 @@
+// Package config loads optgate's configuration: defaults, then a YAML file,
+// then OPTGATE_* environment variables, then command-line flags, then
+// Validate, whose errors name the field. Secrets may come from *_file keys
+// and are never logged.
+package config
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/optgate/optgate/internal/consent"
+	"go.yaml.in/yaml/v3"
+)
+
+// Config is the whole of optgate's configuration.
+type Config struct {
+	Listen   string    `yaml:"listen"`
+	Database string    `yaml:"database"`
+	Log      Log       `yaml:"log"`
+	Webhook  Webhook   `yaml:"webhook"`
+	Accounts []Account `yaml:"accounts"`
+}
+
+// Log configures log/slog.
+type Log struct {
+	Level  string `yaml:"level"`  // debug, info, warn, error
+	Format string `yaml:"format"` // text or json
+}
+
+// Webhook configures the Meta webhook receiver.
+type Webhook struct {
+	MaxBodyBytes int64 `yaml:"max_body_bytes"`
+}
+
+// Account is one WhatsApp Business Account of one business.
+type Account struct {
+	ID               string        `yaml:"id"`
+	Name             string        `yaml:"name"`
+	WABAID           string        `yaml:"waba_id"`
+	PhoneNumbers     []PhoneNumber `yaml:"phone_numbers"`
+	AppSecret        Secret        `yaml:"app_secret"`
+	AppSecretFile    string        `yaml:"app_secret_file"`
+	VerifyToken      Secret        `yaml:"verify_token"`
+	VerifyTokenFile  string        `yaml:"verify_token_file"`
+	Upstream         Upstream      `yaml:"upstream"`
+	APIKeys          []Secret      `yaml:"api_keys"`
+	APIKeysFile      string        `yaml:"api_keys_file"`
+	DefaultLanguage  string        `yaml:"default_language"`
+	Topics           []Topic       `yaml:"topics"`
+	Templates        []Template    `yaml:"templates"`
+	UnknownTemplates string        `yaml:"unknown_templates"` // refuse (default) or allow
+	Keywords         Phrases       `yaml:"keywords"`          // extra whole-message keywords
+	Phrases          Phrases       `yaml:"phrases"`           // extra phrases found inside sentences
+	Buttons          Phrases       `yaml:"buttons"`           // button payloads or titles that opt out of marketing / opt in
+	Replies          Replies       `yaml:"replies"`
+	Uncertain        string        `yaml:"uncertain"` // ask (default), act or ignore: what to do with an uncertain opt-out
+	KeywordOptIn     []string      `yaml:"keyword_opt_in_topics"`
+}
+
+// PhoneNumber is one business phone number of the account.
+type PhoneNumber struct {
+	ID      string `yaml:"id"`
+	Display string `yaml:"display"`
+}
+
+// Upstream is where allowed sends go: Meta's Graph API, or the sandbox.
+type Upstream struct {
+	BaseURL         string        `yaml:"base_url"`
+	AccessToken     Secret        `yaml:"access_token"`
+	AccessTokenFile string        `yaml:"access_token_file"`
+	Timeout         time.Duration `yaml:"timeout"`
+}
+
+// Topic is what a person agrees to receive.
+type Topic struct {
+	ID          string `yaml:"id"`
+	Category    string `yaml:"category"`
+	Description string `yaml:"description"`
+}
+
+// Template maps a Meta template name to a topic.
+type Template struct {
+	Name  string `yaml:"name"`
+	Topic string `yaml:"topic"`
+}
+
+// Phrases lists extra words per intent.
+type Phrases struct {
+	OptOut []string `yaml:"opt_out"`
+	OptIn  []string `yaml:"opt_in"`
+	Help   []string `yaml:"help"`
+}
+
+// Replies are the texts optgate sends back, per language (pt, es, en, nl, it,
+// de, fr). {business} is replaced by the account's name. Missing languages
+// and missing texts fall back to optgate's defaults.
+type Replies struct {
+	OptOut  map[string]string `yaml:"opt_out"`
+	OptIn   map[string]string `yaml:"opt_in"`
+	Help    map[string]string `yaml:"help"`
+	Confirm map[string]string `yaml:"confirm"`
+}
+
+// Secret is a string that never prints.
+type Secret string
+
+// String hides the secret.
+func (s Secret) String() string {
+	if s == "" {
+		return ""
+	}
+	return "[redacted]"
+}
+
+// GoString hides the secret from %#v too.
+func (s Secret) GoString() string { return s.String() }
+
+// MarshalYAML hides the secret.
+func (s Secret) MarshalYAML() (any, error) { return s.String(), nil }
+
+// Reveal returns the secret's value, for the few places that need it.
+func (s Secret) Reveal() string { return string(s) }
+
+// Default returns the configuration with every default set.
+func Default() Config {
+	return Config{
+		Listen:   "127.0.0.1:8080",
+		Database: "sqlite:./optgate.db",
+		Log:      Log{Level: "info", Format: "text"},
+		Webhook:  Webhook{MaxBodyBytes: 4 << 20},
+	}
+}
+
+// Languages optgate speaks.
+var Languages = []string{"pt", "es", "en", "nl", "it", "de", "fr"}
+
+// Load reads the YAML file at path (if path is not empty) over the defaults,
+// then applies environment overrides and resolves *_file secrets. It does not
+// validate; call Validate.
+func Load(path string, getenv func(string) string) (Config, error) {
+	cfg := Default()
+	if path != "" {
+		b, err := os.ReadFile(path)
+		if err != nil {
+			return cfg, fmt.Errorf("config: %w", err)
+		}
+		if err := Parse(b, &cfg); err != nil {
+			return cfg, fmt.Errorf("config %s: %w", path, err)
+		}
+	}
+	if err := cfg.applyEnv(getenv); err != nil {
+		return cfg, err
+	}
+	if err := cfg.resolveFiles(); err != nil {
+		return cfg, err
+	}
+	return cfg, nil
+}
+
+// Parse decodes YAML into cfg, refusing unknown keys.
+func Parse(b []byte, cfg *Config) error {
+	dec := yaml.NewDecoder(bytes.NewReader(b))
+	dec.KnownFields(true)
+	if err := dec.Decode(cfg); err != nil && !errors.Is(err, io.EOF) {
+		return err
+	}
+	return nil
+}
+
+// applyEnv applies OPTGATE_* variables. Top-level keys are OPTGATE_LISTEN,
+// OPTGATE_DATABASE, OPTGATE_LOG_LEVEL, OPTGATE_LOG_FORMAT and
+// OPTGATE_WEBHOOK_MAX_BODY_BYTES; account secrets and upstream are
+// OPTGATE_ACCOUNT_<ID>_APP_SECRET, _VERIFY_TOKEN, _ACCESS_TOKEN,
+// _UPSTREAM_BASE_URL and _API_KEYS (comma-separated), with <ID> upper-cased
+// and '-' as '_'.
+func (c *Config) applyEnv(getenv func(string) string) error {
+	set := func(key string, dst *string) {
+		if v := getenv(key); v != "" {
+			*dst = v
+		}
+	}
+	set("OPTGATE_LISTEN", &c.Listen)
+	set("OPTGATE_DATABASE", &c.Database)
+	set("OPTGATE_LOG_LEVEL", &c.Log.Level)
+	set("OPTGATE_LOG_FORMAT", &c.Log.Format)
+	if v := getenv("OPTGATE_WEBHOOK_MAX_BODY_BYTES"); v != "" {
+		n, err := strconv.ParseInt(v, 10, 64)
+		if err != nil {
+			return fmt.Errorf("OPTGATE_WEBHOOK_MAX_BODY_BYTES: %q is not a whole number", v)
+		}
+		c.Webhook.MaxBodyBytes = n
+	}
+	for i := range c.Accounts {
+		a := &c.Accounts[i]
+		p := "OPTGATE_ACCOUNT_" + strings.ToUpper(strings.ReplaceAll(a.ID, "-", "_")) + "_"
+		setSecret := func(key string, dst *Secret) {
+			if v := getenv(p + key); v != "" {
+				*dst = Secret(v)
+			}
+		}
+		setSecret("APP_SECRET", &a.AppSecret)
+		setSecret("VERIFY_TOKEN", &a.VerifyToken)
+		setSecret("ACCESS_TOKEN", &a.Upstream.AccessToken)
+		set(p+"UPSTREAM_BASE_URL", &a.Upstream.BaseURL)
+		if v := getenv(p + "API_KEYS"); v != "" {
+			a.APIKeys = splitSecrets(v)
+		}
+	}
+	return nil
+}
+
+func splitSecrets(v string) []Secret {
+	var out []Secret
+	for _, f := range strings.FieldsFunc(v, func(r rune) bool { return r == ',' || r == '\n' || r == '\r' }) {
+		if f = strings.TrimSpace(f); f != "" {
+			out = append(out, Secret(f))
+		}
+	}
+	return out
+}
+
+func (c *Config) resolveFiles() error {
+	read := func(field, path string) (string, error) {
+		b, err := os.ReadFile(path)
+		if err != nil {
+			return "", fmt.Errorf("%s: cannot read %s: %w", field, path, errors.Unwrap(err))
+		}
+		return strings.TrimSpace(string(b)), nil
+	}
+	for i := range c.Accounts {
+		a := &c.Accounts[i]
+		f := fmt.Sprintf("accounts[%d]", i)
+		if a.AppSecretFile != "" {
+			v, err := read(f+".app_secret_file", a.AppSecretFile)
+			if err != nil {
+				return err
+			}
+			a.AppSecret = Secret(v)
+		}
+		if a.VerifyTokenFile != "" {
+			v, err := read(f+".verify_token_file", a.VerifyTokenFile)
+			if err != nil {
+				return err
+			}
+			a.VerifyToken = Secret(v)
+		}
+		if a.Upstream.AccessTokenFile != "" {
+			v, err := read(f+".upstream.access_token_file", a.Upstream.AccessTokenFile)
+			if err != nil {
+				return err
+			}
+			a.Upstream.AccessToken = Secret(v)
+		}
+		if a.APIKeysFile != "" {
+			v, err := read(f+".api_keys_file", a.APIKeysFile)
+			if err != nil {
+				return err
+			}
+			a.APIKeys = append(a.APIKeys, splitSecrets(v)...)
+		}
+	}
+	return nil
+}
+
+var idPattern = regexp.MustCompile(`^[a-z0-9][a-z0-9_-]{0,62}$`)
+var digitsPattern = regexp.MustCompile(`^[0-9]{1,32}$`)
+
+// Validate checks the whole configuration and returns every problem found,
+// each naming its field.
+func (c *Config) Validate() error {
+	var errs []error
+	bad := func(field, format string, args ...any) {
+		errs = append(errs, fmt.Errorf("%s: %s", field, fmt.Sprintf(format, args...)))
+	}
+	if c.Listen == "" {
+		bad("listen", "is required (host:port)")
+	}
+	if !strings.HasPrefix(c.Database, "sqlite:") && !strings.HasPrefix(c.Database, "postgres://") && !strings.HasPrefix(c.Database, "postgresql://") {
+		bad("database", "must start with sqlite: or postgres://, got %q", redactDSN(c.Database))
+	}
+	if !slices.Contains([]string{"debug", "info", "warn", "error"}, c.Log.Level) {
+		bad("log.level", "must be debug, info, warn or error, got %q", c.Log.Level)
+	}
+	if c.Log.Format != "text" && c.Log.Format != "json" {
+		bad("log.format", "must be text or json, got %q", c.Log.Format)
+	}
+	if c.Webhook.MaxBodyBytes < 1<<20 {
+		bad("webhook.max_body_bytes", "must be at least 1048576 (Meta sends up to 3 MB), got %d", c.Webhook.MaxBodyBytes)
+	}
+	if len(c.Accounts) == 0 {
+		bad("accounts", "at least one account is required")
+	}
+	ids := map[string]bool{}
+	phones := map[string]string{}
+	wabas := map[string]string{}
+	keys := map[Secret]string{}
+	for i := range c.Accounts {
+		a := &c.Accounts[i]
+		f := fmt.Sprintf("accounts[%d]", i)
+		if !idPattern.MatchString(a.ID) {
+			bad(f+".id", "must be 1-63 lower-case letters, digits, '-' or '_', got %q", a.ID)
+		} else if ids[a.ID] {
+			bad(f+".id", "%q is used by another account", a.ID)
+		}
+		ids[a.ID] = true
+		if a.ID != "" {
+			f = fmt.Sprintf("accounts[%s]", a.ID)
+		}
+		if strings.TrimSpace(a.Name) == "" {
+			bad(f+".name", "is required: the business name shown to people")
+		}
+		if !digitsPattern.MatchString(a.WABAID) {
+			bad(f+".waba_id", "must be Meta's numeric WhatsApp Business Account id, got %q", a.WABAID)
+		} else if other, ok := wabas[a.WABAID]; ok {
+			bad(f+".waba_id", "%s is also account %s's", a.WABAID, other)
+		}
+		wabas[a.WABAID] = a.ID
+		if len(a.PhoneNumbers) == 0 {
+			bad(f+".phone_numbers", "at least one phone number is required")
+		}
+		for j, p := range a.PhoneNumbers {
+			pf := fmt.Sprintf("%s.phone_numbers[%d]", f, j)
+			if !digitsPattern.MatchString(p.ID) {
+				bad(pf+".id", "must be Meta's numeric phone number id, got %q", p.ID)
+			} else if other, ok := phones[p.ID]; ok {
+				bad(pf+".id", "%s is also used by account %s", p.ID, other)
+			}
+			phones[p.ID] = a.ID
+		}
+		if a.AppSecret == "" {
+			bad(f+".app_secret", "is required (or app_secret_file): it verifies Meta's X-Hub-Signature-256")
+		}
+		if a.VerifyToken == "" {
+			bad(f+".verify_token", "is required (or verify_token_file): Meta's webhook handshake sends it")
+		}
+		if a.Upstream.BaseURL == "" || !(strings.HasPrefix(a.Upstream.BaseURL, "https://") || strings.HasPrefix(a.Upstream.BaseURL, "http://")) {
+			bad(f+".upstream.base_url", "must be an http(s) URL such as https://graph.facebook.com, got %q", a.Upstream.BaseURL)
+		}
+		if a.Upstream.AccessToken == "" {
+			bad(f+".upstream.access_token", "is required (or access_token_file): the Meta token optgate sends with allowed messages")
+		}
+		if a.Upstream.Timeout < 0 {
+			bad(f+".upstream.timeout", "must not be negative")
+		}
+		if len(a.APIKeys) == 0 {
+			bad(f+".api_keys", "at least one key is required: the Bearer keys the business's tools use to call optgate")
+		}
+		for j, k := range a.APIKeys {
+			if len(k) < 16 {
+				bad(fmt.Sprintf("%s.api_keys[%d]", f, j), "must be at least 16 characters")
+			} else if other, ok := keys[k]; ok {
+				bad(fmt.Sprintf("%s.api_keys[%d]", f, j), "is also a key of account %s", other)
+			}
+			keys[k] = a.ID
+		}
+		if a.DefaultLanguage != "" && !slices.Contains(Languages, a.DefaultLanguage) {
+			bad(f+".default_language", "must be one of %s, got %q", strings.Join(Languages, ", "), a.DefaultLanguage)
+		}
+		switch a.UnknownTemplates {
+		case "", "refuse", "allow":
+		default:
+			bad(f+".unknown_templates", "must be refuse or allow, got %q", a.UnknownTemplates)
+		}
+		switch a.Uncertain {
+		case "", "ask", "act", "ignore":
+		default:
+			bad(f+".uncertain", "must be ask, act or ignore, got %q", a.Uncertain)
+		}
+		topics := map[string]bool{}
+		for j, t := range a.Topics {
+			tf := fmt.Sprintf("%s.topics[%d]", f, j)
+			if !idPattern.MatchString(t.ID) {
+				bad(tf+".id", "must be lower-case letters, digits, '-' or '_', got %q", t.ID)
+			} else if topics[t.ID] {
+				bad(tf+".id", "topic %q is defined twice", t.ID)
+			}
+			topics[t.ID] = true
+			if !consent.Category(t.Category).Valid() {
+				bad(tf+".category", "must be marketing, utility or authentication, got %q", t.Category)
+			}
+		}
+		names := map[string]bool{}
+		for j, t := range a.Templates {
+			tf := fmt.Sprintf("%s.templates[%d]", f, j)
+			if t.Name == "" {
+				bad(tf+".name", "is required")
+			} else if names[t.Name] {
+				bad(tf+".name", "template %q is listed twice", t.Name)
+			}
+			names[t.Name] = true
+			if !topics[t.Topic] {
+				bad(tf+".topic", "%q is not one of the account's topics", t.Topic)
+			}
+		}
+		for j, t := range a.KeywordOptIn {
+			if !topics[t] {
+				bad(fmt.Sprintf("%s.keyword_opt_in_topics[%d]", f, j), "%q is not one of the account's topics", t)
+			}
+		}
+		for _, r := range []struct {
+			name string
+			m    map[string]string
+		}{{"opt_out", a.Replies.OptOut}, {"opt_in", a.Replies.OptIn}, {"help", a.Replies.Help}, {"confirm", a.Replies.Confirm}} {
+			for lang := range r.m {
+				if !slices.Contains(Languages, lang) {
+					bad(f+".replies."+r.name, "language %q is not one of %s", lang, strings.Join(Languages, ", "))
+				}
+			}
+		}
+	}
+	return errors.Join(errs...)
+}
+
+// Rules returns the account's send rules for the domain.
+func (a *Account) Rules() *consent.Rules {
+	r := &consent.Rules{
+		Topics:           map[string]consent.Topic{},
+		Templates:        map[string]string{},
+		UnknownTemplates: consent.RefuseUnknownTemplates,
+	}
+	if a.UnknownTemplates == "allow" {
+		r.UnknownTemplates = consent.AllowUnknownTemplates
+	}
+	for _, t := range a.Topics {
+		r.Topics[t.ID] = consent.Topic{ID: t.ID, Category: consent.Category(t.Category), Description: t.Description}
+	}
+	for _, t := range a.Templates {
+		r.Templates[t.Name] = t.Topic
+	}
+	return r
+}
+
+// redactDSN hides a password in a database URL.
+func redactDSN(dsn string) string {
+	if i := strings.Index(dsn, "://"); i >= 0 {
+		if j := strings.Index(dsn[i+3:], "@"); j >= 0 {
+			return dsn[:i+3] + "[redacted]" + dsn[i+3+j:]
+		}
+	}
+	return dsn
+}

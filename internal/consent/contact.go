@@ -1,0 +1,109 @@
+package consent
+
+import (
+	"regexp"
+	"strings"
+	"time"
+
+	"github.com/nyaruka/phonenumbers"
+)
+
+// Contact is a person, per account. Meta identifies them by wa_id (phone
+// digits without '+') and, from 2026, by a business-scoped user id; a contact
+// holds whichever of the two optgate has seen.
+type Contact struct {
+	ID        int64
+	AccountID string
+	WAID      string
+	UserID    string
+	Name      string
+	Language  string
+	CreatedAt time.Time
+}
+
+// ContactKey identifies a contact within an account: by wa_id, by user id, or by both.
+type ContactKey struct {
+	WAID   string
+	UserID string
+}
+
+// IsZero reports whether the key names nobody.
+func (k ContactKey) IsZero() bool { return k.WAID == "" && k.UserID == "" }
+
+func (k ContactKey) String() string {
+	if k.WAID != "" {
+		return "+" + k.WAID
+	}
+	return k.UserID
+}
+
+// userIDPattern matches Meta's business-scoped user ids, e.g. US.13491208655302741918.
+var userIDPattern = regexp.MustCompile(`^[A-Z]{2}\.[0-9A-Za-z]{6,64}$`)
+
+// IsUserID reports whether s has the shape of a business-scoped user id.
+func IsUserID(s string) bool { return userIDPattern.MatchString(s) }
+
+// NormalizePhone turns a number as a person or a tool wrote it into E.164
+// ("+5511987654321"). Numbers without a leading '+' are read as international
+// (country code first), which is what WhatsApp's wa_id and the send API's
+// "to" field hold. An impossible number is an EInvalid error.
+func NormalizePhone(raw string) (string, error) {
+	s := strings.TrimSpace(raw)
+	if s == "" {
+		return "", Errorf(EInvalid, "phone number is empty")
+	}
+	if len(s) > 32 {
+		return "", Errorf(EInvalid, "phone number %.32q… is too long", s)
+	}
+	if strings.HasPrefix(s, "00") {
+		s = "+" + s[2:]
+	}
+	if !strings.HasPrefix(s, "+") {
+		s = "+" + s
+	}
+	num, err := phonenumbers.Parse(s, "")
+	if err != nil {
+		return "", Errorf(EInvalid, "phone number %q cannot be read: %v", raw, err)
+	}
+	if !phonenumbers.IsValidNumber(num) {
+		return "", Errorf(EInvalid, "phone number %q is not a valid number", raw)
+	}
+	return phonenumbers.Format(num, phonenumbers.E164), nil
+}
+
+// ParseContactKey reads a contact identifier given through the API or the send
+// API's "to": a business-scoped user id, or a phone number in any common
+// notation, which is normalized with libphonenumber.
+func ParseContactKey(raw string) (ContactKey, error) {
+	s := strings.TrimSpace(raw)
+	if IsUserID(s) {
+		return ContactKey{UserID: s}, nil
+	}
+	e164, err := NormalizePhone(s)
+	if err != nil {
+		return ContactKey{}, err
+	}
+	return ContactKey{WAID: strings.TrimPrefix(e164, "+")}, nil
+}
+
+// WAIDVariants returns the wa_ids under which Meta may know the person with
+// this wa_id. Brazilian mobile numbers gained a ninth digit in 2012-2016, and
+// WhatsApp still reports many accounts created before that without it
+// (55 11 8765-4321 rather than 55 11 98765-4321); a number typed with the nine
+// must find the contact Meta reported without it, and the other way round.
+func WAIDVariants(waID string) []string {
+	if !strings.HasPrefix(waID, "55") {
+		return []string{waID}
+	}
+	switch len(waID) {
+	case 13: // 55 + area(2) + 9 + 8 digits
+		if waID[4] == '9' && waID[5] >= '6' {
+			return []string{waID, waID[:4] + waID[5:]}
+		}
+	case 12: // 55 + area(2) + 8 digits, a mobile one starts with 6-9
+		if waID[4] >= '6' {
+			return []string{waID, waID[:4] + "9" + waID[4:]}
+		}
+	}
+	return []string{waID}
+}

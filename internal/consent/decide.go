@@ -1,0 +1,212 @@
+package consent
+
+import (
+	"fmt"
+	"time"
+)
+
+// ServiceWindow is how long after a person's last message Meta lets a
+// business reply with free-form messages.
+const ServiceWindow = 24 * time.Hour
+
+// ScopeState is the latest event of one scope for one contact.
+type ScopeState struct {
+	Scope      Scope
+	Action     Action
+	Seq        int64
+	Source     string
+	OccurredAt time.Time
+}
+
+// State is what the send decision needs to know of one contact on one
+// business phone number: the latest event per scope, and the service window.
+type State struct {
+	Known          bool // the contact exists
+	Scopes         []ScopeState
+	LastInbound    time.Time // last message from the person to this phone number
+	WindowClosedAt time.Time // Meta said the window was closed (error 131047)
+}
+
+// WindowOpen reports whether the person wrote within the last 24 hours and
+// Meta has not said otherwise since.
+func (s *State) WindowOpen(now time.Time) bool {
+	if s.LastInbound.IsZero() || now.Sub(s.LastInbound) >= ServiceWindow {
+		return false
+	}
+	return s.WindowClosedAt.Before(s.LastInbound)
+}
+
+// WindowExpires returns when the service window closes, or zero when it is closed.
+func (s *State) WindowExpires(now time.Time) time.Time {
+	if !s.WindowOpen(now) {
+		return time.Time{}
+	}
+	return s.LastInbound.Add(ServiceWindow)
+}
+
+// Effective returns the consent that applies to topic t: the newest event
+// among the scopes that cover it (all, its category, the topic itself),
+// skipping scopes whose newest event is a Resume. ok is false when the person
+// never said anything that covers t.
+func (s *State) Effective(t Topic) (ScopeState, bool) {
+	var best ScopeState
+	found := false
+	for _, sc := range s.Scopes {
+		if sc.Action == Resume {
+			continue
+		}
+		if !covers(sc.Scope, t) {
+			continue
+		}
+		if !found || sc.Seq > best.Seq {
+			best, found = sc, true
+		}
+	}
+	return best, found
+}
+
+// OptedOutOfAll reports whether the newest event of this contact, across all
+// scopes, is an opt-out of everything.
+func (s *State) OptedOutOfAll() bool {
+	var newest ScopeState
+	for _, sc := range s.Scopes {
+		if sc.Seq > newest.Seq {
+			newest = sc
+		}
+	}
+	return newest.Scope == ScopeAll && newest.Action == OptOut
+}
+
+func covers(sc Scope, t Topic) bool {
+	if sc == ScopeAll {
+		return true
+	}
+	if c, ok := sc.Category(); ok {
+		return c == t.Category
+	}
+	id, _ := sc.Topic()
+	return id == t.ID
+}
+
+// MessageKind sorts outbound requests for the decision.
+type MessageKind int
+
+const (
+	// FreeForm is any message that is not a template: text, media, interactive, reaction, ...
+	FreeForm MessageKind = iota
+	// Template is a pre-approved template message.
+	Template
+	// StatusUpdate is a mark-as-read or typing indicator.
+	StatusUpdate
+)
+
+// Outbound is the part of a send request that the decision reads.
+type Outbound struct {
+	Kind     MessageKind
+	Type     string // Meta's message type, e.g. text, template, image
+	Template string // template name, for Template
+}
+
+// Reason explains a decision. The refusal reasons are part of the public API.
+type Reason string
+
+// Refusal reasons.
+const (
+	ReasonOptedOut         Reason = "opted_out"
+	ReasonTopicOptedOut    Reason = "topic_opted_out"
+	ReasonNoOptIn          Reason = "no_opt_in"
+	ReasonWindowClosed     Reason = "window_closed"
+	ReasonUnknownTemplate  Reason = "unknown_template"
+	ReasonInvalidRecipient Reason = "invalid_recipient"
+)
+
+// Reasons for allowing.
+const (
+	ReasonStatusUpdate   Reason = "status_update"
+	ReasonWindowOpen     Reason = "window_open"
+	ReasonOptedIn        Reason = "opted_in"
+	ReasonUnknownAllowed Reason = "unknown_template_allowed"
+)
+
+// Decision is the verdict on one outbound request.
+type Decision struct {
+	Allow   bool
+	Reason  Reason
+	Topic   string // the template's topic, when there is one
+	Details string // plain words for the business's developers
+}
+
+// Refuse returns a refusal with the given reason and details.
+func Refuse(r Reason, format string, args ...any) Decision {
+	return Decision{Reason: r, Details: fmt.Sprintf(format, args...)}
+}
+
+// Decide applies the send rules of design.md, in order; the first rule that
+// applies decides.
+//
+//  1. Mark-as-read and typing indicators always pass.
+//  2. Opted out of everything: refuse.
+//  3. A template: unknown to the registry, refuse unless the account allows
+//     it; opted out of its topic (or of its category, as Meta's marketing
+//     stop is): refuse; inside the service window: allow; else it needs an
+//     opt-in to the topic.
+//  4. Anything else only inside the service window.
+func Decide(r *Rules, msg Outbound, st *State, now time.Time) Decision {
+	if msg.Kind == StatusUpdate {
+		return Decision{Allow: true, Reason: ReasonStatusUpdate, Details: "mark-as-read and typing indicators always pass"}
+	}
+	if st.OptedOutOfAll() {
+		return Refuse(ReasonOptedOut, "the recipient opted out of all messages from this business")
+	}
+	windowOpen := st.WindowOpen(now)
+	if msg.Kind == Template {
+		topic, ok := r.TopicOfTemplate(msg.Template)
+		if !ok {
+			if r.UnknownTemplates == AllowUnknownTemplates {
+				return Decision{Allow: true, Reason: ReasonUnknownAllowed, Details: fmt.Sprintf("template %q is not in the registry; the account allows unknown templates", msg.Template)}
+			}
+			return Refuse(ReasonUnknownTemplate, "template %q is not in the account's template registry, so its topic and consent cannot be checked", msg.Template)
+		}
+		eff, known := st.Effective(topic)
+		if known && eff.Action == OptOut {
+			if eff.Scope == ScopeAll {
+				return Refuse(ReasonOptedOut, "the recipient opted out of all messages from this business").withTopic(topic.ID)
+			}
+			return Refuse(ReasonTopicOptedOut, "the recipient opted out of %s (topic %s, %s messages; source %s)", describeScope(eff.Scope), topic.ID, topic.Category, eff.Source).withTopic(topic.ID)
+		}
+		if windowOpen {
+			return Decision{Allow: true, Reason: ReasonWindowOpen, Topic: topic.ID, Details: "the recipient wrote within the last 24 hours"}
+		}
+		if known && eff.Action == OptIn {
+			return Decision{Allow: true, Reason: ReasonOptedIn, Topic: topic.ID, Details: fmt.Sprintf("the recipient opted in to %s", describeScope(eff.Scope))}
+		}
+		return Refuse(ReasonNoOptIn, "the recipient has not opted in to topic %s and has not written in the last 24 hours", topic.ID).withTopic(topic.ID)
+	}
+	if windowOpen {
+		return Decision{Allow: true, Reason: ReasonWindowOpen, Details: "the recipient wrote within the last 24 hours"}
+	}
+	return Refuse(ReasonWindowClosed, "a %s message is allowed only within 24 hours of the recipient's last message; send an approved template instead", msgType(msg))
+}
+
+func (d Decision) withTopic(id string) Decision {
+	d.Topic = id
+	return d
+}
+
+func describeScope(s Scope) string {
+	if s == ScopeAll {
+		return "all messages"
+	}
+	if c, ok := s.Category(); ok {
+		return "all " + string(c) + " messages"
+	}
+	id, _ := s.Topic()
+	return "topic " + id
+}
+
+func msgType(m Outbound) string {
+	if m.Type == "" {
+		return "free-form"
+	}
+	return m.Type
+}

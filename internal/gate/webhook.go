@@ -1,0 +1,523 @@
+package gate
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"time"
+
+	"github.com/optgate/optgate/internal/consent"
+	"github.com/optgate/optgate/internal/intent"
+	"github.com/optgate/optgate/internal/meta"
+	"github.com/optgate/optgate/internal/store"
+)
+
+// IngestResult sums up what one webhook delivery did.
+type IngestResult struct {
+	Messages      int // new inbound messages
+	Duplicates    int // messages and statuses seen before
+	Statuses      int
+	ConsentEvents int
+	Replies       int
+}
+
+// IngestWebhook verifies, parses and commits one webhook delivery from Meta.
+// When it returns nil, the payload and every consent change it implies are
+// durable, so the caller may answer 200. A wrong signature, a body that is not
+// a WhatsApp payload, or a phone number id no account owns change nothing.
+func (g *Gate) IngestWebhook(ctx context.Context, body []byte, signature string) (IngestResult, error) {
+	var res IngestResult
+	// The signature is checked on the raw bytes before anything is parsed:
+	// against each account's app secret, since the payload names its
+	// account only once parsed.
+	signedBy := map[*Account]bool{}
+	for _, a := range g.accounts {
+		if meta.VerifySignature(body, signature, a.appSecret) {
+			signedBy[a] = true
+		}
+	}
+	if len(signedBy) == 0 {
+		g.metrics.Webhooks.WithLabelValues("bad_signature").Inc()
+		return res, consent.Errorf(consent.EUnauthorized, "X-Hub-Signature-256 does not match the app secret of any account")
+	}
+	p, err := meta.Parse(body)
+	if err != nil {
+		g.metrics.Webhooks.WithLabelValues("malformed").Inc()
+		return res, &consent.Error{Code: consent.EInvalid, Message: err.Error()}
+	}
+	plan, err := g.plan(p, signedBy)
+	if err != nil {
+		g.metrics.Webhooks.WithLabelValues("rejected").Inc()
+		return res, err
+	}
+	var events []consent.Event
+	err = g.store.Write(ctx, func(ctx context.Context, tx *store.Tx) error {
+		res = IngestResult{}
+		events = events[:0]
+		if err := tx.SavePayload(ctx, body); err != nil {
+			return err
+		}
+		for i := range plan {
+			evs, err := g.apply(ctx, tx, &plan[i], &res)
+			if err != nil {
+				return err
+			}
+			events = append(events, evs...)
+		}
+		return nil
+	})
+	if err != nil {
+		g.metrics.Webhooks.WithLabelValues("error").Inc()
+		return res, err
+	}
+	g.metrics.Webhooks.WithLabelValues("ok").Inc()
+	for _, ev := range events {
+		g.metrics.ConsentEvents.WithLabelValues(ev.AccountID, string(ev.Action), ev.Source).Inc()
+		g.log.Info("consent recorded", "account", ev.AccountID, "contact_id", ev.ContactID, "action", ev.Action,
+			"scope", ev.Scope, "source", ev.Source, "seq", ev.Seq)
+	}
+	if res.Replies > 0 {
+		g.Wake()
+	}
+	return res, nil
+}
+
+// step is one thing a webhook asks optgate to record, worked out before the
+// write transaction so that the transaction does no parsing or detection.
+type step struct {
+	account   *Account
+	phoneID   string
+	kind      stepKind
+	msg       *meta.Message
+	contact   store.ContactSeen
+	at        time.Time
+	detection intent.Result
+	text      string // what the person typed or tapped
+	status    *meta.Status
+	pref      *meta.UserPreference
+	optIn     bool // a button or keyword that opts in
+	optOut    bool // a button that opts out of marketing
+}
+
+type stepKind int
+
+const (
+	stepMessage stepKind = iota
+	stepNumberChange
+	stepStatus
+	stepPreference
+)
+
+func (g *Gate) plan(p *meta.Payload, signedBy map[*Account]bool) ([]step, error) {
+	var steps []step
+	for _, e := range p.Entry {
+		for _, ch := range e.Changes {
+			v := &ch.Value
+			var acct *Account
+			phoneID := v.Metadata.PhoneNumberID
+			if phoneID != "" {
+				a, ok := g.byPhone[phoneID]
+				if !ok {
+					return nil, consent.Errorf(consent.ENotFound, "phone_number_id %s belongs to no account of this optgate", phoneID)
+				}
+				acct = a
+			} else {
+				a, ok := g.byWABA[e.ID]
+				if !ok {
+					return nil, consent.Errorf(consent.ENotFound, "WhatsApp Business Account %s belongs to no account of this optgate", e.ID)
+				}
+				acct = a
+			}
+			if !signedBy[acct] {
+				return nil, consent.Errorf(consent.EUnauthorized, "X-Hub-Signature-256 does not match the app secret of account %s", acct.ID)
+			}
+			switch ch.Field {
+			case "messages":
+				for i := range v.Messages {
+					st, err := g.planMessage(acct, phoneID, v, &v.Messages[i])
+					if err != nil {
+						return nil, err
+					}
+					steps = append(steps, st)
+				}
+				for i := range v.Statuses {
+					s := &v.Statuses[i]
+					at, err := meta.ParseTime(s.Timestamp)
+					if err != nil {
+						return nil, consent.Errorf(consent.EInvalid, "status %s: %v", s.ID, err)
+					}
+					if s.ID == "" || s.Status == "" {
+						return nil, consent.Errorf(consent.EInvalid, "a status needs id and status")
+					}
+					steps = append(steps, step{account: acct, phoneID: phoneID, kind: stepStatus, status: s, at: at,
+						contact: store.ContactSeen{Key: consent.ContactKey{WAID: s.RecipientID, UserID: s.RecipientUserID}}})
+				}
+			case "user_preferences":
+				for i := range v.UserPreferences {
+					up := &v.UserPreferences[i]
+					key := consent.ContactKey{WAID: up.WAID, UserID: up.UserID}
+					if key.IsZero() && len(v.Contacts) == 1 {
+						key = consent.ContactKey{WAID: v.Contacts[0].WAID, UserID: v.Contacts[0].UserID}
+					}
+					if key.IsZero() {
+						return nil, consent.Errorf(consent.EInvalid, "user_preferences entry names no person")
+					}
+					steps = append(steps, step{account: acct, phoneID: phoneID, kind: stepPreference, pref: up,
+						at: time.Unix(up.Timestamp, 0).UTC(), contact: store.ContactSeen{Key: key}})
+				}
+			}
+			// Every other field (template and quality updates, errors, ...) is
+			// kept in the stored payload and acknowledged.
+		}
+	}
+	return steps, nil
+}
+
+func (g *Gate) planMessage(acct *Account, phoneID string, v *meta.Value, m *meta.Message) (step, error) {
+	at, err := meta.ParseTime(m.Timestamp)
+	if err != nil {
+		return step{}, consent.Errorf(consent.EInvalid, "message %s: %v", m.ID, err)
+	}
+	if m.ID == "" {
+		return step{}, consent.Errorf(consent.EInvalid, "a message needs an id")
+	}
+	key := consent.ContactKey{WAID: m.From, UserID: m.FromUserID}
+	name := ""
+	for _, c := range v.Contacts {
+		if (c.WAID != "" && c.WAID == m.From) || (c.UserID != "" && c.UserID == m.FromUserID) || len(v.Contacts) == 1 {
+			name = c.Profile.Name
+			if key.UserID == "" && c.WAID == m.From {
+				key.UserID = c.UserID
+			}
+			if key.WAID == "" && c.UserID == m.FromUserID {
+				key.WAID = c.WAID
+			}
+			break
+		}
+	}
+	if key.IsZero() {
+		return step{}, consent.Errorf(consent.EInvalid, "message %s names no sender", m.ID)
+	}
+	st := step{account: acct, phoneID: phoneID, kind: stepMessage, msg: m, at: at, contact: store.ContactSeen{Key: key, Name: name}}
+	switch m.Type {
+	case "system":
+		if m.System != nil && m.System.Type == "user_changed_number" && m.System.WAID != "" && m.From != "" {
+			st.kind = stepNumberChange
+		}
+	case "text":
+		if m.Text != nil {
+			st.text = m.Text.Body
+			st.detection = acct.detector.Detect(m.Text.Body)
+		}
+	case "button":
+		if m.Button != nil {
+			st.text = m.Button.Text
+			st.optOut, st.optIn = acct.classifyButton(m.Button.Payload, m.Button.Text)
+		}
+	case "interactive":
+		if r := m.Interactive; r != nil {
+			reply := r.ButtonReply
+			if reply == nil {
+				reply = r.ListReply
+			}
+			if reply != nil {
+				st.text = reply.Title
+				st.optOut, st.optIn = acct.classifyButton(reply.ID, reply.Title)
+			}
+		}
+	}
+	if st.detection.Lang != "" {
+		st.contact.Language = st.detection.Lang
+	}
+	return st, nil
+}
+
+// classifyButton reads a button's payload and title: a configured opt-out or
+// opt-in button, or a title the detector reads as a clear opt-out or opt-in.
+func (a *Account) classifyButton(payload, title string) (optOut, optIn bool) {
+	for _, s := range []string{payload, title} {
+		f := intent.Fold(s)
+		if a.buttons.optOut[f] {
+			return true, false
+		}
+		if a.buttons.optIn[f] {
+			return false, true
+		}
+	}
+	r := a.detector.Detect(title)
+	if r.Uncertain {
+		return false, false
+	}
+	return r.Intent == intent.OptOut, r.Intent == intent.OptIn
+}
+
+// apply records one step inside the webhook's transaction.
+func (g *Gate) apply(ctx context.Context, tx *store.Tx, st *step, res *IngestResult) ([]consent.Event, error) {
+	a := st.account
+	switch st.kind {
+	case stepStatus:
+		return g.applyStatus(ctx, tx, st, res)
+	case stepPreference:
+		return g.applyPreference(ctx, tx, st, res)
+	case stepNumberChange:
+		c, err := tx.ChangeNumber(ctx, a.ID, st.msg.From, st.msg.System.WAID, st.msg.ID, st.at.UnixMilli())
+		if err != nil {
+			return nil, err
+		}
+		_, err = tx.InsertInbound(ctx, store.Inbound{AccountID: a.ID, MessageID: st.msg.ID, ContactID: c.ID, PhoneNumberID: st.phoneID, Type: "system", SentAt: st.at})
+		return nil, err
+	}
+	c, err := tx.UpsertContact(ctx, a.ID, st.contact)
+	if err != nil {
+		return nil, err
+	}
+	isNew, err := tx.InsertInbound(ctx, store.Inbound{AccountID: a.ID, MessageID: st.msg.ID, ContactID: c.ID, PhoneNumberID: st.phoneID, Type: st.msg.Type, SentAt: st.at})
+	if err != nil || !isNew {
+		if !isNew {
+			res.Duplicates++
+		}
+		return nil, err
+	}
+	res.Messages++
+	if st.msg.Type != "system" {
+		if err := tx.TouchWindow(ctx, c.ID, st.phoneID, st.at); err != nil {
+			return nil, err
+		}
+	}
+	lang := c.Language
+	if lang == "" {
+		lang = a.DefaultLanguage
+	}
+	evidence := map[string]any{"message_id": st.msg.ID, "message_type": st.msg.Type, "text": st.text, "phone_number_id": st.phoneID}
+	record := func(action consent.Action, scope consent.Scope, source, reason string) (consent.Event, error) {
+		ev := consent.Event{AccountID: a.ID, ContactID: c.ID, Action: action, Scope: scope, Source: source,
+			Evidence: evidence, Reason: reason, Actor: "contact", OccurredAt: st.at}
+		if err := ev.Validate(a.Rules); err != nil {
+			return ev, err
+		}
+		err := tx.AppendEvent(ctx, &ev)
+		res.ConsentEvents++
+		return ev, err
+	}
+	reply := func(kind string) error {
+		res.Replies++
+		return g.enqueueReply(ctx, tx, a, st, c, a.replies.text(kind, lang), kind)
+	}
+	setIntent := func(label string) error { return tx.SetInboundIntent(ctx, a.ID, st.msg.ID, label) }
+
+	switch {
+	case st.optOut: // a button or list reply: marketing only
+		if err := setIntent("opt_out:marketing"); err != nil {
+			return nil, err
+		}
+		ev, err := record(consent.OptOut, consent.CategoryScope(consent.Marketing), consent.SourceWhatsAppButton, "the person tapped an opt-out button")
+		if err != nil {
+			return nil, err
+		}
+		return []consent.Event{ev}, reply("opt_out_marketing")
+	case st.optIn:
+		if err := setIntent("opt_in"); err != nil {
+			return nil, err
+		}
+		evs, err := g.recordOptIn(a, record, consent.SourceWhatsAppButton, "the person tapped an opt-in button")
+		if err != nil {
+			return nil, err
+		}
+		return evs, reply("opt_in")
+	}
+	d := st.detection
+	if d.Intent == "" || d.Intent == intent.None {
+		return nil, nil
+	}
+	evidence["detector"] = map[string]any{"intent": string(d.Intent), "scope": string(d.Scope), "lang": d.Lang,
+		"confidence": d.Confidence, "rule": d.Rule, "matched": d.Matched, "keyword": d.Keyword, "uncertain": d.Uncertain}
+	source := consent.SourceWhatsAppKeyword
+	if !d.Keyword {
+		source = "whatsapp_text"
+	}
+	switch d.Intent {
+	case intent.OptOut:
+		if d.Uncertain {
+			switch a.Uncertain {
+			case "ignore":
+				return nil, setIntent("opt_out?:ignored")
+			case "ask":
+				if err := setIntent("opt_out?:asked"); err != nil {
+					return nil, err
+				}
+				prev, err := tx.MarkAsked(ctx, c.ID, st.at)
+				if err != nil {
+					return nil, err
+				}
+				if !prev.IsZero() && st.at.Sub(prev) < consent.ServiceWindow {
+					return nil, nil // asked already today: ask once
+				}
+				res.Replies++
+				return nil, g.enqueueReply(ctx, tx, a, st, c, g.confirmQuestion(a, lang), "confirm")
+			}
+		}
+		scope, kind := consent.ScopeAll, "opt_out"
+		if d.Scope == intent.ScopeMarketing {
+			scope, kind = consent.CategoryScope(consent.Marketing), "opt_out_marketing"
+		}
+		if err := setIntent("opt_out:" + string(d.Scope)); err != nil {
+			return nil, err
+		}
+		ev, err := record(consent.OptOut, scope, source, "the person asked to stop: "+d.Rule)
+		if err != nil {
+			return nil, err
+		}
+		return []consent.Event{ev}, reply(kind)
+	case intent.OptIn:
+		if d.Uncertain {
+			return nil, setIntent("opt_in?:ignored")
+		}
+		if err := setIntent("opt_in"); err != nil {
+			return nil, err
+		}
+		evs, err := g.recordOptIn(a, record, source, "the person asked to receive messages: "+d.Rule)
+		if err != nil {
+			return nil, err
+		}
+		return evs, reply("opt_in")
+	case intent.Help:
+		if err := setIntent("help"); err != nil {
+			return nil, err
+		}
+		return nil, reply("help")
+	}
+	return nil, nil
+}
+
+func (g *Gate) confirmQuestion(a *Account, lang string) string {
+	if t := a.replies["confirm"][lang]; t != "" {
+		return t
+	}
+	return a.detector.ConfirmQuestion(lang)
+}
+
+// recordOptIn records an in-thread opt-in: to the account's keyword opt-in
+// topics when it has some, else to everything.
+func (g *Gate) recordOptIn(a *Account, record func(consent.Action, consent.Scope, string, string) (consent.Event, error), source, reason string) ([]consent.Event, error) {
+	scopes := []consent.Scope{consent.ScopeAll}
+	if len(a.KeywordOptIn) > 0 {
+		scopes = scopes[:0]
+		for _, t := range a.KeywordOptIn {
+			scopes = append(scopes, consent.TopicScope(t))
+		}
+	}
+	var evs []consent.Event
+	for _, sc := range scopes {
+		ev, err := record(consent.OptIn, sc, source, reason)
+		if err != nil {
+			return nil, err
+		}
+		evs = append(evs, ev)
+	}
+	return evs, nil
+}
+
+func (g *Gate) applyStatus(ctx context.Context, tx *store.Tx, st *step, res *IngestResult) ([]consent.Event, error) {
+	a, s := st.account, st.status
+	code := 0
+	if len(s.Errors) > 0 {
+		code = s.Errors[0].Code
+	}
+	isNew, err := tx.InsertStatus(ctx, store.Status{AccountID: a.ID, MessageID: s.ID, Status: s.Status, Recipient: st.contact.Key.String(), ErrorCode: code, At: st.at})
+	if err != nil {
+		return nil, err
+	}
+	if !isNew {
+		res.Duplicates++
+		return nil, nil
+	}
+	res.Statuses++
+	if s.Status != "failed" || st.contact.Key.IsZero() {
+		return nil, nil
+	}
+	var evs []consent.Event
+	for _, e := range s.Errors {
+		switch e.Code {
+		case 131050: // the person stopped marketing messages from this business in WhatsApp
+			c, err := tx.UpsertContact(ctx, a.ID, st.contact)
+			if err != nil {
+				return nil, err
+			}
+			ev := consent.Event{AccountID: a.ID, ContactID: c.ID, Action: consent.OptOut, Scope: consent.CategoryScope(consent.Marketing),
+				Source: consent.SourceMetaError131050, Reason: e.Title, Actor: "meta", OccurredAt: st.at,
+				Evidence: map[string]any{"message_id": s.ID, "error_code": e.Code, "error_title": e.Title, "phone_number_id": st.phoneID}}
+			if err := tx.AppendEvent(ctx, &ev); err != nil {
+				return nil, err
+			}
+			res.ConsentEvents++
+			evs = append(evs, ev)
+		case 131047: // Meta says the 24-hour window is closed
+			c, err := tx.UpsertContact(ctx, a.ID, st.contact)
+			if err != nil {
+				return nil, err
+			}
+			if err := tx.CloseWindow(ctx, c.ID, st.phoneID, st.at); err != nil {
+				return nil, err
+			}
+		}
+	}
+	return evs, nil
+}
+
+func (g *Gate) applyPreference(ctx context.Context, tx *store.Tx, st *step, res *IngestResult) ([]consent.Event, error) {
+	a, p := st.account, st.pref
+	if p.Category != "marketing_messages" {
+		return nil, nil
+	}
+	var action consent.Action
+	switch p.Value {
+	case "stop":
+		action = consent.OptOut
+	case "resume":
+		action = consent.Resume
+	default:
+		return nil, nil
+	}
+	c, err := tx.UpsertContact(ctx, a.ID, st.contact)
+	if err != nil {
+		return nil, err
+	}
+	// Preferences carry no id: the person, time and value make one, so a redelivery is recognised.
+	id := fmt.Sprintf("user_preferences:%s:%d:%s", st.contact.Key.String(), p.Timestamp, p.Value)
+	isNew, err := tx.InsertInbound(ctx, store.Inbound{AccountID: a.ID, MessageID: id, ContactID: c.ID, PhoneNumberID: st.phoneID, Type: "user_preferences", Intent: p.Value, SentAt: st.at})
+	if err != nil || !isNew {
+		if !isNew {
+			res.Duplicates++
+		}
+		return nil, err
+	}
+	ev := consent.Event{AccountID: a.ID, ContactID: c.ID, Action: action, Scope: consent.CategoryScope(consent.Marketing),
+		Source: consent.SourceMetaPreferences, Reason: p.Detail, Actor: "meta", OccurredAt: st.at,
+		Evidence: map[string]any{"category": p.Category, "value": p.Value, "detail": p.Detail, "phone_number_id": st.phoneID}}
+	if err := tx.AppendEvent(ctx, &ev); err != nil {
+		return nil, err
+	}
+	res.ConsentEvents++
+	return []consent.Event{ev}, nil
+}
+
+// replyJob is the outbox payload of one of optgate's own replies.
+type replyJob struct {
+	PhoneNumberID string `json:"phone_number_id"`
+	To            string `json:"to"`
+	Text          string `json:"text"`
+	InReplyTo     string `json:"in_reply_to"`
+	Kind          string `json:"kind"`
+}
+
+func (g *Gate) enqueueReply(ctx context.Context, tx *store.Tx, a *Account, st *step, c consent.Contact, text, kind string) error {
+	to := c.WAID
+	if to == "" {
+		to = c.UserID
+	}
+	b, err := json.Marshal(replyJob{PhoneNumberID: st.phoneID, To: to, Text: text, InReplyTo: st.msg.ID, Kind: kind})
+	if err != nil {
+		return err
+	}
+	return tx.Enqueue(ctx, store.Job{AccountID: a.ID, Kind: "reply", DedupeKey: st.msg.ID + ":" + kind, Payload: string(b)})
+}

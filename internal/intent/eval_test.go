@@ -1,0 +1,54 @@
+package intent
+
+import (
+	"os"
+	"testing"
+)
+
+func evalFile(t *testing.T, path string) Report {
+	t.Helper()
+	f, err := os.Open(path)
+	if os.IsNotExist(err) {
+		t.Skipf("%s not present", path)
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	d, err := New(Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	rep, err := Evaluate(d, f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if testing.Verbose() {
+		rep.WriteText(os.Stdout)
+	}
+	return rep
+}
+
+func assertTargets(t *testing.T, rep Report) {
+	t.Helper()
+	if rep.OptOutRecall < 0.97 {
+		t.Errorf("opt_out recall %.3f < 0.97", rep.OptOutRecall)
+	}
+	if rep.OptOutPrecision < 0.98 {
+		t.Errorf("opt_out precision %.3f < 0.98", rep.OptOutPrecision)
+	}
+	if rep.FalseOptOutActed > 0 {
+		t.Errorf("%d messages that are not opt-outs would be acted on as opt-outs", rep.FalseOptOutActed)
+	}
+	for _, e := range rep.Errors {
+		t.Logf("%s [%s] %q: accept %v, got %s uncertain=%v rule=%s matched=%q", e.ID, e.Lang, e.Text, e.Accept, e.Got.Intent, e.Got.Uncertain, e.Got.Rule, e.Got.Matched)
+	}
+}
+
+func TestEvaluateExtra(t *testing.T) {
+	assertTargets(t, evalFile(t, "testdata/extra.tsv"))
+}
+
+func TestEvaluateDev(t *testing.T) {
+	assertTargets(t, evalFile(t, "../../../shared/intents/dev.tsv"))
+}

@@ -1,0 +1,662 @@
+package intent
+
+import (
+	"strings"
+)
+
+// message is the analysis state of one Detect call.
+type message struct {
+	d          *Detector
+	words      []word
+	toks       []tok
+	clauses    [][2]int // token ranges
+	all        class    // union of the classes of all tokens
+	firedLangs uint8
+}
+
+// candidate is one rule that fired.
+type candidate struct {
+	intent    Intent
+	scope     Scope
+	conf      float64
+	uncertain bool
+	keyword   bool
+	rule      string
+	t0, t1    int // token span
+	words     bool // t0,t1 are word indexes (custom phrases)
+	langs     uint8
+}
+
+const (
+	objMsg  = cMsg | cMkt | cSend | cRecv | cAll | cThis // what a stop verb may stop
+	objKeep = cMsg | cMkt | cList | cNumber | cAll | cThis
+)
+
+func (m *message) prepare() {
+	start := 0
+	for i := 1; i <= len(m.toks); i++ {
+		if i == len(m.toks) || m.toks[i].clause != m.toks[start].clause {
+			m.clauses = append(m.clauses, [2]int{start, i})
+			start = i
+		}
+	}
+	// Separable verbs: "hou (nou eens) op", "hört (endlich) auf" act as one stop verb at the particle.
+	for _, c := range m.clauses {
+		for i := c[0]; i < c[1]; i++ {
+			if m.toks[i].cls&cHouPre == 0 {
+				continue
+			}
+			for j := i + 1; j < c[1] && j <= i+5; j++ {
+				if m.toks[j].cls&cParticle != 0 {
+					m.toks[j].cls |= cStop
+					break
+				}
+			}
+		}
+	}
+	for _, t := range m.toks {
+		m.all |= t.cls
+	}
+}
+
+// skippable tokens sit between a verb and its object: articles, pronouns,
+// prepositions, "please", "more".
+func skippable(t tok) bool {
+	if t.lex == nil {
+		return false
+	}
+	if t.cls&(cMsg|cMkt|cSend|cRecv|cAll|cList|cNumber|cTxn|cCall|cStop|cUnsub|cNeg) != 0 {
+		return false
+	}
+	return t.cls&(cSkip|cFiller|cMe|cMore|cPrep|cThis|cOff|cCan|cParticle) != 0
+}
+
+// object returns the first content token after i in the clause ending at e,
+// whether a preposition came before it, and -1 at the end of the clause. A
+// demonstrative with nothing after it ("stop this") is the object.
+func (m *message) object(i, e int) (int, bool) {
+	prep, this := false, -1
+	for j := i + 1; j < e; j++ {
+		t := m.toks[j]
+		if skippable(t) {
+			if t.cls&cPrep != 0 {
+				prep = true
+			}
+			if t.cls&cThis != 0 && this < 0 {
+				this = j
+			}
+			continue
+		}
+		return j, prep
+	}
+	return this, false
+}
+
+func (m *message) has(s, e int, c class) bool {
+	for j := s; j < e; j++ {
+		if m.toks[j].cls&c != 0 {
+			return true
+		}
+	}
+	return false
+}
+
+func (m *message) find(s, e int, c class) int {
+	for j := s; j < e; j++ {
+		if m.toks[j].cls&c != 0 {
+			return j
+		}
+	}
+	return -1
+}
+
+// negated reports a negation shortly before i in the clause starting at s.
+func (m *message) negated(s, i int) bool {
+	for j := i - 1; j >= s && j >= i-4; j-- {
+		if m.toks[j].cls&cNeg != 0 {
+			return true
+		}
+	}
+	return false
+}
+
+// onlyAround reports whether every token of the clause other than i is
+// filler-like, so the verb stands alone ("ok, pode parar", "STOP NOU").
+func (m *message) onlyAround(s, e, i int, extra class) bool {
+	for j := s; j < e; j++ {
+		if j == i {
+			continue
+		}
+		t := m.toks[j]
+		if t.lex == nil {
+			return false
+		}
+		if t.cls&(cFiller|cCan|cWant|cMe|cMore|cSkip|extra) == 0 {
+			return false
+		}
+		if t.cls&(cNeg|cTxn|cCall) != 0 && t.cls&cFiller == 0 {
+			return false
+		}
+	}
+	return true
+}
+
+func (m *message) scope(s, e int) Scope {
+	if m.has(s, e, cMkt) && !m.has(s, e, cAll) {
+		return ScopeMarketing
+	}
+	if m.all&cOnly != 0 && m.all&cTxn != 0 && m.all&cAll == 0 {
+		return ScopeMarketing
+	}
+	return ScopeAll
+}
+
+func (m *message) lexLangs(i int) uint8 {
+	if m.toks[i].lex == nil {
+		return 0
+	}
+	return m.toks[i].lex.langs
+}
+
+func ruleLang(l uint8) string {
+	var out []string
+	for li, name := range langs {
+		if l&(1<<li) != 0 {
+			out = append(out, name)
+		}
+	}
+	if len(out) != 1 {
+		return "*"
+	}
+	return out[0]
+}
+
+func (m *message) span(c candidate) string {
+	if c.words {
+		parts := make([]string, 0, c.t1-c.t0)
+		for _, w := range m.words[c.t0:c.t1] {
+			parts = append(parts, w.text)
+		}
+		return strings.Join(parts, " ")
+	}
+	if c.t0 < 0 || c.t1 > len(m.toks) || c.t0 >= c.t1 {
+		return ""
+	}
+	parts := make([]string, 0, c.t1-c.t0)
+	for _, t := range m.toks[c.t0:c.t1] {
+		parts = append(parts, t.text)
+	}
+	return strings.Join(parts, " ")
+}
+
+// Priorities when several rules fire: lower wins.
+const (
+	prioCustomKeyword = iota
+	prioKeyword
+	prioUndo
+	prioOptOut
+	prioUncertainOut
+	prioOptIn
+	prioHelp
+	prioNegated
+	prioCount
+)
+
+func (m *message) decide() Result {
+	var best [prioCount]*candidate
+	put := func(p int, c candidate) {
+		if best[p] == nil || c.conf > best[p].conf {
+			cc := c
+			best[p] = &cc
+		}
+	}
+
+	// Whole-message keywords: the account's first, then the built-in ones.
+	whole := make([]string, len(m.words))
+	for i, w := range m.words {
+		whole[i] = w.key
+	}
+	if ck, ok := m.d.keywords[strings.Join(whole, " ")]; ok {
+		c := candidate{intent: ck.intent, conf: 1, keyword: true, rule: "custom-keyword:" + ck.text, t0: 0, t1: len(m.words), words: true}
+		if ck.intent == OptOut || ck.intent == OptIn {
+			c.scope = ScopeAll
+		}
+		put(prioCustomKeyword, c)
+	}
+	if c, ok := m.keyword(0, len(m.toks), true); ok {
+		if c.uncertain {
+			put(prioUncertainOut, c)
+		} else {
+			put(prioKeyword, c)
+		}
+	}
+	if len(m.d.phrases) > 0 {
+		m.customPhrases(put)
+	}
+	for _, cl := range m.clauses {
+		m.clauseRules(cl[0], cl[1], put)
+	}
+	m.helpRules(put)
+
+	for p := range prioCount {
+		c := best[p]
+		if c == nil {
+			continue
+		}
+		r := Result{Intent: c.intent, Scope: c.scope, Confidence: c.conf, Uncertain: c.uncertain, Keyword: c.keyword, Rule: c.rule, Matched: m.span(*c)}
+		if p == prioUncertainOut && best[prioOptIn] != nil && !c.keyword {
+			// "quero voltar a receber" outranks a vague "how do I stop" reading.
+			continue
+		}
+		if r.Intent != OptOut && r.Intent != OptIn {
+			r.Scope = ""
+		}
+		m.firedLangs = c.langs
+		return r
+	}
+	return Result{Intent: None, Confidence: 0.9}
+}
+
+// keyword matches a span made only of keywords of one intent plus fillers and
+// topic words ("STOP pubblicità", "Baja por favor 🙏", "descadastra eu ai").
+func (m *message) keyword(s, e int, whole bool) (candidate, bool) {
+	var in Intent
+	kw, weak := -1, false
+	for j := s; j < e; j++ {
+		t := m.toks[j]
+		if t.lex == nil {
+			return candidate{}, false
+		}
+		if t.lex.kw != "" {
+			if in != "" && in != t.lex.kw {
+				return candidate{}, false
+			}
+			in = t.lex.kw
+			if kw < 0 || (weak && !t.lex.kwWeak) {
+				kw, weak = j, t.lex.kwWeak
+			}
+			continue
+		}
+		if t.cls&cFiller != 0 {
+			continue
+		}
+		if t.cls&(cMe|cMkt|cMsg|cAll|cMore) != 0 && t.cls&(cNeg|cNo) == 0 {
+			continue
+		}
+		return candidate{}, false
+	}
+	if kw < 0 {
+		return candidate{}, false
+	}
+	lx := m.toks[kw].lex
+	c := candidate{intent: in, keyword: whole, t0: kw, t1: kw + 1, langs: lx.langs,
+		rule: "keyword:" + ruleLang(lx.langs) + ":" + strings.ReplaceAll(lx.key, " ", "-")}
+	switch {
+	case weak:
+		c.conf, c.uncertain = 0.6, true
+	case whole:
+		c.conf = 0.97
+	default:
+		c.conf = 0.88
+		c.rule = "clause-" + c.rule
+	}
+	if in == OptOut || in == OptIn {
+		c.scope = m.scope(s, e)
+	}
+	if in != OptOut && !whole {
+		return candidate{}, false
+	}
+	if in == OptIn && weak {
+		c.conf = 0.55
+	}
+	return c, true
+}
+
+func (m *message) customPhrases(put func(int, candidate)) {
+	for i, w := range m.words {
+		if !m.d.firstWord[w.key] {
+			continue
+		}
+	next:
+		for _, p := range m.d.phrases {
+			if p.keys[0] != w.key || i+len(p.keys) > len(m.words) {
+				continue
+			}
+			for j, k := range p.keys {
+				if m.words[i+j].key != k {
+					continue next
+				}
+			}
+			c := candidate{intent: p.intent, conf: 0.9, rule: "custom-phrase:" + p.text, t0: i, t1: i + len(p.keys), words: true}
+			neg := false
+			for j := i - 1; j >= 0 && j >= i-3 && m.words[j].clause == w.clause; j-- {
+				if lx := m.d.uni[m.words[j].key]; lx != nil && lx.cls&cNeg != 0 {
+					neg = true
+				}
+			}
+			switch {
+			case neg && p.intent == OptOut:
+				put(prioNegated, candidate{intent: None, conf: 0.8, rule: "negated", t0: c.t0, t1: c.t1, words: true})
+			case p.intent == OptOut:
+				c.scope = ScopeAll
+				put(prioOptOut, c)
+			case p.intent == OptIn:
+				c.scope = ScopeAll
+				put(prioOptIn, c)
+			default:
+				put(prioHelp, c)
+			}
+		}
+	}
+}
+
+func (m *message) clauseRules(s, e int, put func(int, candidate)) {
+	out := func(i, j int, rule string, conf float64, uncertain bool) {
+		if j <= i {
+			j = i + 1
+		}
+		c := candidate{intent: OptOut, scope: m.scope(s, e), conf: conf, rule: "phrase:" + ruleLang(m.lexLangs(i)) + ":" + rule, t0: i, t1: j, langs: m.lexLangs(i)}
+		if uncertain || m.has(s, i, cHow) {
+			c.uncertain = true
+			c.conf = min(c.conf, 0.6)
+			put(prioUncertainOut, c)
+			return
+		}
+		put(prioOptOut, c)
+	}
+	negd := func(i, j int) {
+		put(prioNegated, candidate{intent: None, conf: 0.85, rule: "negated", t0: max(s, i-1), t1: j + 1})
+	}
+	in := func(i, j int, rule string, conf float64) {
+		put(prioOptIn, candidate{intent: OptIn, scope: m.scope(s, e), conf: conf, rule: "phrase:" + ruleLang(m.lexLangs(i)) + ":" + rule, t0: i, t1: max(j, i) + 1, langs: m.lexLangs(i)})
+	}
+
+	// A clause that is only a stop keyword: "..., STOP NOU", "para!".
+	if len(m.clauses) > 1 {
+		if c, ok := m.keyword(s, e, false); ok && c.intent == OptOut {
+			if m.negated(s, c.t0) {
+				negd(c.t0, c.t0)
+			} else if c.uncertain {
+				put(prioUncertainOut, c)
+			} else {
+				put(prioOptOut, c)
+			}
+		}
+	}
+
+	accident := m.has(s, e, cAccident)
+	if accident && !m.has(s, e, cSubscribe) {
+		for j := s; j < e; j++ {
+			t := m.toks[j]
+			if (t.lex != nil && t.lex.kw == OptOut) || t.cls&(cUnsub|cStop) != 0 {
+				in(j, j, "undo-by-mistake", 0.85)
+				put(prioUndo, candidate{intent: OptIn, scope: ScopeAll, conf: 0.85, rule: "phrase:" + ruleLang(m.lexLangs(j)) + ":undo-by-mistake", t0: j, t1: m.find(s, e, cAccident) + 1, langs: m.lexLangs(j)})
+				break
+			}
+		}
+	}
+
+	for i := s; i < e; i++ {
+		t := m.toks[i]
+		if t.lex == nil {
+			continue
+		}
+		switch {
+		case t.cls&cStop != 0:
+			o, _ := m.object(i, e)
+			if o < 0 {
+				if m.onlyAround(s, e, i, cEnough) {
+					if m.negated(s, i) {
+						negd(i, i)
+					} else {
+						out(i, i+1, "stop", 0.85, false)
+					}
+				}
+				continue
+			}
+			ot := m.toks[o]
+			if o == s+1 && i == s && ot.cls&(cWant|cNeg) != 0 && t.lex.kw == OptOut && !m.has(o, e, cTxn|cCall) {
+				out(i, e, "stop-dont-want", 0.85, false) // "stop porfa ya no quiero"
+				continue
+			}
+			if ot.cls&(cCall|cTxn) != 0 || ot.cls&objMsg == 0 {
+				continue
+			}
+			if ot.cls&cSend != 0 {
+				if o2, _ := m.object(o, e); o2 >= 0 && m.toks[o2].cls&(cTxn|cCall) != 0 && m.toks[o2].cls&(cMsg|cMkt) == 0 {
+					continue
+				}
+			}
+			if m.negated(s, i) {
+				if t.cls&cIndicative != 0 {
+					out(i, o+1, "complaint-stop", 0.6, true)
+				} else {
+					negd(i, o)
+				}
+				continue
+			}
+			out(i, o+1, "stop-sending", 0.93, false)
+
+		case t.cls&cUnsub != 0:
+			if m.negated(s, i) {
+				negd(i, i)
+				continue
+			}
+			if accident {
+				continue
+			}
+			o, _ := m.object(i, e)
+			if o >= 0 && (m.toks[o].cls&objKeep == 0 || m.toks[o].cls&cTxn != 0) {
+				continue
+			}
+			if m.has(s, e, cTxn) && !m.has(s, e, cMsg|cMkt|cList) {
+				continue
+			}
+			out(i, i+1, "unsubscribe", 0.93, false)
+
+		case t.cls&(cRemove|cTake) != 0:
+			if t.cls&cRemove == 0 && m.find(i+1, min(e, i+6), cOff) < 0 && !m.has(i+1, e, cList) {
+				continue
+			}
+			me := t.cls&cMe != 0 || m.has(s, min(e, i+4), cMe) || m.has(s, e, cNumber)
+			if !me {
+				continue
+			}
+			o, _ := m.object(i, e)
+			if o >= 0 && m.toks[o].cls&objKeep == 0 {
+				continue
+			}
+			if m.negated(s, i) {
+				negd(i, i)
+				continue
+			}
+			end := i + 1
+			if o >= 0 {
+				end = o + 1
+			}
+			out(i, end, "remove-me", 0.92, false)
+
+		case t.cls&cLeave != 0:
+			if o, _ := m.object(i, e); o >= 0 && m.toks[o].cls&cList != 0 && !m.negated(s, i) {
+				out(i, o+1, "leave-list", 0.92, false)
+			}
+
+		case t.cls&cCancel != 0:
+			if m.negated(s, i) {
+				continue
+			}
+			o, _ := m.object(i, e)
+			if o < 0 {
+				continue
+			}
+			ot := m.toks[o]
+			switch {
+			case ot.cls&cSubNoun != 0:
+				o2, prep := m.object(o, e)
+				if o2 >= 0 && prep && m.toks[o2].cls&objKeep == 0 {
+					continue
+				}
+				paid := ot.lex.key == "asinatura" || ot.lex.key == "abonement" || ot.lex.key == "subscription" || ot.lex.key == "abo" || ot.lex.key == "abonamento"
+				out(i, o+1, "cancel-subscription", 0.9, paid && !m.has(s, e, cMsg|cMkt))
+			case ot.cls&(cMsg|cMkt|cRecv) != 0 && ot.cls&cTxn == 0:
+				out(i, o+1, "cancel-messages", 0.9, false)
+			}
+
+		case t.cls&cEnough != 0:
+			o, _ := m.object(i, e)
+			if o >= 0 && m.toks[o].cls&(cMsg|cMkt|cSend) != 0 && m.toks[o].cls&cTxn == 0 {
+				out(i, o+1, "enough", 0.9, false)
+			} else if o < 0 && t.lex.kw == "" && m.onlyAround(s, e, i, 0) {
+				out(i, i+1, "enough", 0.6, true)
+			}
+
+		case t.cls&cNo != 0 && m.noMore(s, e, i, out):
+
+		case t.cls&cNeg != 0:
+			m.negatedDesire(s, e, i, out)
+
+		case t.cls&cRevoke != 0:
+			if j := m.find(s, e, cConsent); j >= 0 {
+				out(i, j+1, "revoke-consent", 0.92, false)
+			}
+		}
+	}
+
+	// Opt-in rules; a negation before the verb turns them off.
+	if accident {
+		return
+	}
+	first := m.find(s, e, cWant|cResume|cRecv|cAdd|cActivate|cContinue|cSubscribe)
+	if first < 0 || m.has(s, first, cNeg) || m.has(s, e, cStop|cUnsub) {
+		return
+	}
+	txn := m.has(s, e, cTxn)
+	topic := m.has(s, e, cMsg|cMkt)
+	recv := m.find(s, e, cRecv)
+	switch {
+	case recv >= 0 && m.has(s, e, cResume) && !txn:
+		in(first, recv, "resume-receiving", 0.88)
+	case recv >= 0 && m.has(s, e, cWant) && topic && !txn:
+		in(first, recv, "want-receive", 0.85)
+	case m.has(s, e, cAdd) && m.has(s, e, cList|cResume) && !txn:
+		in(m.find(s, e, cAdd), m.find(s, e, cList|cResume), "add-me", 0.85)
+	case m.has(s, e, cActivate) && topic && !txn:
+		in(m.find(s, e, cActivate), m.find(s, e, cMsg|cMkt), "activate", 0.85)
+	case m.has(s, e, cContinue) && m.has(s, e, cSend|cRecv) && !txn:
+		in(m.find(s, e, cContinue), m.find(s, e, cSend|cRecv), "keep-sending", 0.8)
+	case m.has(s, e, cSubscribe) && m.has(s, e, cMsg|cMkt|cList) && !txn:
+		in(m.find(s, e, cSubscribe), m.find(s, e, cMsg|cMkt|cList), "subscribe", 0.8)
+	}
+}
+
+// noMore handles "no more X" forms: "sem propaganda", "geen reclame meer",
+// "keine Nachrichten mehr", "plus de pubs", "niente più pubblicità".
+func (m *message) noMore(s, e, i int, out func(int, int, string, float64, bool)) bool {
+	o, _ := m.object(i, e)
+	if o < 0 || o > i+4 {
+		return false
+	}
+	ot := m.toks[o]
+	if ot.cls&(cMsg|cMkt|cRecv|cSend) == 0 || ot.cls&(cTxn|cCall) != 0 {
+		return false
+	}
+	more := m.has(i, e, cMore) || m.toks[i].cls&cMore != 0
+	want := m.has(s, e, cWant)
+	short := m.onlyAround(s, e, i, cMsg|cMkt)
+	if !more && !want && !short {
+		return false
+	}
+	out(i, o+1, "no-more", 0.9, false)
+	return true
+}
+
+// negatedDesire handles a negation before a wish, a receive or a send verb:
+// "não quero mais receber", "no me manden más", "I don't want these messages",
+// "não autorizo o envio".
+func (m *message) negatedDesire(s, e, i int, out func(int, int, string, float64, bool)) {
+	wantBefore := false
+	for j := i - 1; j >= s && j >= i-2; j-- {
+		if m.toks[j].cls&(cWant|cInterest) != 0 {
+			wantBefore = true
+		}
+	}
+	if m.has(max(s, i-3), i, cStop|cUnsub|cRemove|cCancel) {
+		return // "non smettete mai di": the negation belongs to the stop verb
+	}
+	want := wantBefore
+	more := m.has(i, e, cMore)
+	head := -1
+	for j := i + 1; j < e && j <= i+8; j++ {
+		t := m.toks[j]
+		if t.cls&(cStop|cUnsub|cRemove|cCancel|cLeave) != 0 {
+			return
+		}
+		if t.cls&(cWant|cInterest) != 0 && t.cls&(cRecv|cSend) == 0 {
+			want = true
+			continue
+		}
+		if t.cls&(cRecv|cSend|cAuthorize|cEndure) != 0 {
+			head = j
+			break
+		}
+		if skippable(t) {
+			continue
+		}
+		if want && !wantBefore && t.cls&(cMsg|cMkt) != 0 && t.cls&cTxn == 0 {
+			out(i, j+1, "dont-want", 0.9, false)
+		}
+		return
+	}
+	if head < 0 {
+		if want && more && m.onlyAround(s, e, i, cWant|cInterest|cMore|cNeg) {
+			out(i, e, "dont-want-more", 0.55, true)
+		}
+		return
+	}
+	h := m.toks[head]
+	switch {
+	case h.cls&cAuthorize != 0:
+		out(i, head+1, "not-authorize", 0.9, false)
+		return
+	case h.cls&cRecv != 0 && !want:
+		return // "não recebo mais": a complaint, not a request
+	case h.cls&cEndure != 0 && !more:
+		return
+	}
+	o, _ := m.object(head, e)
+	switch {
+	case o < 0:
+		switch {
+		case more:
+			out(i, head+1, "dont-want-receive", 0.9, false)
+		case h.cls&cSend != 0 && m.has(i, head, cMe):
+			out(i, head+1, "dont-send-me", 0.8, false)
+		default:
+			out(i, head+1, "dont-want-receive", 0.55, true)
+		}
+	case m.toks[o].cls&(cMsg|cMkt|cAll|cThis) != 0 && m.toks[o].cls&(cTxn|cCall) == 0:
+		out(i, o+1, "dont-want-receive", 0.92, false)
+	}
+}
+
+// helpRules: questions about the messaging itself ("why am I getting these",
+// "how often do you send messages").
+func (m *message) helpRules(put func(int, candidate)) {
+	if m.all&(cWhy|cHow|cFreq) == 0 || m.all&(cMsg|cRecv|cSend) == 0 {
+		return
+	}
+	for _, cl := range m.clauses {
+		s, e := cl[0], cl[1]
+		v := m.find(s, e, cRecv|cSend)
+		if v < 0 {
+			continue
+		}
+		if m.has(s, e, cMsg) || m.has(s, e, cWhy) || m.has(s, e, cFreq) {
+			if m.has(s, e, cTxn) && !m.has(s, e, cMsg) {
+				continue
+			}
+			put(prioHelp, candidate{intent: Help, conf: 0.75, rule: "phrase:" + ruleLang(m.lexLangs(v)) + ":messaging-question", t0: v, t1: v + 1, langs: m.lexLangs(v)})
+			return
+		}
+	}
+}

@@ -1,0 +1,160 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/optgate/optgate/internal/consent"
+)
+
+// FindContact returns the account's contact with the given key. A wa_id also
+// finds the contact under its Brazilian ninth-digit variant.
+func (s *Store) FindContact(ctx context.Context, accountID string, key consent.ContactKey) (consent.Contact, error) {
+	return findContact(ctx, s, accountID, key)
+}
+
+// FindContact is FindContact inside a write transaction.
+func (t *Tx) FindContact(ctx context.Context, accountID string, key consent.ContactKey) (consent.Contact, error) {
+	return findContact(ctx, t, accountID, key)
+}
+
+func findContact(ctx context.Context, q querier, accountID string, key consent.ContactKey) (consent.Contact, error) {
+	if key.WAID != "" {
+		v := consent.WAIDVariants(key.WAID)
+		alt := v[len(v)-1]
+		c, err := scanContact(q.stmt(ctx, "contactByWAIDs").QueryRowContext(ctx, accountID, key.WAID, alt))
+		if err == nil || !errors.Is(err, ErrNotFound) {
+			return c, err
+		}
+	}
+	if key.UserID != "" {
+		return scanContact(q.stmt(ctx, "contactByUserID").QueryRowContext(ctx, accountID, key.UserID))
+	}
+	return consent.Contact{}, ErrNotFound
+}
+
+func scanContact(row *sql.Row) (consent.Contact, error) {
+	var c consent.Contact
+	var created int64
+	if err := row.Scan(&c.ID, &c.AccountID, &c.WAID, &c.UserID, &c.Name, &c.Language, &created); err != nil {
+		if errors.Is(err, sql.ErrNoRows) {
+			return c, ErrNotFound
+		}
+		return c, &consent.Error{Code: consent.EUnavailable, Message: "database unavailable", Err: err}
+	}
+	c.CreatedAt = fromMS(created)
+	return c, nil
+}
+
+// ContactSeen is what a webhook tells about a person.
+type ContactSeen struct {
+	Key      consent.ContactKey
+	Name     string // WhatsApp profile name, if sent
+	Language string // detected language, if known
+}
+
+// UpsertContact finds the contact a webhook speaks of, creating it on first
+// sight, and completes it with what is new: the other key (wa_id or user id),
+// the profile name, the language.
+func (t *Tx) UpsertContact(ctx context.Context, accountID string, seen ContactSeen) (consent.Contact, error) {
+	if seen.Key.IsZero() {
+		return consent.Contact{}, consent.Errorf(consent.EInvalid, "contact has neither wa_id nor user_id")
+	}
+	now := ms(t.s.now())
+	var c consent.Contact
+	var err error
+	if seen.Key.WAID != "" {
+		c, err = scanContact(t.stmt(ctx, "contactByWAID").QueryRowContext(ctx, accountID, seen.Key.WAID))
+	} else {
+		err = ErrNotFound
+	}
+	if errors.Is(err, ErrNotFound) && seen.Key.UserID != "" {
+		c, err = scanContact(t.stmt(ctx, "contactByUserID").QueryRowContext(ctx, accountID, seen.Key.UserID))
+	}
+	switch {
+	case errors.Is(err, ErrNotFound):
+		c = consent.Contact{AccountID: accountID, WAID: seen.Key.WAID, UserID: seen.Key.UserID, Name: seen.Name, Language: seen.Language}
+		if err := t.queryRow(ctx, "insertContact", accountID, nullable(c.WAID), nullable(c.UserID), c.Name, c.Language, now).Scan(&c.ID); err != nil {
+			return c, fmt.Errorf("insert contact: %w", t.s.wrap(err))
+		}
+		c.CreatedAt = fromMS(now)
+		return c, nil
+	case err != nil:
+		return c, err
+	}
+	changed := false
+	if c.WAID == "" && seen.Key.WAID != "" {
+		c.WAID, changed = seen.Key.WAID, true
+	}
+	if c.UserID == "" && seen.Key.UserID != "" {
+		c.UserID, changed = seen.Key.UserID, true
+	}
+	if seen.Name != "" && seen.Name != c.Name {
+		c.Name, changed = seen.Name, true
+	}
+	if seen.Language != "" && seen.Language != c.Language {
+		c.Language, changed = seen.Language, true
+	}
+	if changed {
+		if _, err := t.exec(ctx, "updateContact", c.ID, nullable(c.WAID), nullable(c.UserID), c.Name, c.Language, now); err != nil {
+			return c, err
+		}
+	}
+	return c, nil
+}
+
+// ChangeNumber moves a person from oldWAID to newWAID, as Meta's
+// user_changed_number says: their contact, consent and history follow them,
+// and the old number is left with nothing, since it may belong to someone
+// else next. A contact that already held the new number (its previous owner)
+// loses the number but keeps its history.
+func (t *Tx) ChangeNumber(ctx context.Context, accountID, oldWAID, newWAID, messageID string, at int64) (consent.Contact, error) {
+	c, err := scanContact(t.stmt(ctx, "contactByWAID").QueryRowContext(ctx, accountID, oldWAID))
+	if errors.Is(err, ErrNotFound) {
+		return t.UpsertContact(ctx, accountID, ContactSeen{Key: consent.ContactKey{WAID: newWAID}})
+	}
+	if err != nil {
+		return c, err
+	}
+	now := ms(t.s.now())
+	prev, err := scanContact(t.stmt(ctx, "contactByWAID").QueryRowContext(ctx, accountID, newWAID))
+	switch {
+	case err == nil && prev.ID != c.ID:
+		if _, err := t.exec(ctx, "setContactWAID", prev.ID, nil, now); err != nil {
+			return c, err
+		}
+	case err != nil && !errors.Is(err, ErrNotFound):
+		return c, err
+	}
+	if _, err := t.exec(ctx, "setContactWAID", c.ID, newWAID, now); err != nil {
+		return c, err
+	}
+	if _, err := t.exec(ctx, "insertNumberChange", c.ID, oldWAID, newWAID, messageID, at); err != nil {
+		return c, err
+	}
+	c.WAID = newWAID
+	return c, nil
+}
+
+func nullable(s string) any {
+	if s == "" {
+		return nil
+	}
+	return s
+}
+
+// MarkAsked records that optgate asked the contact to confirm an uncertain
+// opt-out at, and returns when it last asked before (zero if never).
+func (t *Tx) MarkAsked(ctx context.Context, contactID int64, at time.Time) (time.Time, error) {
+	var prev int64
+	if err := t.queryRow(ctx, "askedAt", contactID).Scan(&prev); err != nil {
+		return time.Time{}, t.s.wrap(err)
+	}
+	if _, err := t.exec(ctx, "setAskedAt", contactID, ms(at)); err != nil {
+		return time.Time{}, err
+	}
+	return fromMS(prev), nil
+}

@@ -1,0 +1,69 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/optgate/optgate/internal/consent"
+	"modernc.org/sqlite"
+	sqlite3 "modernc.org/sqlite/lib"
+)
+
+// dialect holds every difference between SQLite and PostgreSQL. Queries are
+// written once, with $N placeholders (both accept them) and {{forUpdate}}
+// where PostgreSQL must lock a row that SQLite's single writer already owns.
+type dialect struct {
+	name       string
+	forUpdate  string
+	skipLocked string
+	isConflict func(error) bool
+}
+
+func (d *dialect) rewrite(q string) string {
+	q = strings.ReplaceAll(q, "{{forUpdate}}", d.forUpdate)
+	return strings.ReplaceAll(q, "{{skipLocked}}", d.skipLocked)
+}
+
+var sqliteDialect = &dialect{
+	name: "sqlite",
+	isConflict: func(err error) bool {
+		var se *sqlite.Error
+		if errors.As(err, &se) {
+			c := se.Code()
+			return c == sqlite3.SQLITE_CONSTRAINT_UNIQUE || c == sqlite3.SQLITE_CONSTRAINT_PRIMARYKEY
+		}
+		return false
+	},
+}
+
+func openDialect(ctx context.Context, dsn string) (*dialect, *sql.DB, error) {
+	switch {
+	case strings.HasPrefix(dsn, "sqlite:"):
+		path := strings.TrimPrefix(dsn, "sqlite:")
+		if path == "" {
+			return nil, nil, consent.Errorf(consent.EInvalid, "database: sqlite: needs a file path, e.g. sqlite:./optgate.db")
+		}
+		// WAL lets readers run beside the one writer; synchronous(FULL) makes
+		// a commit survive power loss, which group commit keeps affordable.
+		q := "?_txlock=immediate&_pragma=journal_mode(WAL)&_pragma=synchronous(FULL)" +
+			"&_pragma=busy_timeout(10000)&_pragma=foreign_keys(1)"
+		db, err := sql.Open("sqlite", "file:"+path+q)
+		if err != nil {
+			return nil, nil, fmt.Errorf("open sqlite: %w", err)
+		}
+		db.SetMaxOpenConns(8)
+		db.SetMaxIdleConns(8)
+		db.SetConnMaxIdleTime(0)
+		if err := db.PingContext(ctx); err != nil {
+			db.Close()
+			return nil, nil, &consent.Error{Code: consent.EUnavailable, Message: "cannot open sqlite database " + path, Err: err}
+		}
+		return sqliteDialect, db, nil
+	case strings.HasPrefix(dsn, "postgres://"), strings.HasPrefix(dsn, "postgresql://"):
+		return openPostgres(ctx, dsn)
+	}
+	return nil, nil, consent.Errorf(consent.EInvalid, "database: %q must start with sqlite: or postgres://", dsn)
+}

@@ -1,0 +1,207 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"fmt"
+
+	"github.com/optgate/optgate/internal/consent"
+)
+
+// EnsureAccounts creates the ledger head of each account, so that appending
+// always locks an existing row.
+func (s *Store) EnsureAccounts(ctx context.Context, ids []string) error {
+	return s.Write(ctx, func(ctx context.Context, tx *Tx) error {
+		for _, id := range ids {
+			if _, err := tx.exec(ctx, "ensureHead", id, consent.GenesisHash); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
+// AppendEvent adds ev to its account's hash chain and updates the contact's
+// derived consent state. It fills in ev's ID, Seq, hashes and RecordedAt.
+func (t *Tx) AppendEvent(ctx context.Context, ev *consent.Event) error {
+	evidence, err := ev.EvidenceJSON()
+	if err != nil {
+		return err
+	}
+	var seq int64
+	var prev string
+	if err := t.queryRow(ctx, "head", ev.AccountID).Scan(&seq, &prev); err != nil {
+		if err == sql.ErrNoRows {
+			return consent.Errorf(consent.EInternal, "account %s has no ledger head", ev.AccountID)
+		}
+		return fmt.Errorf("ledger head: %w", t.s.wrap(err))
+	}
+	ev.Seq = seq + 1
+	ev.PrevHash = prev
+	ev.RecordedAt = t.s.now().UTC()
+	if ev.OccurredAt.IsZero() {
+		ev.OccurredAt = ev.RecordedAt
+	}
+	ev.Hash = ev.ComputeHash(evidence)
+	if err := t.queryRow(ctx, "insertEvent", ev.AccountID, ev.Seq, ev.ContactID, string(ev.Action), string(ev.Scope),
+		ev.Source, evidence, ev.Reason, ev.Actor, ms(ev.OccurredAt), ms(ev.RecordedAt), ev.PrevHash, ev.Hash).Scan(&ev.ID); err != nil {
+		return fmt.Errorf("insert event: %w", t.s.wrap(err))
+	}
+	if _, err := t.exec(ctx, "setHead", ev.AccountID, ev.Seq, ev.Hash); err != nil {
+		return err
+	}
+	_, err = t.exec(ctx, "upsertScope", ev.ContactID, string(ev.Scope), string(ev.Action), ev.Seq, ev.Source, ms(ev.OccurredAt))
+	return err
+}
+
+// State returns the contact's consent per scope and its service window on
+// one business phone number.
+func (s *Store) State(ctx context.Context, contactID int64, phoneNumberID string) (consent.State, error) {
+	return state(ctx, s, contactID, phoneNumberID)
+}
+
+// State is State inside a write transaction.
+func (t *Tx) State(ctx context.Context, contactID int64, phoneNumberID string) (consent.State, error) {
+	return state(ctx, t, contactID, phoneNumberID)
+}
+
+func state(ctx context.Context, q querier, contactID int64, phoneNumberID string) (consent.State, error) {
+	st := consent.State{Known: true}
+	rows, err := q.stmt(ctx, "scopesOf").QueryContext(ctx, contactID)
+	if err != nil {
+		return st, unavailable(err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var sc consent.ScopeState
+		var at int64
+		if err := rows.Scan(&sc.Scope, &sc.Action, &sc.Seq, &sc.Source, &at); err != nil {
+			return st, unavailable(err)
+		}
+		sc.OccurredAt = fromMS(at)
+		st.Scopes = append(st.Scopes, sc)
+	}
+	if err := rows.Err(); err != nil {
+		return st, unavailable(err)
+	}
+	var last, closed int64
+	err = q.stmt(ctx, "windowOf").QueryRowContext(ctx, contactID, phoneNumberID).Scan(&last, &closed)
+	if err != nil && err != sql.ErrNoRows {
+		return st, unavailable(err)
+	}
+	st.LastInbound, st.WindowClosedAt = fromMS(last), fromMS(closed)
+	return st, nil
+}
+
+// Windows returns the contact's last-inbound and closed times per business phone number.
+func (s *Store) Windows(ctx context.Context, contactID int64) (map[string]consent.State, error) {
+	rows, err := s.stmts["windowsOf"].QueryContext(ctx, contactID)
+	if err != nil {
+		return nil, unavailable(err)
+	}
+	defer rows.Close()
+	out := map[string]consent.State{}
+	for rows.Next() {
+		var phone string
+		var last, closed int64
+		if err := rows.Scan(&phone, &last, &closed); err != nil {
+			return nil, unavailable(err)
+		}
+		out[phone] = consent.State{LastInbound: fromMS(last), WindowClosedAt: fromMS(closed)}
+	}
+	return out, unavailable(rows.Err())
+}
+
+// History returns the contact's consent events, oldest first.
+func (s *Store) History(ctx context.Context, contactID int64) ([]consent.Event, error) {
+	rows, err := s.stmts["eventsOf"].QueryContext(ctx, contactID)
+	if err != nil {
+		return nil, unavailable(err)
+	}
+	return scanEvents(rows)
+}
+
+func scanEvents(rows *sql.Rows) ([]consent.Event, error) {
+	defer rows.Close()
+	var out []consent.Event
+	for rows.Next() {
+		var e consent.Event
+		var evidence string
+		var occurred, recorded int64
+		if err := rows.Scan(&e.ID, &e.AccountID, &e.Seq, &e.ContactID, &e.Action, &e.Scope, &e.Source, &evidence,
+			&e.Reason, &e.Actor, &occurred, &recorded, &e.PrevHash, &e.Hash); err != nil {
+			return nil, unavailable(err)
+		}
+		if err := json.Unmarshal([]byte(evidence), &e.Evidence); err != nil {
+			return nil, consent.Errorf(consent.EInternal, "event %d: stored evidence is not JSON", e.ID)
+		}
+		e.OccurredAt, e.RecordedAt = fromMS(occurred), fromMS(recorded)
+		out = append(out, e)
+	}
+	return out, unavailable(rows.Err())
+}
+
+// LedgerReport is the result of verifying an account's chain.
+type LedgerReport struct {
+	Events   int64
+	HeadHash string
+}
+
+// VerifyLedger recomputes every hash of the account's chain, in order, and
+// checks it against the stored hashes and the head. It stops at the first
+// broken link and says which.
+func (s *Store) VerifyLedger(ctx context.Context, accountID string) (LedgerReport, error) {
+	var rep LedgerReport
+	prev := consent.GenesisHash
+	var seq int64
+	for {
+		rows, err := s.stmts["eventsFrom"].QueryContext(ctx, accountID, seq, 1000)
+		if err != nil {
+			return rep, unavailable(err)
+		}
+		evs, err := scanEvents(rows)
+		if err != nil {
+			return rep, err
+		}
+		for i := range evs {
+			e := &evs[i]
+			if e.Seq != seq+1 {
+				return rep, consent.Errorf(consent.EConflict, "ledger %s: event %d follows %d: events are missing", accountID, e.Seq, seq)
+			}
+			if e.PrevHash != prev {
+				return rep, consent.Errorf(consent.EConflict, "ledger %s: event %d does not point at the hash of event %d", accountID, e.Seq, seq)
+			}
+			evidence, err := e.EvidenceJSON()
+			if err != nil {
+				return rep, err
+			}
+			if got := e.ComputeHash(evidence); got != e.Hash {
+				return rep, consent.Errorf(consent.EConflict, "ledger %s: event %d was altered (hash mismatch)", accountID, e.Seq)
+			}
+			prev, seq = e.Hash, e.Seq
+			rep.Events++
+		}
+		if len(evs) < 1000 {
+			break
+		}
+	}
+	var headSeq int64
+	var headHash string
+	err := s.db.QueryRowContext(ctx, "SELECT seq, hash FROM ledger_heads WHERE account_id = $1", accountID).Scan(&headSeq, &headHash)
+	if err != nil && err != sql.ErrNoRows {
+		return rep, unavailable(err)
+	}
+	if err == nil && (headSeq != seq || headHash != prev) {
+		return rep, consent.Errorf(consent.EConflict, "ledger %s: head says event %d but the chain ends at %d: events were removed", accountID, headSeq, seq)
+	}
+	rep.HeadHash = prev
+	return rep, nil
+}
+
+func unavailable(err error) error {
+	if err == nil {
+		return nil
+	}
+	return &consent.Error{Code: consent.EUnavailable, Message: "database unavailable", Err: err}
+}

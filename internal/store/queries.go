@@ -1,0 +1,57 @@
+package store
+
+// queries are prepared once at Start. $N placeholders work in both dialects.
+var queries = map[string]string{
+	"contactByWAID": `SELECT id, account_id, COALESCE(wa_id, ''), COALESCE(user_id, ''), name, language, created_at
+		FROM contacts WHERE account_id = $1 AND wa_id = $2`,
+	"contactByWAIDs": `SELECT id, account_id, COALESCE(wa_id, ''), COALESCE(user_id, ''), name, language, created_at
+		FROM contacts WHERE account_id = $1 AND wa_id IN ($2, $3) ORDER BY CASE WHEN wa_id = $2 THEN 0 ELSE 1 END LIMIT 1`,
+	"contactByUserID": `SELECT id, account_id, COALESCE(wa_id, ''), COALESCE(user_id, ''), name, language, created_at
+		FROM contacts WHERE account_id = $1 AND user_id = $2`,
+	"insertContact": `INSERT INTO contacts (account_id, wa_id, user_id, name, language, created_at, updated_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $6) RETURNING id`,
+	"updateContact":  `UPDATE contacts SET wa_id = $2, user_id = $3, name = $4, language = $5, updated_at = $6 WHERE id = $1`,
+	"setAskedAt":     `UPDATE contacts SET asked_at = $2 WHERE id = $1`,
+	"askedAt":        `SELECT asked_at FROM contacts WHERE id = $1`,
+	"setContactWAID": `UPDATE contacts SET wa_id = $2, updated_at = $3 WHERE id = $1`,
+
+	"scopesOf":  `SELECT scope, action, seq, source, occurred_at FROM consent_state WHERE contact_id = $1`,
+	"windowOf":  `SELECT last_inbound_at, closed_at FROM service_windows WHERE contact_id = $1 AND phone_number_id = $2`,
+	"windowsOf": `SELECT phone_number_id, last_inbound_at, closed_at FROM service_windows WHERE contact_id = $1 ORDER BY phone_number_id`,
+	"touchWindow": `INSERT INTO service_windows (contact_id, phone_number_id, last_inbound_at, closed_at) VALUES ($1, $2, $3, 0)
+		ON CONFLICT (contact_id, phone_number_id) DO UPDATE SET last_inbound_at =
+		CASE WHEN excluded.last_inbound_at > service_windows.last_inbound_at THEN excluded.last_inbound_at ELSE service_windows.last_inbound_at END`,
+	"closeWindow": `INSERT INTO service_windows (contact_id, phone_number_id, last_inbound_at, closed_at) VALUES ($1, $2, 0, $3)
+		ON CONFLICT (contact_id, phone_number_id) DO UPDATE SET closed_at =
+		CASE WHEN excluded.closed_at > service_windows.closed_at THEN excluded.closed_at ELSE service_windows.closed_at END`,
+
+	"ensureHead": `INSERT INTO ledger_heads (account_id, seq, hash) VALUES ($1, 0, $2) ON CONFLICT (account_id) DO NOTHING`,
+	"head":       `SELECT seq, hash FROM ledger_heads WHERE account_id = $1 {{forUpdate}}`,
+	"setHead":    `UPDATE ledger_heads SET seq = $2, hash = $3 WHERE account_id = $1`,
+	"insertEvent": `INSERT INTO consent_events (account_id, seq, contact_id, action, scope, source, evidence, reason, actor,
+		occurred_at, recorded_at, prev_hash, hash) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) RETURNING id`,
+	"upsertScope": `INSERT INTO consent_state (contact_id, scope, action, seq, source, occurred_at) VALUES ($1, $2, $3, $4, $5, $6)
+		ON CONFLICT (contact_id, scope) DO UPDATE SET action = excluded.action, seq = excluded.seq,
+		source = excluded.source, occurred_at = excluded.occurred_at`,
+	"eventsOf": `SELECT id, account_id, seq, contact_id, action, scope, source, evidence, reason, actor, occurred_at, recorded_at, prev_hash, hash
+		FROM consent_events WHERE contact_id = $1 ORDER BY seq`,
+	"eventsFrom": `SELECT id, account_id, seq, contact_id, action, scope, source, evidence, reason, actor, occurred_at, recorded_at, prev_hash, hash
+		FROM consent_events WHERE account_id = $1 AND seq > $2 ORDER BY seq LIMIT $3`,
+
+	"insertNumberChange": `INSERT INTO number_changes (contact_id, old_wa_id, new_wa_id, message_id, occurred_at) VALUES ($1, $2, $3, $4, $5)`,
+	"savePayload":        `INSERT INTO webhook_payloads (digest, body, received_at) VALUES ($1, $2, $3) ON CONFLICT (digest) DO NOTHING`,
+	"insertInbound": `INSERT INTO inbound_messages (account_id, message_id, contact_id, phone_number_id, type, intent, sent_at, received_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (account_id, message_id) DO NOTHING`,
+	"setInboundIntent": `UPDATE inbound_messages SET intent = $3 WHERE account_id = $1 AND message_id = $2`,
+	"insertStatus": `INSERT INTO message_statuses (account_id, message_id, status, recipient, error_code, occurred_at, received_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (account_id, message_id, status) DO NOTHING`,
+
+	"enqueue": `INSERT INTO outbox (account_id, kind, dedupe_key, payload, next_attempt_at, created_at)
+		VALUES ($1, $2, $3, $4, $5, $5) ON CONFLICT (kind, dedupe_key) DO NOTHING`,
+	"dueJobs": `SELECT id, account_id, kind, dedupe_key, payload, attempts FROM outbox
+		WHERE done_at IS NULL AND next_attempt_at <= $1 ORDER BY next_attempt_at, id LIMIT $2 {{skipLocked}}`,
+	"leaseJob":    `UPDATE outbox SET next_attempt_at = $2, attempts = attempts + 1 WHERE id = $1`,
+	"completeJob": `UPDATE outbox SET done_at = $2, last_error = '' WHERE id = $1`,
+	"dropJob":     `UPDATE outbox SET done_at = $2, last_error = $3 WHERE id = $1`,
+	"failJob":     `UPDATE outbox SET next_attempt_at = $2, last_error = $3 WHERE id = $1`,
+}

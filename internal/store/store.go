@@ -1,0 +1,294 @@
+// Package store keeps optgate's state in SQLite (embedded, the default) or
+// PostgreSQL, through database/sql and raw SQL that both dialects accept; the
+// few differences live in dialect.go. Every write goes through Write, which
+// groups concurrent writers into one transaction (group commit) so that a
+// burst of webhooks costs one fsync, with a savepoint per writer so that one
+// failing writer does not undo the others.
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"log/slog"
+	"sync"
+	"time"
+
+	"github.com/optgate/optgate/internal/consent"
+)
+
+// Sentinel errors; nothing above the store sees a driver error.
+var (
+	ErrNotFound = &consent.Error{Code: consent.ENotFound, Message: "not found"}
+	ErrClosed   = &consent.Error{Code: consent.EUnavailable, Message: "store is closed"}
+)
+
+// maxBatch bounds how many writers share one transaction.
+const maxBatch = 256
+
+// Store is optgate's database.
+type Store struct {
+	db      *sql.DB
+	dialect *dialect
+	log     *slog.Logger
+	now     func() time.Time
+
+	stmts map[string]*sql.Stmt
+
+	jobs      chan *writeJob
+	quit      chan struct{}
+	closeOnce sync.Once
+	wg        sync.WaitGroup
+}
+
+type writeJob struct {
+	ctx  context.Context
+	fn   func(context.Context, *Tx) error
+	done chan error
+}
+
+// Options tune a Store.
+type Options struct {
+	Logger *slog.Logger
+	Now    func() time.Time // the clock; nil means time.Now
+}
+
+// Open connects to the database named by dsn ("sqlite:PATH" or
+// "postgres://..."). It does not migrate; call Migrate or CheckSchema.
+func Open(ctx context.Context, dsn string, opts Options) (*Store, error) {
+	d, db, err := openDialect(ctx, dsn)
+	if err != nil {
+		return nil, err
+	}
+	s := &Store{
+		db:      db,
+		dialect: d,
+		log:     opts.Logger,
+		now:     opts.Now,
+		jobs:    make(chan *writeJob, maxBatch),
+		quit:    make(chan struct{}),
+		stmts:   map[string]*sql.Stmt{},
+	}
+	if s.log == nil {
+		s.log = slog.New(slog.DiscardHandler)
+	}
+	if s.now == nil {
+		s.now = time.Now
+	}
+	return s, nil
+}
+
+// Start prepares statements and starts the group-commit writer. Call it after
+// the schema is current.
+func (s *Store) Start(ctx context.Context) error {
+	if err := s.CheckSchema(ctx); err != nil {
+		return err
+	}
+	for name, q := range queries {
+		st, err := s.db.PrepareContext(ctx, s.dialect.rewrite(q))
+		if err != nil {
+			return fmt.Errorf("prepare %s: %w", name, s.wrap(err))
+		}
+		s.stmts[name] = st
+	}
+	s.wg.Add(1)
+	go s.writer()
+	return nil
+}
+
+// Close stops the writer after the writes already submitted and closes the database.
+func (s *Store) Close() error {
+	s.closeOnce.Do(func() { close(s.quit) })
+	s.wg.Wait()
+	for _, st := range s.stmts {
+		st.Close()
+	}
+	return s.db.Close()
+}
+
+// Ping checks that the database answers.
+func (s *Store) Ping(ctx context.Context) error {
+	if err := s.db.PingContext(ctx); err != nil {
+		return s.wrap(err)
+	}
+	var one int
+	if err := s.db.QueryRowContext(ctx, "SELECT 1").Scan(&one); err != nil {
+		return s.wrap(err)
+	}
+	return nil
+}
+
+// Dialect names the database in use: "sqlite" or "postgres".
+func (s *Store) Dialect() string { return s.dialect.name }
+
+// Write runs fn in a transaction shared with other concurrent writers and
+// returns once that transaction is committed (or fn's changes were rolled back).
+// fn must only use tx, and must not call Write.
+func (s *Store) Write(ctx context.Context, fn func(context.Context, *Tx) error) error {
+	j := &writeJob{ctx: ctx, fn: fn, done: make(chan error, 1)}
+	select {
+	case s.jobs <- j:
+	case <-s.quit:
+		return ErrClosed
+	case <-ctx.Done():
+		return consent.Errorf(consent.EUnavailable, "write not started: %v", ctx.Err())
+	}
+	return <-j.done
+}
+
+func (s *Store) writer() {
+	defer s.wg.Done()
+	batch := make([]*writeJob, 0, maxBatch)
+	for {
+		select {
+		case j := <-s.jobs:
+			batch = append(batch[:0], j)
+		drain:
+			for len(batch) < maxBatch {
+				select {
+				case j := <-s.jobs:
+					batch = append(batch, j)
+				default:
+					break drain
+				}
+			}
+			s.runBatch(batch)
+		case <-s.quit:
+			for {
+				select {
+				case j := <-s.jobs:
+					s.runBatch([]*writeJob{j})
+				default:
+					return
+				}
+			}
+		}
+	}
+}
+
+func (s *Store) runBatch(batch []*writeJob) {
+	errs := make([]error, len(batch))
+	fail := func(err error) {
+		for _, j := range batch {
+			j.done <- err
+		}
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	sqlTx, err := s.db.BeginTx(ctx, nil)
+	if err != nil {
+		fail(s.wrap(err))
+		return
+	}
+	tx := &Tx{tx: sqlTx, s: s}
+	single := len(batch) == 1
+	for i, j := range batch {
+		if j.ctx.Err() != nil {
+			errs[i] = consent.Errorf(consent.EUnavailable, "write abandoned: %v", j.ctx.Err())
+			continue
+		}
+		if single {
+			errs[i] = j.fn(ctx, tx)
+			continue
+		}
+		if _, err := sqlTx.ExecContext(ctx, "SAVEPOINT w"); err != nil {
+			sqlTx.Rollback()
+			fail(s.wrap(err))
+			return
+		}
+		errs[i] = j.fn(ctx, tx)
+		if errs[i] != nil {
+			if _, err := sqlTx.ExecContext(ctx, "ROLLBACK TO SAVEPOINT w"); err != nil {
+				sqlTx.Rollback()
+				fail(s.wrap(err))
+				return
+			}
+		}
+		if _, err := sqlTx.ExecContext(ctx, "RELEASE SAVEPOINT w"); err != nil {
+			sqlTx.Rollback()
+			fail(s.wrap(err))
+			return
+		}
+	}
+	if single && errs[0] != nil {
+		sqlTx.Rollback()
+		batch[0].done <- errs[0]
+		return
+	}
+	if err := sqlTx.Commit(); err != nil {
+		fail(s.wrap(err))
+		return
+	}
+	for i, j := range batch {
+		j.done <- errs[i]
+	}
+}
+
+// Tx is a write transaction handed to Write's callback.
+type Tx struct {
+	tx *sql.Tx
+	s  *Store
+}
+
+func (t *Tx) exec(ctx context.Context, name string, args ...any) (sql.Result, error) {
+	r, err := t.tx.StmtContext(ctx, t.s.stmts[name]).ExecContext(ctx, args...)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", name, t.s.wrap(err))
+	}
+	return r, nil
+}
+
+func (t *Tx) queryRow(ctx context.Context, name string, args ...any) *sql.Row {
+	return t.tx.StmtContext(ctx, t.s.stmts[name]).QueryRowContext(ctx, args...)
+}
+
+func (t *Tx) query(ctx context.Context, name string, args ...any) (*sql.Rows, error) {
+	rows, err := t.tx.StmtContext(ctx, t.s.stmts[name]).QueryContext(ctx, args...)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", name, t.s.wrap(err))
+	}
+	return rows, nil
+}
+
+// querier is what read helpers need: the database or a transaction.
+type querier interface {
+	stmt(ctx context.Context, name string) *sql.Stmt
+}
+
+func (s *Store) stmt(_ context.Context, name string) *sql.Stmt { return s.stmts[name] }
+func (t *Tx) stmt(ctx context.Context, name string) *sql.Stmt {
+	return t.tx.StmtContext(ctx, t.s.stmts[name])
+}
+
+// wrap turns driver errors into optgate's errors.
+func (s *Store) wrap(err error) error {
+	if err == nil {
+		return nil
+	}
+	if errors.Is(err, sql.ErrNoRows) {
+		return ErrNotFound
+	}
+	var ce *consent.Error
+	if errors.As(err, &ce) {
+		return err
+	}
+	if s.dialect.isConflict(err) {
+		return &consent.Error{Code: consent.EConflict, Message: "conflict", Err: err}
+	}
+	return &consent.Error{Code: consent.EUnavailable, Message: "database unavailable", Err: err}
+}
+
+func ms(t time.Time) int64 {
+	if t.IsZero() {
+		return 0
+	}
+	return t.UnixMilli()
+}
+
+func fromMS(v int64) time.Time {
+	if v == 0 {
+		return time.Time{}
+	}
+	return time.UnixMilli(v).UTC()
+}
