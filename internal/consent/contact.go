@@ -66,9 +66,48 @@ func NormalizePhone(raw string) (string, error) {
 		return "", Errorf(EInvalid, "phone number %q cannot be read: %v", raw, err)
 	}
 	if !phonenumbers.IsValidNumber(num) {
+		// A Brazilian mobile written the old way, without the ninth digit
+		// (+55 11 8765-4321), is still how many people write their number.
+		e164 := phonenumbers.Format(num, phonenumbers.E164)
+		if v := WAIDVariants(strings.TrimPrefix(e164, "+")); len(v) == 2 && len(v[1]) == 13 {
+			if n2, err := phonenumbers.Parse("+"+v[1], ""); err == nil && phonenumbers.IsValidNumber(n2) {
+				return "+" + v[1], nil
+			}
+		}
 		return "", Errorf(EInvalid, "phone number %q is not a valid number", raw)
 	}
 	return phonenumbers.Format(num, phonenumbers.E164), nil
+}
+
+// regionLanguages maps a number's region to the language optgate answers in
+// when the person's own words do not tell. Regions with several languages
+// (Belgium, Switzerland, ...) are left to the account's default.
+var regionLanguages = map[string]string{
+	"BR": "pt", "PT": "pt", "AO": "pt", "MZ": "pt", "CV": "pt",
+	"ES": "es", "MX": "es", "AR": "es", "CO": "es", "CL": "es", "PE": "es", "VE": "es", "UY": "es", "PY": "es",
+	"BO": "es", "EC": "es", "CR": "es", "PA": "es", "DO": "es", "GT": "es", "HN": "es", "SV": "es", "NI": "es",
+	"NL": "nl", "SR": "nl",
+	"IT": "it", "SM": "it", "VA": "it",
+	"DE": "de", "AT": "de", "LI": "de",
+	"FR": "fr", "MC": "fr",
+	"GB": "en", "GG": "en", "JE": "en", "IM": "en", "US": "en", "CA": "en", "IE": "en", "AU": "en", "NZ": "en", "ZA": "en", "NG": "en", "KE": "en", "GH": "en", "JM": "en",
+}
+
+// LanguageOfNumber guesses a person's language from the country of their
+// wa_id, or returns "" when the country does not say.
+func LanguageOfNumber(waID string) string {
+	if waID == "" {
+		return ""
+	}
+	num, err := phonenumbers.Parse("+"+waID, "")
+	if err != nil {
+		return ""
+	}
+	region := phonenumbers.GetRegionCodeForNumber(num)
+	if region == "" || region == "ZZ" {
+		region = phonenumbers.GetRegionCodeForCountryCode(int(num.GetCountryCode()))
+	}
+	return regionLanguages[region]
 }
 
 // ParseContactKey reads a contact identifier given through the API or the send

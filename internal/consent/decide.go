@@ -65,16 +65,25 @@ func (s *State) Effective(t Topic) (ScopeState, bool) {
 	return best, found
 }
 
-// OptedOutOfAll reports whether the newest event of this contact, across all
-// scopes, is an opt-out of everything.
+// OptedOutOfAll reports whether the contact's opt-out of everything is in
+// force: the all scope's newest event is an opt-out and no opt-in of any scope
+// came after it. Later opt-outs or a Resume of a narrower scope do not lift it.
 func (s *State) OptedOutOfAll() bool {
-	var newest ScopeState
+	var all ScopeState
 	for _, sc := range s.Scopes {
-		if sc.Seq > newest.Seq {
-			newest = sc
+		if sc.Scope == ScopeAll {
+			all = sc
 		}
 	}
-	return newest.Scope == ScopeAll && newest.Action == OptOut
+	if all.Action != OptOut {
+		return false
+	}
+	for _, sc := range s.Scopes {
+		if sc.Action == OptIn && sc.Seq > all.Seq {
+			return false
+		}
+	}
+	return true
 }
 
 func covers(sc Scope, t Topic) bool {

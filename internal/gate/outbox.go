@@ -27,7 +27,7 @@ func (g *Gate) Wake() {
 // RunOutbox sends queued replies until ctx ends. Jobs survive crashes: a job
 // claimed by a worker that dies is taken again when its lease ends.
 func (g *Gate) RunOutbox(ctx context.Context) {
-	log := g.log.With("component", "outbox")
+	log := g.log.With("worker", "outbox")
 	tick := time.NewTicker(time.Second)
 	defer tick.Stop()
 	for {

@@ -284,7 +284,13 @@ func (g *Gate) apply(ctx context.Context, tx *store.Tx, st *step, res *IngestRes
 			return nil, err
 		}
 	}
-	lang := c.Language
+	lang := st.detection.Lang
+	if lang == "" {
+		lang = c.Language
+	}
+	if lang == "" {
+		lang = consent.LanguageOfNumber(c.WAID)
+	}
 	if lang == "" {
 		lang = a.DefaultLanguage
 	}

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math/bits"
 	"strings"
+	"sync"
 )
 
 // Intent is what a message asks for about the messaging itself.
@@ -30,12 +31,12 @@ const (
 type Result struct {
 	Intent     Intent  `json:"intent"`
 	Scope      Scope   `json:"scope,omitempty"`
-	Lang       string  `json:"lang,omitempty"`       // pt, es, en, nl, it, de, fr, or "" if unknown
-	Confidence float64 `json:"confidence"`           // in [0,1]
-	Uncertain  bool    `json:"uncertain,omitempty"`  // ask the person before acting
-	Keyword    bool    `json:"keyword,omitempty"`    // the whole message was a keyword
-	Rule       string  `json:"rule,omitempty"`       // stable id of what fired
-	Matched    string  `json:"matched,omitempty"`    // the folded text span that fired
+	Lang       string  `json:"lang,omitempty"`      // pt, es, en, nl, it, de, fr, or "" if unknown
+	Confidence float64 `json:"confidence"`          // in [0,1]
+	Uncertain  bool    `json:"uncertain,omitempty"` // ask the person before acting
+	Keyword    bool    `json:"keyword,omitempty"`   // the whole message was a keyword
+	Rule       string  `json:"rule,omitempty"`      // stable id of what fired
+	Matched    string  `json:"matched,omitempty"`   // the folded text span that fired
 }
 
 // Options holds per-account additions to the built-in vocabulary.
@@ -196,12 +197,24 @@ func (d *Detector) buildFuzzy() {
 		for i := range len(k) {
 			del := k[:i] + k[i+1:]
 			if old, ok := d.fuzzyDel[del]; ok && old != lx {
-				d.fuzzyDel[del] = ambiguous
+				if old == ambiguous || fuzzyGroup(old) != fuzzyGroup(lx) {
+					d.fuzzyDel[del] = ambiguous
+				} else if old.kw == "" {
+					d.fuzzyDel[del] = lx
+				}
 				continue
 			}
 			d.fuzzyDel[del] = lx
 		}
 	}
+}
+
+// fuzzyGroup tells near-identical entries apart only when they mean different things.
+func fuzzyGroup(lx *lexeme) Intent {
+	if lx.kw == OptOut || lx.cls&cUnsub != 0 {
+		return OptOut
+	}
+	return lx.kw
 }
 
 func (d *Detector) addCustom(opts Options) error {
@@ -272,26 +285,41 @@ func (d *Detector) Detect(text string) Result {
 	if len(text) > maxInput {
 		text = text[:maxInput]
 	}
-	var wbuf [48]rawToken
-	raw := tokenize(text, wbuf[:0])
+	sc := scratchPool.Get().(*scratch)
+	defer scratchPool.Put(sc)
+	raw := tokenize(text, sc.raw[:0])
+	sc.raw = raw
 	if len(raw) == 0 {
 		if hasStopEmoji(text) {
 			return Result{Intent: OptOut, Scope: ScopeAll, Confidence: 0.5, Uncertain: true, Keyword: true, Rule: "emoji:stop", Matched: ""}
 		}
 		return Result{Intent: None, Confidence: 0.95, Rule: "empty"}
 	}
-	var wsBuf [48]word
-	words := wsBuf[:0]
+	words := sc.words[:0]
 	for _, r := range raw {
 		words = append(words, word{text: r.text, key: squeeze(r.text), clause: r.clause})
 	}
-	var tbuf [48]tok
-	m := &message{d: d, words: words, toks: d.lexify(words, tbuf[:0])}
+	sc.words = words
+	m := &sc.msg
+	*m = message{d: d, words: words, toks: d.lexify(words, sc.toks[:0]), clauses: m.clauses[:0]}
+	sc.toks = m.toks
 	m.prepare()
 	r := m.decide()
 	r.Lang = m.lang(r)
 	return r
 }
+
+// scratch holds the per-call buffers so Detect does not allocate them each time.
+type scratch struct {
+	raw   []rawToken
+	words []word
+	toks  []tok
+	msg   message
+}
+
+var scratchPool = sync.Pool{New: func() any {
+	return &scratch{raw: make([]rawToken, 0, 64), words: make([]word, 0, 64), toks: make([]tok, 0, 64)}
+}}
 
 func hasStopEmoji(s string) bool {
 	return strings.ContainsAny(s, "🛑⛔🚫")
@@ -350,9 +378,14 @@ func (d *Detector) fuzzy(k string, buf []byte) *lexeme {
 		if lx == nil || lx == ambiguous || lx.key[0] != k[0] {
 			return true
 		}
-		if found != nil && found != lx && (found.kw != lx.kw || found.cls&cUnsub != lx.cls&cUnsub) {
-			found = ambiguous
-			return false
+		if found != nil && found != lx {
+			if fuzzyGroup(found) != fuzzyGroup(lx) {
+				found = ambiguous
+				return false
+			}
+			if found.kw != "" {
+				return true
+			}
 		}
 		found = lx
 		return true

@@ -4,52 +4,53 @@ package intent
 type class uint64
 
 const (
-	cStop      class = 1 << iota // stop / cease verbs: pare, stop, smettete, arrêtez
-	cSend                        // send / write / contact / spam verbs
-	cCall                        // phone-call verbs: an opt-out of calls is not one of messages
-	cMsg                         // message nouns
-	cMkt                         // marketing nouns
-	cRecv                        // receive verbs (present/infinitive only)
-	cWant                        // want / would like
-	cNeg                         // verb negation
-	cNo                          // "no X": sem, geen, keine, niente
-	cMore                        // more / anymore
-	cUnsub                       // unsubscribe verbs
-	cRemove                      // remove / delete / block
-	cTake                        // take (needs off/out)
-	cOff                         // off / out
-	cList                        // list, database
-	cNumber                      // my number, my data
-	cMe                          // me, mij, mich
-	cLeave                       // leave / get out
-	cEnough                      // enough: chega, basta, genug
-	cTxn                         // orders, bookings, courses: things that are not messages
-	cSubNoun                     // subscription nouns
-	cCancel                      // cancel verbs
-	cWhy                         // why
-	cHow                         // how
-	cFreq                        // how often
-	cResume                      // again / back
-	cAdd                         // add / put
-	cActivate                    // activate
-	cContinue                    // continue / keep
-	cAccident                    // by mistake
-	cSubscribe                   // subscribe / sign up
-	cAuthorize                   // authorize
-	cRevoke                      // revoke / withdraw
-	cConsent                     // consent noun
-	cFiller                      // please, thanks, greetings, interjections
-	cSkip                        // articles, pronouns, determiners
-	cPrep                        // prepositions
-	cThis                        // this / that (acceptable object)
-	cAll                         // everything / nothing
-	cOnly                        // only
-	cCan                         // can / could
-	cInterest                    // interest
-	cEndure                      // stand / bear
-	cHouPre                      // first half of a separable stop verb: hou (op), hört (auf)
-	cParticle                    // second half: op, auf
-	cIndicative                  // "param": complaint form, negation does not cancel it
+	cStop       class = 1 << iota // stop / cease verbs: pare, stop, smettete, arrêtez
+	cSend                         // send / write / contact / spam verbs
+	cCall                         // phone-call verbs: an opt-out of calls is not one of messages
+	cMsg                          // message nouns
+	cMkt                          // marketing nouns
+	cRecv                         // receive verbs (present/infinitive only)
+	cWant                         // want / would like
+	cNeg                          // verb negation
+	cNo                           // "no X": sem, geen, keine, niente
+	cMore                         // more / anymore
+	cUnsub                        // unsubscribe verbs
+	cRemove                       // remove / delete / block
+	cTake                         // take (needs off/out)
+	cOff                          // off / out
+	cList                         // list, database
+	cNumber                       // my number, my data
+	cMe                           // me, mij, mich
+	cLeave                        // leave / get out
+	cEnough                       // enough: chega, basta, genug
+	cTxn                          // orders, bookings, courses: things that are not messages
+	cSubNoun                      // subscription nouns
+	cCancel                       // cancel verbs
+	cWhy                          // why
+	cHow                          // how
+	cFreq                         // how often
+	cResume                       // again / back
+	cAdd                          // add / put
+	cActivate                     // activate
+	cContinue                     // continue / keep
+	cAccident                     // by mistake
+	cSubscribe                    // subscribe / sign up
+	cAuthorize                    // authorize
+	cRevoke                       // revoke / withdraw
+	cConsent                      // consent noun
+	cFiller                       // please, thanks, greetings, interjections
+	cSkip                         // articles, pronouns, determiners
+	cPrep                         // prepositions
+	cThis                         // this / that (acceptable object)
+	cAll                          // everything / nothing
+	cOnly                         // only
+	cCan                          // can / could
+	cInterest                     // interest
+	cEndure                       // stand / bear
+	cHouPre                       // first half of a separable stop verb: hou (op), hört (auf)
+	cParticle                     // second half: op, auf
+	cIndicative                   // "param": complaint form, negation does not cancel it
+	cKnow                         // "não quero mais saber de": hear / know about
 )
 
 // langs is the set of supported languages in a fixed order (bit i = langs[i]).
@@ -78,36 +79,36 @@ var tables = []langTable{
 			cSend: "mandar manda mande mandem mandando mandarem me_mandar enviar envia envie enviem enviando enviarem " +
 				"escrever escreve escrevam escrevendo contatar contactar contatem contactem contate contatando " +
 				"encher enchendo incomodar incomodem incomodando perturbar perturbem perturbando spam spammar floodar " +
-				"mensagear chamar chamem importunar mandam enviam",
+				"mensagear chamar chamem importunar mandam enviam contatado contatada contactado contactada incomodado incomodada perturbado perturbada",
 			cCall: "ligar liguem ligando telefonar",
-			cMsg: "mensagem mensagens msg msgs mensagen msgns mensages sms zap whats whatsapp wpp notificacao notificacoes " +
+			cMsg: "informacao informacoes info mensagem mensagens msg msgs mensagen msgns mensages sms zap whats whatsapp wpp notificacao notificacoes " +
 				"comunicacao comunicacoes comunicados comunicado textos lembretes alertas avisos mensagenzinhas",
 			cMkt: "promocao promocoes promo promos promocional promocionais oferta ofertas propaganda propagandas " +
 				"publicidade publicidades anuncio anuncios marketing newsletter newsletters novidades cupom cupons " +
 				"desconto descontos liquidacao campanha campanhas divulgacao divulgacoes promocoes_de_voces",
-			cRecv:     "receber recebendo receberem recebe_las recebimento recebe recebem recebo",
-			cWant:     "quero queria quer querer gostaria desejo deseja desejamos queremos kero",
-			cNeg:      "nao n nem nunca jamais",
-			cNo:       "sem nenhuma nenhum",
-			cMore:     "mais",
-			cUnsub:    "descadastrar descadastra descadastre descadastrem descadastro descadastrar_me descadastramento desinscrever desinscreva desinscrevam desinscricao desassinar desassinatura",
-			cRemove:   "removido removida excluido excluida tirado tirada retirado retirada remover remova remove removam tirar tira tire tirem tiram excluir exclua excluam exclui apagar apaga apaguem deletar deleta bloquear bloqueia bloqueie bloqueiem retirar retira retirem",
-			cList:     "lista listas cadastro base banco_de_dados sistema contatos transmissao mailing grupo",
-			cNumber:   "numero telefone contato dados meus_dados celular",
-			cMe:       "me mim eu removido removida excluido excluida tirado tirada retirado retirada",
-			cLeave:    "sair saia saiam",
-			cEnough:   "chega basta",
-			cTxn:      "pedido pedidos compra compras reserva reservas encomenda entrega agendamento consulta boleto pagamento fatura produto plano conta cartao clube rastreio frete nota troca devolucao reembolso aula curso evento matricula envio casa escola menu atendimento",
-			cSubNoun:  "inscricao subscricao assinatura",
-			cCancel:   "cancelar cancela cancele cancelem cancelo anular anula anulem",
-			cWhy:      "por_que porque pq porq",
-			cHow:      "como",
-			cFreq:     "todo_dia todos_os_dias toda_hora frequencia de_quanto_em_quanto toda_semana quantas_mensagens",
-			cResume:   "de_novo novamente outra_vez voltar_a volta_a voltem_a",
-			cAdd:      "adicionar adiciona adicione coloca coloque colocar colocam incluir inclui inclua bota bote poe",
-			cActivate: "ativar ativa ative reativar reativa reative",
-			cContinue: "continuar continua continuem continuando seguir",
-			cAccident: "sem_querer por_engano por_erro foi_engano",
+			cRecv:      "receber recebendo receberem recebe_las recebimento recebe recebem recebo",
+			cWant:      "quero queria quer querer gostaria desejo deseja desejamos queremos kero",
+			cNeg:       "nao n nem nunca jamais",
+			cNo:        "sem nenhuma nenhum nada",
+			cMore:      "mais",
+			cUnsub:     "descadastrar descadastra descadastre descadastrem descadastro descadastrar_me descadastramento desinscrever desinscreva desinscrevam desinscricao desassinar desassinatura deixa_em_paz deixem_em_paz deixe_em_paz deixem_me_em_paz",
+			cRemove:    "removido removida excluido excluida tirado tirada retirado retirada remover remova remove removam tirar tira tire tirem tiram excluir exclua excluam exclui apagar apaga apaguem deletar deleta bloquear bloqueia bloqueie bloqueiem retirar retira retirem",
+			cList:      "lista listas cadastro base banco_de_dados sistema contatos transmissao mailing grupo",
+			cNumber:    "numero telefone contato dados meus_dados celular",
+			cMe:        "me mim eu removido removida excluido excluida tirado tirada retirado retirada",
+			cLeave:     "sair saia saiam",
+			cEnough:    "chega basta",
+			cTxn:       "pedido pedidos compra compras reserva reservas encomenda entrega agendamento consulta boleto pagamento fatura produto plano conta cartao clube rastreio frete nota troca devolucao reembolso aula curso evento matricula envio casa escola menu atendimento",
+			cSubNoun:   "inscricao subscricao assinatura",
+			cCancel:    "cancelar cancela cancele cancelem cancelo anular anula anulem",
+			cWhy:       "por_que porque pq porq",
+			cHow:       "como",
+			cFreq:      "todo_dia todos_os_dias toda_hora frequencia de_quanto_em_quanto toda_semana quantas_mensagens",
+			cResume:    "de_novo novamente outra_vez voltar_a volta_a voltem_a",
+			cAdd:       "adicionar adiciona adicione coloca coloque colocar colocam incluir inclui inclua bota bote poe",
+			cActivate:  "ativar ativa ative reativar reativa reative",
+			cContinue:  "continuar continua continuem continuando seguir",
+			cAccident:  "sem_querer por_engano por_erro foi_engano",
 			cSubscribe: "assinar inscrever inscrevi cadastrei cadastrar cadastrar_me me_inscrevi inscrevo",
 			cAuthorize: "autorizo autorizar consinto permito",
 			cRevoke:    "revogo revogar retiro",
@@ -123,6 +124,7 @@ var tables = []langTable{
 			cCan:      "pode podem poderia poderiam podes tem_como da_pra",
 			cInterest: "interesse interessa interessado tenho_interesse",
 			cEndure:   "aguento aguentar suporto suportar",
+			cKnow:     "saber",
 		},
 		kwOut:   "sair parar pare parem para descadastrar descadastra descadastre descadastro desinscrever remover cancelar? cancela? cancele? chega? desativar",
 		kwIn:    "assinar voltar? inscrever reativar",
@@ -135,17 +137,17 @@ var tables = []langTable{
 		words: map[class]string{
 			cStop: "paren pare parar para_de paren_de dejen_de deja_de dejar_de dejad_de dejes_de deje_de cesar cesen desactivar desactiven desactiva",
 			cSend: "mandar manden mande mandarme mandarnos mandando enviar envien enviarme enviando escribir escriban escribirme escribanme escribirnos " +
-				"contactar contactarme contacten molestar molesten molestarme joder jodan spamear mensajear textear llenar mandan envian",
+				"contactar contactarme contacten molestar molesten molestarme joder jodan spamear mensajear textear llenar mandan envian contactado contactada molestado molestada",
 			cCall: "llamar llamarme llamen",
-			cMsg:  "mensaje mensajes msj msjs mensajitos whatsapp wasap wsp notificaciones comunicaciones avisos",
+			cMsg:  "informacion info mensaje mensajes msj msjs mensajitos whatsapp wasap wsp notificaciones comunicaciones avisos",
 			cMkt: "promocion promociones promo promos oferta ofertas publicidad publicidades anuncios propaganda marketing newsletter boletin " +
 				"descuentos cupones novedades campanas promocionales publicitarios",
 			cRecv:      "recibir recibiendo reciba recibirlos recibe reciben recibo",
 			cWant:      "quiero quisiera queria quieren deseo deseamos desearia kiero kero",
 			cNeg:       "no ni nunca jamas",
-			cNo:        "sin ningun ninguna",
+			cNo:        "sin ningun ninguna nada",
 			cMore:      "mas",
-			cUnsub:     "desuscribir desuscribirme desuscribirse desuscribe desuscribanme desinscribir desinscribirme desinscribanme de_baja desabonar desafiliar desafiliarme",
+			cUnsub:     "desuscribir desuscribirme desuscribirse desuscribe desuscribanme desinscribir desinscribirme desinscribanme de_baja desabonar desafiliar desafiliarme dejenme_en_paz dejame_en_paz dejen_en_paz",
 			cRemove:    "eliminado eliminada borrado borrada sacado sacada eliminar eliminen elimine eliminenme eliminarme borrar borren borrenme borrarme borrame sacar saquen saquenme sacarme sacame quitar quiten quitenme quitarme quitame retirar retiren retirenme bloquear bloqueen",
 			cList:      "lista listas difusion base_de_datos base sistema contactos grupo",
 			cNumber:    "numero telefono datos celular",
@@ -177,6 +179,7 @@ var tables = []langTable{
 			cCan:      "puede pueden podrian podrias podes",
 			cInterest: "interesa interesado interes",
 			cEndure:   "aguanto soporto",
+			cKnow:     "saber",
 		},
 		kwOut:   "baja parar pare paren para desuscribir desuscribirme desinscribir cancelar? cancela? basta",
 		kwIn:    "alta suscribir suscribirme",
@@ -189,17 +192,17 @@ var tables = []langTable{
 		words: map[class]string{
 			cStop: "stop stopping quit cease disable deactivate turn_off",
 			cSend: "send sending text texting message messaging msg msging txt txting contact contacting email emailing spam spamming " +
-				"write writing bother bothering harass harassing pester pestering bug bugging hit_me_up",
+				"write writing bother bothering harass harassing pester pestering bug bugging hit_me_up contacted texted messaged emailed bothered",
 			cCall: "call calling ring ringing phone phoning",
-			cMsg:  "messages message msg msgs texts sms notifications notification alerts whatsapp whatsapps updates txts",
+			cMsg:  "information info messages message msg msgs texts sms notifications notification alerts whatsapp whatsapps updates txts",
 			cMkt: "promotions promotion promo promos promotional marketing offers offer deals ads advertising advertisements adverts " +
 				"newsletter newsletters discounts coupons specials campaigns",
 			cRecv:      "receive receiving receives get getting",
 			cWant:      "want wanna d_like would_like wish",
 			cNeg:       "not don_t dont do_not never no can_t cant won_t didn_t doesn_t",
-			cNo:        "no no_more without zero",
+			cNo:        "no no_more without zero nothing",
 			cMore:      "more anymore any_more no_longer no_more",
-			cUnsub:     "unsubscribe unsub opt_out optout unsuscribe",
+			cUnsub:     "unsubscribe unsub opt_out optout unsuscribe opt_me_out leave_me_alone",
 			cRemove:    "remove delete erase block removed deleted",
 			cTake:      "take get",
 			cOff:       "off out",
@@ -232,6 +235,7 @@ var tables = []langTable{
 			cCan:       "can could would_you will_you",
 			cInterest:  "interested",
 			cEndure:    "stand",
+			cKnow:      "hear know",
 		},
 		kwOut:   "stop stopall stop_all unsubscribe unsub end quit cancel? opt_out optout revoke",
 		kwIn:    "start unstop subscribe opt_in optin resume",
@@ -242,46 +246,47 @@ var tables = []langTable{
 	{
 		lang: "nl",
 		words: map[class]string{
-			cStop:     "stop stoppen stopt stop_met ophouden kappen kap uitzetten uitschakelen",
-			cHouPre:   "hou houd houden",
-			cParticle: "op",
-			cSend:     "sturen versturen stuur stuurt appen appt mailen spammen lastigvallen lastig_vallen",
-			cCall:     "bellen bel",
-			cMsg:      "bericht berichten berichtjes appjes appje app apps sms smsjes whatsapp whatsappjes meldingen notificaties mails",
-			cMkt:      "reclame reclames aanbiedingen aanbieding acties actie promoties promotie nieuwsbrief nieuwsbrieven kortingen korting marketing advertenties promo promos",
-			cRecv:     "ontvangen krijgen krijg ontvang",
-			cWant:     "wil wilt willen graag zou_graag",
-			cNeg:      "niet nooit",
-			cNo:       "geen",
-			cMore:     "meer",
-			cUnsub:    "afmelden afmelding uitschrijven uitschrijving schrijf_me_uit meld_me_af",
-			cRemove:   "verwijderen verwijder verwijdert verwijderd schrappen schrap geschrapt",
-			cTake:     "haal halen",
-			cOff:      "eraf af uit",
-			cList:     "lijst lijsten bestand verzendlijst mailinglijst database systeem adressenbestand",
-			cNumber:   "nummer telefoonnummer gegevens",
-			cMe:       "me mij verwijderd geschrapt",
-			cEnough:   "genoeg",
-			cTxn:      "bestelling bestellingen order levering bezorging pakket afspraak les lessen cursus workshop account reservering retour",
-			cSubNoun:  "abonnement inschrijving",
-			cCancel:   "annuleren annuleer opzeggen",
-			cWhy:      "waarom",
-			cHow:      "hoe",
-			cFreq:     "hoe_vaak elke_dag dagelijks",
-			cResume:   "weer opnieuw terug",
-			cAdd:      "toevoegen voeg zet",
-			cActivate: "activeren aanzetten",
-			cContinue: "blijven doorgaan",
-			cAccident: "per_ongeluk perongeluk per_abuis",
+			cStop:      "stop stoppen stopt stop_met ophouden kappen kap uitzetten uitschakelen",
+			cHouPre:    "hou houd houden",
+			cParticle:  "op",
+			cSend:      "sturen versturen stuur stuurt appen appt mailen spammen lastigvallen lastig_vallen gemaild geappt gecontacteerd benaderd gestuurd ge_smst",
+			cCall:      "bellen bel",
+			cMsg:       "informatie info bericht berichten berichtjes appjes appje app apps sms smsjes whatsapp whatsappjes meldingen notificaties mails",
+			cMkt:       "reclame reclames aanbiedingen aanbieding acties actie promoties promotie nieuwsbrief nieuwsbrieven kortingen korting marketing advertenties promo promos",
+			cRecv:      "ontvangen krijgen krijg ontvang",
+			cWant:      "wil wilt willen graag zou_graag",
+			cNeg:       "niet nooit",
+			cNo:        "geen niks niets",
+			cMore:      "meer",
+			cUnsub:     "afmelden afmelding uitschrijven uitschrijving schrijf_me_uit meld_me_af laat_me_met_rust laat_mij_met_rust",
+			cRemove:    "verwijderen verwijder verwijdert verwijderd schrappen schrap geschrapt",
+			cTake:      "haal halen",
+			cOff:       "eraf af uit",
+			cList:      "lijst lijsten bestand verzendlijst mailinglijst database systeem adressenbestand",
+			cNumber:    "nummer telefoonnummer gegevens",
+			cMe:        "me mij verwijderd geschrapt",
+			cEnough:    "genoeg",
+			cTxn:       "bestelling bestellingen order levering bezorging pakket afspraak les lessen cursus workshop account reservering retour",
+			cSubNoun:   "abonnement inschrijving",
+			cCancel:    "annuleren annuleer opzeggen",
+			cWhy:       "waarom",
+			cHow:       "hoe",
+			cFreq:      "hoe_vaak elke_dag dagelijks",
+			cResume:    "weer opnieuw terug",
+			cAdd:       "toevoegen voeg zet",
+			cActivate:  "activeren aanzetten",
+			cContinue:  "blijven doorgaan",
+			cAccident:  "per_ongeluk perongeluk per_abuis",
 			cSubscribe: "aanmelden inschrijven abonneren",
-			cConsent:  "toestemming",
-			cFiller:   "aub a_u_b alsjeblieft alsjeblief alstublieft dank dank_je dankjewel bedankt dank_u dank_u_wel alvast_bedankt nou eens toch maar hoor even gewoon nu jongens oke hoi hallo goedemorgen",
-			cSkip:     "de het een die dat deze dit jullie uw je me mij ons met van voor uit aan naar mijn ik",
-			cPrep:     "van voor uit naar met aan",
-			cThis:     "dit dat deze die",
-			cAll:      "alles niets niks",
-			cOnly:     "alleen enkel",
-			cCan:      "kunt kun kan kunnen",
+			cConsent:   "toestemming",
+			cFiller:    "aub a_u_b alsjeblieft alsjeblief alstublieft dank dank_je dankjewel bedankt dank_u dank_u_wel alvast_bedankt nou eens toch maar hoor even gewoon nu jongens oke hoi hallo goedemorgen",
+			cSkip:      "de het een die dat deze dit jullie uw je me mij ons met van voor uit aan naar mijn ik",
+			cPrep:      "van voor uit naar met aan",
+			cThis:      "dit dat deze die",
+			cAll:       "alles niets niks",
+			cOnly:      "alleen enkel",
+			cCan:       "kunt kun kan kunnen",
+			cKnow:      "horen weten",
 		},
 		kwOut:   "stop stoppen afmelden uitschrijven",
 		kwIn:    "aanmelden start",
@@ -294,16 +299,16 @@ var tables = []langTable{
 		words: map[class]string{
 			cStop: "smettere smettetela smettila smettete smetti smettiamo smettiate fermare fermate fermatevi finitela piantatela disattivare disattivate",
 			cSend: "mandare mandarmi mandatemi mandate inviare inviarmi inviate inviatemi scrivere scrivermi scrivetemi contattare contattarmi contattatemi " +
-				"spammare rompere disturbare disturbarmi",
+				"spammare rompere disturbare disturbarmi contattato contattata disturbato disturbata",
 			cCall:      "chiamare chiamarmi chiamatemi telefonare",
-			cMsg:       "messaggi messaggio msg messaggini sms notifiche comunicazioni whatsapp",
+			cMsg:       "informazioni info messaggi messaggio msg messaggini sms notifiche comunicazioni whatsapp",
 			cMkt:       "pubblicita pubblicitari pubblicitarie promozioni promozione promozionali promozionale offerte offerta sconti newsletter marketing promo",
 			cRecv:      "ricevere riceverli",
 			cWant:      "voglio vorrei volevo desidero vogliamo",
 			cNeg:       "non nn mai",
 			cNo:        "niente nessun nessuna senza",
 			cMore:      "piu",
-			cUnsub:     "disiscrivere disiscrivermi disiscrivimi disiscrivetemi disiscrizione cancellarmi cancellami cancellatemi desiscrivere",
+			cUnsub:     "disiscrivere disiscrivermi disiscrivimi disiscrivetemi disiscrizione cancellarmi cancellami cancellatemi desiscrivere lasciatemi_in_pace lasciami_in_pace",
 			cRemove:    "rimosso rimossa tolto tolta eliminato eliminata togliere toglietemi toglimi togliermi rimuovere rimuovetemi rimuovimi rimuovermi eliminare eliminatemi eliminami cancellatemi cancellami levatemi bloccare",
 			cList:      "lista liste elenco database sistema rubrica gruppo",
 			cNumber:    "numero dati",
@@ -332,6 +337,7 @@ var tables = []langTable{
 			cOnly:      "solo soltanto",
 			cCan:       "potete puoi potreste",
 			cInterest:  "interessa interessato",
+			cKnow:      "sapere sentire",
 		},
 		kwOut:   "basta cancellami disiscrivimi disiscrivetemi cancellatemi disiscrizione",
 		kwIn:    "iscrivimi iscrivetemi iscrivi",
@@ -342,49 +348,49 @@ var tables = []langTable{
 	{
 		lang: "de",
 		words: map[class]string{
-			cStop:     "stopp stoppen stoppt aufhoren aufhoeren einstellen deaktivieren abschalten abstellen",
-			cHouPre:   "hort hoert hor horen hoeren",
-			cParticle: "auf",
-			cSend:     "schicken schickt senden sendet schreiben schreibt zuschreiben anschreiben kontaktieren nerven nervt belastigen storen zuspammen spammen texten",
-			cCall:     "anrufen anruft",
-			cMsg:      "nachrichten nachricht sms whatsapp whatsapps mitteilungen benachrichtigungen meldungen mails",
-			cMkt:      "werbung werbenachrichten angebote angebot rabatte rabattcodes rabattcode aktionen newsletter marketing promo promos gutscheine reklame",
-			cRecv:     "bekommen erhalten kriegen empfangen",
-			cWant:     "mochte moechte will wollen gerne",
-			cNeg:      "nicht nich nie niemals",
-			cNo:       "kein keine keinen keiner nix nichts ohne",
-			cMore:     "mehr",
-			cUnsub:    "abmelden abmeldung abbestellen austragen",
-			cRemove:   "entfernen entfernt loschen loscht geloscht streichen streicht gestrichen",
-			cTake:     "nehmen nehmt",
-			cOff:      "raus",
-			cList:     "liste verteiler verteilerliste datenbank system mailingliste kontakte gruppe",
-			cNumber:   "nummer telefonnummer handynummer daten",
-			cMe:       "mich mir entfernt geloscht gestrichen",
-			cEnough:   "genug schluss",
-			cTxn:      "bestellung bestellungen auftrag lieferung paket termin kurs kurse buchung reservierung konto rucksendung erstattung bestellen",
-			cSubNoun:  "abo abonnement",
-			cCancel:   "stornieren storniere kundigen",
-			cWhy:      "warum wieso weshalb",
-			cHow:      "wie",
-			cFreq:     "wie_oft jeden_tag taglich",
-			cResume:   "wieder erneut",
-			cAdd:      "hinzufugen aufnehmen",
-			cActivate: "aktivieren reaktivieren",
-			cContinue: "weiter weiterhin",
-			cAccident: "aus_versehen versehentlich",
+			cStop:      "stopp stoppen stoppt aufhoren aufhoeren einstellen deaktivieren abschalten abstellen",
+			cHouPre:    "hort hoert hor horen hoeren",
+			cParticle:  "auf",
+			cSend:      "schicken schickt senden sendet schreiben schreibt zuschreiben anschreiben kontaktieren nerven nervt belastigen storen zuspammen spammen texten kontaktiert angeschrieben belastigt",
+			cCall:      "anrufen anruft",
+			cMsg:       "informationen infos info nachrichten nachricht sms whatsapp whatsapps mitteilungen benachrichtigungen meldungen mails",
+			cMkt:       "werbung werbenachrichten angebote angebot rabatte rabattcodes rabattcode aktionen newsletter marketing promo promos gutscheine reklame",
+			cRecv:      "bekommen erhalten kriegen empfangen",
+			cWant:      "mochte moechte will wollen gerne",
+			cNeg:       "nicht nich nie niemals",
+			cNo:        "kein keine keinen keiner nix nichts ohne",
+			cMore:      "mehr",
+			cUnsub: "abmelden abmeldung abbestellen austragen lasst_mich_in_ruhe lass_mich_in_ruhe",
+			cRemove:    "entfernen entfernt loschen loscht geloscht streichen streicht gestrichen",
+			cTake:      "nehmen nehmt",
+			cOff:       "raus",
+			cList:      "liste verteiler verteilerliste datenbank system mailingliste kontakte gruppe",
+			cNumber:    "nummer telefonnummer handynummer daten",
+			cMe:        "mich mir entfernt geloscht gestrichen",
+			cEnough:    "genug schluss",
+			cTxn:       "bestellung bestellungen auftrag lieferung paket termin kurs kurse buchung reservierung konto rucksendung erstattung bestellen",
+			cSubNoun:   "abo abonnement",
+			cCancel:    "stornieren storniere kundigen",
+			cWhy:       "warum wieso weshalb",
+			cHow:       "wie",
+			cFreq:      "wie_oft jeden_tag taglich",
+			cResume:    "wieder erneut",
+			cAdd:       "hinzufugen aufnehmen",
+			cActivate:  "aktivieren reaktivieren",
+			cContinue:  "weiter weiterhin",
+			cAccident:  "aus_versehen versehentlich",
 			cSubscribe: "anmelden abonnieren",
 			cAuthorize: "erlaube",
-			cRevoke:   "widerrufe widerrufen",
-			cConsent:  "einwilligung zustimmung",
-			cFiller:   "bitte danke danke_schon dankeschon thx ok okay jetzt endlich sofort mal doch hallo guten_morgen guten_tag leute mfg mit_freundlichen_grussen echt",
-			cSkip:     "die der das den dem des ein eine einen einem mir mich uns euch ihr ihre ihrem ihren ihrer sie eure euren euer mit zu von vom aus diese dieser diesen dieses mein meine meinen meiner meinem ich",
-			cPrep:     "von vom aus mit zu fur",
-			cThis:     "das dies",
-			cAll:      "alles nichts",
-			cOnly:     "nur",
-			cCan:      "konnt konnen kannst",
-			cInterest: "interesse",
+			cRevoke:    "widerrufe widerrufen",
+			cConsent:   "einwilligung zustimmung",
+			cFiller:    "bitte danke danke_schon dankeschon thx ok okay jetzt endlich sofort mal doch hallo guten_morgen guten_tag leute mfg mit_freundlichen_grussen echt",
+			cSkip:      "die der das den dem des ein eine einen einem mir mich uns euch ihr ihre ihrem ihren ihrer sie eure euren euer mit zu von vom aus diese dieser diesen dieses mein meine meinen meiner meinem ich",
+			cPrep:      "von vom aus mit zu fur",
+			cThis:      "das dies",
+			cAll:       "alles nichts",
+			cOnly:      "nur",
+			cCan:       "konnt konnen kannst",
+			cInterest:  "interesse",
 		},
 		kwOut:   "stopp abmelden abbestellen austragen",
 		kwIn:    "anmelden start",
@@ -395,44 +401,45 @@ var tables = []langTable{
 	{
 		lang: "fr",
 		words: map[class]string{
-			cStop:     "arreter arretez arrete stop stoppez cesser cessez cesse desactiver desactivez",
-			cSend:     "envoyer envoyez ecrire ecrivez contacter contactez spammer harceler harcelez deranger embeter texter",
-			cCall:     "appeler appelez",
-			cMsg:      "messages message sms notifications whatsapp textos mails",
-			cMkt:      "pub pubs publicite publicites promotions promotion promos promo offres offre newsletter newsletters marketing soldes reductions bons_plans publicitaires promotionnels promotionnelles",
-			cRecv:     "recevoir",
-			cWant:     "veux voudrais voulais souhaite souhaiterais desire aimerais",
-			cNeg:      "ne n pas jamais",
-			cNo:       "sans plus_de pas_de",
-			cMore:     "plus davantage plus_de",
-			cUnsub:    "desabonner desabonnez desinscrire desinscrivez desinscription desabonnement",
-			cRemove:   "retirer retirez supprimer supprimez enlever enlevez effacer retire supprime enleve",
-			cList:     "liste listes diffusion fichier base_de_donnees base repertoire groupe",
-			cNumber:   "numero donnees coordonnees",
-			cMe:       "me m moi retire supprime enleve",
-			cLeave:    "sortir",
-			cEnough:   "assez ca_suffit suffit",
-			cTxn:      "commande commandes livraison colis rendez_vous reservation achat cours compte box remboursement bus",
-			cSubNoun:  "abonnement inscription",
-			cCancel:   "annuler annulez resilier",
-			cWhy:      "pourquoi",
-			cHow:      "comment",
-			cFreq:     "a_quelle_frequence tous_les_jours chaque_jour",
-			cResume:   "de_nouveau a_nouveau",
-			cAdd:      "ajouter ajoutez rajouter rajoutez remettre remettez",
-			cActivate: "activer reactiver reactivez",
-			cContinue: "continuer continuez",
-			cAccident: "par_erreur par_accident sans_faire_expres",
+			cStop:      "arreter arretez arrete stop stoppez cesser cessez cesse desactiver desactivez",
+			cSend:      "envoyer envoyez ecrire ecrivez contacter contactez spammer harceler harcelez deranger embeter texter contacte contactee derange harcele",
+			cCall:      "appeler appelez",
+			cMsg:       "informations infos info messages message sms notifications whatsapp textos mails",
+			cMkt:       "pub pubs publicite publicites promotions promotion promos promo offres offre newsletter newsletters marketing soldes reductions bons_plans publicitaires promotionnels promotionnelles",
+			cRecv:      "recevoir",
+			cWant:      "veux voudrais voulais souhaite souhaiterais desire aimerais",
+			cNeg:       "ne n pas jamais",
+			cNo:        "sans plus_de pas_de rien",
+			cMore:      "plus davantage plus_de",
+			cUnsub:     "desabonner desabonnez desinscrire desinscrivez desinscription desabonnement laissez_moi_tranquille fichez_moi_la_paix foutez_moi_la_paix",
+			cRemove:    "retirer retirez supprimer supprimez enlever enlevez effacer retire supprime enleve",
+			cList:      "liste listes diffusion fichier base_de_donnees base repertoire groupe",
+			cNumber:    "numero donnees coordonnees",
+			cMe:        "me m moi retire supprime enleve",
+			cLeave:     "sortir",
+			cEnough:    "assez ca_suffit suffit",
+			cTxn:       "commande commandes livraison colis rendez_vous reservation achat cours compte box remboursement bus",
+			cSubNoun:   "abonnement inscription",
+			cCancel:    "annuler annulez resilier",
+			cWhy:       "pourquoi",
+			cHow:       "comment",
+			cFreq:      "a_quelle_frequence tous_les_jours chaque_jour",
+			cResume:    "de_nouveau a_nouveau",
+			cAdd:       "ajouter ajoutez rajouter rajoutez remettre remettez",
+			cActivate:  "activer reactiver reactivez",
+			cContinue:  "continuer continuez",
+			cAccident:  "par_erreur par_accident sans_faire_expres",
 			cSubscribe: "abonner inscrire inscrivez",
 			cAuthorize: "autorise",
-			cConsent:  "consentement",
-			cFiller:   "svp stp s_il_vous_plait s_il_te_plait merci merci_beaucoup cordialement bonjour bonsoir salut ok d_accord maintenant putain mais enfin immediatement tout_de_suite",
-			cSkip:     "le la les l un une des de du d ce ces cet cette vos votre ton tes mon ma mes notre nos me m moi nous avec a au aux en je j vous",
-			cPrep:     "de du des d a au aux avec pour sur",
-			cThis:     "ca cela ceci",
-			cAll:      "tout rien",
-			cOnly:     "seulement",
-			cCan:      "pouvez pourriez peux",
+			cConsent:   "consentement",
+			cFiller:    "svp stp s_il_vous_plait s_il_te_plait merci merci_beaucoup cordialement bonjour bonsoir salut ok d_accord maintenant putain mais enfin immediatement tout_de_suite",
+			cSkip:      "le la les l un une des de du d ce ces cet cette vos votre ton tes mon ma mes notre nos me m moi nous avec a au aux en je j vous",
+			cPrep:      "de du des d a au aux avec pour sur",
+			cThis:      "ca cela ceci",
+			cAll:       "tout rien",
+			cOnly:      "seulement",
+			cCan:       "pouvez pourriez peux",
+			cKnow:      "entendre savoir",
 		},
 		kwOut:   "arret arreter arretez stop desabonner desinscrire desabonnement desinscription",
 		kwIn:    "abonner sabonner inscrire",

@@ -22,7 +22,7 @@ type candidate struct {
 	uncertain bool
 	keyword   bool
 	rule      string
-	t0, t1    int // token span
+	t0, t1    int  // token span
 	words     bool // t0,t1 are word indexes (custom phrases)
 	langs     uint8
 }
@@ -68,7 +68,7 @@ func skippable(t tok) bool {
 	if t.cls&(cMsg|cMkt|cSend|cRecv|cAll|cList|cNumber|cTxn|cCall|cStop|cUnsub|cNeg) != 0 {
 		return false
 	}
-	return t.cls&(cSkip|cFiller|cMe|cMore|cPrep|cThis|cOff|cCan|cParticle) != 0
+	return t.cls&(cSkip|cFiller|cMe|cMore|cPrep|cThis|cOff|cCan|cParticle|cResume) != 0
 }
 
 // object returns the first content token after i in the clause ending at e,
@@ -131,7 +131,7 @@ func (m *message) onlyAround(s, e, i int, extra class) bool {
 		if t.lex == nil {
 			return false
 		}
-		if t.cls&(cFiller|cCan|cWant|cMe|cMore|cSkip|extra) == 0 {
+		if t.cls&(cFiller|cCan|cWant|cMe|cMore|cSkip|cHouPre|extra) == 0 {
 			return false
 		}
 		if t.cls&(cNeg|cTxn|cCall) != 0 && t.cls&cFiller == 0 {
@@ -212,11 +212,7 @@ func (m *message) decide() Result {
 	}
 
 	// Whole-message keywords: the account's first, then the built-in ones.
-	whole := make([]string, len(m.words))
-	for i, w := range m.words {
-		whole[i] = w.key
-	}
-	if ck, ok := m.d.keywords[strings.Join(whole, " ")]; ok {
+	if ck, ok := m.customKeyword(); ok {
 		c := candidate{intent: ck.intent, conf: 1, keyword: true, rule: "custom-keyword:" + ck.text, t0: 0, t1: len(m.words), words: true}
 		if ck.intent == OptOut || ck.intent == OptIn {
 			c.scope = ScopeAll
@@ -255,6 +251,21 @@ func (m *message) decide() Result {
 		return r
 	}
 	return Result{Intent: None, Confidence: 0.9}
+}
+
+func (m *message) customKeyword() (customKeyword, bool) {
+	if len(m.d.keywords) == 0 {
+		return customKeyword{}, false
+	}
+	var b strings.Builder
+	for i, w := range m.words {
+		if i > 0 {
+			b.WriteByte(' ')
+		}
+		b.WriteString(w.key)
+	}
+	ck, ok := m.d.keywords[b.String()]
+	return ck, ok
 }
 
 // keyword matches a span made only of keywords of one intent plus fillers and
@@ -415,7 +426,7 @@ func (m *message) clauseRules(s, e int, put func(int, candidate)) {
 				continue
 			}
 			ot := m.toks[o]
-			if o == s+1 && i == s && ot.cls&(cWant|cNeg) != 0 && t.lex.kw == OptOut && !m.has(o, e, cTxn|cCall) {
+			if i == s && ot.cls&(cWant|cNeg) != 0 && t.lex.kw == OptOut && !m.has(o, e, cTxn|cCall) {
 				out(i, e, "stop-dont-want", 0.85, false) // "stop porfa ya no quiero"
 				continue
 			}
@@ -538,7 +549,7 @@ func (m *message) clauseRules(s, e int, put func(int, candidate)) {
 		in(first, recv, "resume-receiving", 0.88)
 	case recv >= 0 && m.has(s, e, cWant) && topic && !txn:
 		in(first, recv, "want-receive", 0.85)
-	case m.has(s, e, cAdd) && m.has(s, e, cList|cResume) && !txn:
+	case m.has(s, e, cAdd) && (m.has(s, e, cList|cResume) || (m.has(s, e, cMe) && m.has(s, e, cMkt))) && !txn:
 		in(m.find(s, e, cAdd), m.find(s, e, cList|cResume), "add-me", 0.85)
 	case m.has(s, e, cActivate) && topic && !txn:
 		in(m.find(s, e, cActivate), m.find(s, e, cMsg|cMkt), "activate", 0.85)
@@ -584,7 +595,7 @@ func (m *message) negatedDesire(s, e, i int, out func(int, int, string, float64,
 		return // "non smettete mai di": the negation belongs to the stop verb
 	}
 	want := wantBefore
-	more := m.has(i, e, cMore)
+	more := m.has(i, e, cMore|cResume)
 	head := -1
 	for j := i + 1; j < e && j <= i+8; j++ {
 		t := m.toks[j]
@@ -595,9 +606,12 @@ func (m *message) negatedDesire(s, e, i int, out func(int, int, string, float64,
 			want = true
 			continue
 		}
-		if t.cls&(cRecv|cSend|cAuthorize|cEndure) != 0 {
+		if t.cls&(cRecv|cSend|cAuthorize|cEndure|cKnow) != 0 {
 			head = j
 			break
+		}
+		if t.cls&cContinue != 0 {
+			continue // "no quiero que me sigan mandando"
 		}
 		if skippable(t) {
 			continue
@@ -608,6 +622,11 @@ func (m *message) negatedDesire(s, e, i int, out func(int, int, string, float64,
 		return
 	}
 	if head < 0 {
+		// Verb-second languages: "schreibt mir nicht mehr", "stuur me niet meer".
+		if more && m.has(max(s, i-3), i, cSend) && m.onlyAround(i, e, i, cMore|cResume) {
+			out(m.find(max(s, i-3), i, cSend), e, "dont-send-me", 0.85, false)
+			return
+		}
 		if want && more && m.onlyAround(s, e, i, cWant|cInterest|cMore|cNeg) {
 			out(i, e, "dont-want-more", 0.55, true)
 		}
@@ -618,7 +637,7 @@ func (m *message) negatedDesire(s, e, i int, out func(int, int, string, float64,
 	case h.cls&cAuthorize != 0:
 		out(i, head+1, "not-authorize", 0.9, false)
 		return
-	case h.cls&cRecv != 0 && !want:
+	case h.cls&(cRecv|cKnow) != 0 && !want:
 		return // "não recebo mais": a complaint, not a request
 	case h.cls&cEndure != 0 && !more:
 		return
@@ -634,7 +653,7 @@ func (m *message) negatedDesire(s, e, i int, out func(int, int, string, float64,
 		default:
 			out(i, head+1, "dont-want-receive", 0.55, true)
 		}
-	case m.toks[o].cls&(cMsg|cMkt|cAll|cThis) != 0 && m.toks[o].cls&(cTxn|cCall) == 0:
+	case m.toks[o].cls&(cMsg|cMkt|cAll|cThis|cSend) != 0 && m.toks[o].cls&(cTxn|cCall) == 0:
 		out(i, o+1, "dont-want-receive", 0.92, false)
 	}
 }

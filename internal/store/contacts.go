@@ -78,6 +78,11 @@ func (t *Tx) UpsertContact(ctx context.Context, accountID string, seen ContactSe
 	case errors.Is(err, ErrNotFound):
 		c = consent.Contact{AccountID: accountID, WAID: seen.Key.WAID, UserID: seen.Key.UserID, Name: seen.Name, Language: seen.Language}
 		if err := t.queryRow(ctx, "insertContact", accountID, nullable(c.WAID), nullable(c.UserID), c.Name, c.Language, now).Scan(&c.ID); err != nil {
+			if t.s.dialect.isConflict(err) {
+				// Another instance created the same person since we looked;
+				// Write runs this writer again, and then it finds them.
+				return c, &consent.Error{Code: consent.EConflict, Message: "contact was created concurrently", Err: errors.Join(errLostRace, err)}
+			}
 			return c, fmt.Errorf("insert contact: %w", t.s.wrap(err))
 		}
 		c.CreatedAt = fromMS(now)

@@ -14,12 +14,23 @@ import (
 
 // dialect holds every difference between SQLite and PostgreSQL. Queries are
 // written once, with $N placeholders (both accept them) and {{forUpdate}}
-// where PostgreSQL must lock a row that SQLite's single writer already owns.
+// where PostgreSQL must lock a row that SQLite's single writer already owns,
+// {{skipLocked}} where a reader should pass over rows another instance holds.
 type dialect struct {
 	name       string
 	forUpdate  string
 	skipLocked string
+	// isConflict reports a unique-constraint violation.
 	isConflict func(error) bool
+	// isRetryable reports an error after which the database has rolled back
+	// the whole transaction and running it again may succeed (a deadlock, a
+	// serialization failure). Nil when the dialect has none.
+	isRetryable func(error) bool
+	// isMissingTable reports a query on a table that does not exist.
+	isMissingTable func(error) bool
+	// lockMigrations, when set, is run first in each migration transaction
+	// so that only one process migrates at a time.
+	lockMigrations string
 }
 
 func (d *dialect) rewrite(q string) string {
@@ -36,6 +47,9 @@ var sqliteDialect = &dialect{
 			return c == sqlite3.SQLITE_CONSTRAINT_UNIQUE || c == sqlite3.SQLITE_CONSTRAINT_PRIMARYKEY
 		}
 		return false
+	},
+	isMissingTable: func(err error) bool {
+		return err != nil && strings.Contains(err.Error(), "no such table")
 	},
 }
 

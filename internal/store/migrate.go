@@ -46,12 +46,9 @@ func (s *Store) migrations() ([]migration, error) {
 }
 
 // Migrate applies every migration not yet applied, each in its own
-// transaction, and records it. It returns the names it applied.
+// transaction, and records it. It returns the names it applied. Several
+// processes may run it at once on PostgreSQL: they take turns.
 func (s *Store) Migrate(ctx context.Context) ([]string, error) {
-	if _, err := s.db.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (
-		version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at BIGINT NOT NULL)`); err != nil {
-		return nil, s.wrap(err)
-	}
 	ms, err := s.migrations()
 	if err != nil {
 		return nil, err
@@ -75,11 +72,14 @@ func (s *Store) applyMigration(ctx context.Context, m migration) (bool, error) {
 		return false, s.wrap(err)
 	}
 	defer tx.Rollback()
-	if s.dialect.name == "postgres" {
-		// One migrator at a time across instances.
-		if _, err := tx.ExecContext(ctx, "SELECT pg_advisory_xact_lock(7020426)"); err != nil {
+	if s.dialect.lockMigrations != "" {
+		if _, err := tx.ExecContext(ctx, s.dialect.lockMigrations); err != nil {
 			return false, s.wrap(err)
 		}
+	}
+	if _, err := tx.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (
+		version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at BIGINT NOT NULL)`); err != nil {
+		return false, s.wrap(err)
 	}
 	var n int
 	if err := tx.QueryRowContext(ctx, "SELECT COUNT(*) FROM schema_migrations WHERE version = $1", m.version).Scan(&n); err != nil {
@@ -109,7 +109,10 @@ func (s *Store) CheckSchema(ctx context.Context) error {
 	var have int
 	err = s.db.QueryRowContext(ctx, "SELECT COALESCE(MAX(version), 0) FROM schema_migrations").Scan(&have)
 	if err != nil {
-		return &consent.Error{Code: consent.EUnavailable, Message: "database schema is not initialized; run optgate migrate", Err: err}
+		if s.dialect.isMissingTable(err) {
+			return &consent.Error{Code: consent.EUnavailable, Message: "database schema is not initialized; run optgate migrate", Err: err}
+		}
+		return s.wrap(err)
 	}
 	switch {
 	case have < want:

@@ -167,62 +167,121 @@ func (s *Store) writer() {
 	}
 }
 
+// maxAttempts bounds how many times a writer is run when the database asks
+// for it to be run again (see retryable).
+const maxAttempts = 5
+
+// runBatch runs the batch's writers in one transaction. A writer that fails is
+// rolled back to its savepoint, and the others commit. When the database
+// rolled the whole transaction back for a reason that may pass (a deadlock
+// with another instance, a serialization failure), the batch runs again, so
+// writers must be safe to run more than once: they start from scratch and
+// keep no effects outside tx until Write returns.
 func (s *Store) runBatch(batch []*writeJob) {
-	errs := make([]error, len(batch))
-	fail := func(err error) {
-		for _, j := range batch {
-			j.done <- err
+	for attempt := 1; ; attempt++ {
+		errs, err := s.tryBatch(batch)
+		if err != nil && s.retryable(err) && attempt < maxAttempts {
+			s.log.Debug("write batch retried", "attempt", attempt, "writers", len(batch), "err", err)
+			continue
 		}
+		for i, j := range batch {
+			if err != nil {
+				j.done <- err
+			} else {
+				j.done <- errs[i]
+			}
+		}
+		return
 	}
+}
+
+// tryBatch runs the batch once. err fails every writer; otherwise errs[i] is
+// writer i's own result.
+func (s *Store) tryBatch(batch []*writeJob) (errs []error, err error) {
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
 	sqlTx, err := s.db.BeginTx(ctx, nil)
 	if err != nil {
-		fail(s.wrap(err))
-		return
+		return nil, s.wrap(err)
 	}
 	tx := &Tx{tx: sqlTx, s: s}
-	single := len(batch) == 1
-	for i, j := range batch {
-		if j.ctx.Err() != nil {
-			errs[i] = consent.Errorf(consent.EUnavailable, "write abandoned: %v", j.ctx.Err())
-			continue
-		}
-		if single {
-			errs[i] = j.fn(ctx, tx)
-			continue
-		}
-		if _, err := sqlTx.ExecContext(ctx, "SAVEPOINT w"); err != nil {
+	if len(batch) == 1 {
+		// No savepoint needed: the writer's failure is the transaction's.
+		j := batch[0]
+		if err := j.ctx.Err(); err != nil {
 			sqlTx.Rollback()
-			fail(s.wrap(err))
-			return
+			return nil, abandoned(err)
 		}
-		errs[i] = j.fn(ctx, tx)
-		if errs[i] != nil {
+		if err := j.fn(ctx, tx); err != nil {
+			sqlTx.Rollback()
+			return nil, err
+		}
+		if err := sqlTx.Commit(); err != nil {
+			return nil, s.wrap(err)
+		}
+		return []error{nil}, nil
+	}
+	errs = make([]error, len(batch))
+	for i, j := range batch {
+		if err := j.ctx.Err(); err != nil {
+			errs[i] = abandoned(err)
+			continue
+		}
+		errs[i], err = s.runInSavepoint(ctx, sqlTx, tx, j)
+		if err != nil {
+			sqlTx.Rollback()
+			return nil, err
+		}
+	}
+	if err := sqlTx.Commit(); err != nil {
+		return nil, s.wrap(err)
+	}
+	return errs, nil
+}
+
+// runInSavepoint runs one writer of a batch inside a savepoint, rolling its
+// changes back if it fails, and running it again when it lost a race for a
+// unique key that another transaction has since committed. fatal means the
+// whole transaction is lost.
+func (s *Store) runInSavepoint(ctx context.Context, sqlTx *sql.Tx, tx *Tx, j *writeJob) (fnErr, fatal error) {
+	for attempt := 1; ; attempt++ {
+		if _, err := sqlTx.ExecContext(ctx, "SAVEPOINT w"); err != nil {
+			return nil, s.wrap(err)
+		}
+		fnErr = j.fn(ctx, tx)
+		if fnErr != nil {
+			if s.dialect.isRetryable != nil && s.dialect.isRetryable(fnErr) {
+				// Rolling back to the savepoint would keep the locks the
+				// batch's earlier writers hold, and with them the deadlock.
+				return nil, fnErr
+			}
 			if _, err := sqlTx.ExecContext(ctx, "ROLLBACK TO SAVEPOINT w"); err != nil {
-				sqlTx.Rollback()
-				fail(s.wrap(err))
-				return
+				return nil, s.wrap(err)
 			}
 		}
 		if _, err := sqlTx.ExecContext(ctx, "RELEASE SAVEPOINT w"); err != nil {
-			sqlTx.Rollback()
-			fail(s.wrap(err))
-			return
+			return nil, s.wrap(err)
+		}
+		if fnErr == nil || !errors.Is(fnErr, errLostRace) || attempt == maxAttempts {
+			return fnErr, nil
 		}
 	}
-	if single && errs[0] != nil {
-		sqlTx.Rollback()
-		batch[0].done <- errs[0]
-		return
+}
+
+// errLostRace marks a unique violation on a row that another transaction
+// inserted while this one looked for it: running the writer again finds it.
+var errLostRace = errors.New("another transaction inserted the same row")
+
+// retryable reports whether running a failed write again may succeed.
+func (s *Store) retryable(err error) bool {
+	if errors.Is(err, errLostRace) {
+		return true
 	}
-	if err := sqlTx.Commit(); err != nil {
-		fail(s.wrap(err))
-		return
-	}
-	for i, j := range batch {
-		j.done <- errs[i]
-	}
+	return s.dialect.isRetryable != nil && s.dialect.isRetryable(err)
+}
+
+func abandoned(err error) error {
+	return consent.Errorf(consent.EUnavailable, "write abandoned: %v", err)
 }
 
 // Tx is a write transaction handed to Write's callback.

@@ -1,0 +1,449 @@
+package cli
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/optgate/optgate/internal/meta"
+	"github.com/optgate/optgate/internal/store/storetest"
+)
+
+func ctxT(t *testing.T) context.Context {
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	t.Cleanup(cancel)
+	return ctx
+}
+
+// TestDoneWhen walks the issue's acceptance story through the sandbox.
+func TestDoneWhen(t *testing.T) {
+	forEachBackend(t, func(t *testing.T, b storetest.Backend) {
+		e := newEnv(t, b)
+		ctx := ctxT(t)
+		ana := demoPerson
+
+		// A fresh contact gets window_closed for free-form until they write,
+		// and a utility template needs an opt-in to its topic.
+		e.wantRefused(e.send(text(ana, "Oi")), "window_closed")
+		e.wantRefused(e.send(tpl(ana, "order_shipped")), "no_opt_in")
+		if r := e.consent("+"+ana, `{"action":"opt_in","topic":"order_updates","source":"web_form","evidence":{"text":"Quero avisos do meu pedido"}}`); r.Status != http.StatusCreated {
+			t.Fatalf("opt-in: %d %s", r.Status, r.Body)
+		}
+		e.wantAllowed(e.send(tpl(ana, "order_shipped")))
+		e.wantRefused(e.send(tpl(ana, "black_friday")), "no_opt_in")
+
+		// Once Ana writes, the 24-hour window is open for free-form messages.
+		if _, err := e.sim.SendText(ctx, ana, "Oi, meu pedido chegou?"); err != nil {
+			t.Fatal(err)
+		}
+		e.wantAllowed(e.send(text(ana, "Chegou sim!")))
+		e.clock.Advance(24*time.Hour + time.Minute)
+		e.wantRefused(e.send(text(ana, "Tudo certo?")), "window_closed")
+		e.wantAllowed(e.send(tpl(ana, "order_shipped")))
+
+		// Ana sends PARAR: every later send is refused, before and after a restart.
+		before := len(e.inbox(ana))
+		if _, err := e.sim.SendText(ctx, ana, "PARAR"); err != nil {
+			t.Fatal(err)
+		}
+		got := e.waitInbox(ana, before+1)
+		if len(got) != before+1 || !strings.Contains(got[len(got)-1].Text, "não receberá mais mensagens de Acme Lojas") {
+			t.Fatalf("want the Portuguese opt-out confirmation as the last message, got %+v", got)
+		}
+		after := len(got)
+		e.wantRefused(e.send(tpl(ana, "black_friday")), "opted_out")
+		e.wantRefused(e.send(tpl(ana, "order_shipped")), "opted_out")
+		e.wantRefused(e.send(text(ana, "Volte sempre")), "opted_out")
+		e.wantAllowed(e.send(markRead))
+		if n := len(e.inbox(ana)); n != after {
+			t.Fatalf("refused messages reached the phone: inbox %d, want %d", n, after)
+		}
+
+		e.restart()
+		e.wantRefused(e.send(tpl(ana, "black_friday")), "opted_out")
+		e.wantRefused(e.send(text(ana, "Oi")), "opted_out")
+		e.wantAllowed(e.send(markRead))
+		c := e.contact("+55 (11) 98765-4321")
+		if c["opted_out_of_all"] != true || len(c["history"].([]any)) != 2 {
+			t.Fatalf("contact after restart: %v", c)
+		}
+	})
+}
+
+// TestMetaMarketingSignals: Meta's user_preferences stop and a 131050
+// status each block marketing but not utility.
+func TestMetaMarketingSignals(t *testing.T) {
+	forEachBackend(t, func(t *testing.T, b storetest.Backend) {
+		e := newEnv(t, b)
+		ctx := ctxT(t)
+		bob := demoNewPerson
+		for _, topic := range []string{"promotions", "order_updates"} {
+			if r := e.consent("+"+bob, `{"action":"opt_in","topic":"`+topic+`","source":"web_form","evidence":{"text":"Quero receber"}}`); r.Status != 201 {
+				t.Fatalf("opt-in: %d %s", r.Status, r.Body)
+			}
+		}
+		e.wantAllowed(e.send(tpl(bob, "black_friday")))
+		if err := e.sim.SetMarketing(ctx, bob, true); err != nil {
+			t.Fatal(err)
+		}
+		e.wantRefused(e.send(tpl(bob, "black_friday")), "topic_opted_out")
+		e.wantAllowed(e.send(tpl(bob, "order_shipped")))
+		e.restart()
+		e.wantRefused(e.send(tpl(bob, "black_friday")), "topic_opted_out")
+		e.wantAllowed(e.send(tpl(bob, "order_shipped")))
+		// Resume lifts Meta's stop; Bob's own earlier opt-in applies again.
+		if err := e.sim.SetMarketing(ctx, bob, false); err != nil {
+			t.Fatal(err)
+		}
+		e.wantAllowed(e.send(tpl(bob, "black_friday")))
+
+		// 131050 from Meta's own capture, for the second account's number.
+		person := "6283180783170"
+		for _, topic := range []string{"news", "receipts"} {
+			r := e.do("POST", "/v1/contacts/+"+person+"/consent", otherAPIKey, []byte(`{"action":"opt_in","topic":"`+topic+`","source":"import","evidence":{"text":"imported"}}`), nil)
+			if r.Status != 201 {
+				t.Fatalf("opt-in: %d %s", r.Status, r.Body)
+			}
+		}
+		decide := func(tpl string) map[string]any {
+			body := `{"phone_number_id":"` + otherPhoneID + `","messaging_product":"whatsapp","to":"` + person + `","type":"template","template":{"name":"` + tpl + `","language":{"code":"id"}}}`
+			r := e.do("POST", "/v1/decisions", otherAPIKey, []byte(body), nil)
+			if r.Status != 200 {
+				t.Fatalf("decision: %d %s", r.Status, r.Body)
+			}
+			return r.json(t)
+		}
+		if d := decide("weekly_news"); d["allow"] != true {
+			t.Fatalf("before 131050: %v", d)
+		}
+		if r := e.webhook(e.fixture("webhook-status-failed-131050.json"), otherAppSecret); r.Status != 200 {
+			t.Fatalf("131050 webhook: %d %s", r.Status, r.Body)
+		}
+		if d := decide("weekly_news"); d["allow"] != false || d["reason"] != "topic_opted_out" {
+			t.Fatalf("after 131050, marketing: %v", d)
+		}
+		if d := decide("receipt"); d["allow"] != true {
+			t.Fatalf("after 131050, utility: %v", d)
+		}
+	})
+}
+
+// TestWebhookFixtures feeds every one of Meta's samples through the receiver.
+func TestWebhookFixtures(t *testing.T) {
+	forEachBackend(t, func(t *testing.T, b storetest.Backend) {
+		e := newEnv(t, b)
+		post := func(name string) {
+			t.Helper()
+			if r := e.webhook(e.fixture(name), testAppSecret); r.Status != http.StatusOK {
+				t.Fatalf("%s: %d %s", name, r.Status, r.Body)
+			}
+		}
+		person := "+" + fixturePerson
+		post("webhook-text.json")
+		c := e.contact(person)
+		if c["name"] != "Sheena Nelson" || len(c["history"].([]any)) != 0 {
+			t.Fatalf("after a plain text: %v", c)
+		}
+		// An interactive "Cancel" reply is not an opt-out.
+		post("webhook-interactive-button-reply.json")
+		if h := e.contact(person)["history"].([]any); len(h) != 0 {
+			t.Fatalf("a Cancel button must not opt out: %v", h)
+		}
+		// A template's "Unsubscribe" quick-reply button opts out of marketing.
+		post("webhook-button.json")
+		c = e.contact(person)
+		h := c["history"].([]any)
+		if len(h) != 1 {
+			t.Fatalf("want one event after Unsubscribe, got %v", h)
+		}
+		ev := h[0].(map[string]any)
+		if ev["action"] != "opt_out" || ev["scope"] != "category:marketing" || ev["source"] != "whatsapp_button" {
+			t.Fatalf("Unsubscribe button event: %v", ev)
+		}
+		for _, name := range []string{"webhook-status-sent.json", "webhook-status-failed-131049.json", "webhook-errors-130429.json",
+			"webhook-message-template-status-update.json", "webhook-message-template-quality-update.json", "webhook-phone-number-quality-update.json"} {
+			post(name)
+		}
+		if h := e.contact(person)["history"].([]any); len(h) != 1 {
+			t.Fatalf("statuses and account notices must not change consent: %v", h)
+		}
+		post("webhook-user-preferences-stop.json")
+		post("webhook-user-preferences-resume.json")
+		h = e.contact(person)["history"].([]any)
+		if len(h) != 3 || h[1].(map[string]any)["source"] != "meta_user_preferences" || h[2].(map[string]any)["action"] != "resume" {
+			t.Fatalf("user_preferences events: %v", h)
+		}
+		// The person changes number: consent follows them, the old number keeps none.
+		post("webhook-system-user-changed-number.json")
+		if r := e.do("GET", "/v1/contacts/"+person, demoAPIKey, nil, nil); r.Status != http.StatusNotFound {
+			t.Fatalf("old number after user_changed_number: %d %s", r.Status, r.Body)
+		}
+		c = e.contact("+12195555358")
+		if len(c["history"].([]any)) != 3 || c["name"] != "Sheena Nelson" {
+			t.Fatalf("new number after user_changed_number: %v", c)
+		}
+		// Redelivery of everything changes nothing.
+		for _, name := range []string{"webhook-button.json", "webhook-user-preferences-stop.json", "webhook-text.json"} {
+			post(name)
+		}
+		if h := e.contact("+12195555358")["history"].([]any); len(h) != 3 {
+			t.Fatalf("redelivery added events: %v", h)
+		}
+		rep, err := e.app.Store.VerifyLedger(context.Background(), "demo")
+		if err != nil || rep.Events != 3 {
+			t.Fatalf("ledger: %+v %v", rep, err)
+		}
+	})
+}
+
+// TestWebhookBadInput: each bad delivery gets its error and changes nothing.
+func TestWebhookBadInput(t *testing.T) {
+	forEachBackend(t, func(t *testing.T, b storetest.Backend) {
+		e := newEnv(t, b)
+		good := e.fixture("webhook-button.json")
+		unknownPhone := []byte(strings.ReplaceAll(string(good), "106540352242922", "999999999999999"))
+		oversize := []byte(`{"object":"whatsapp_business_account","entry":[],"pad":"` + strings.Repeat("x", 5<<20) + `"}`)
+		cases := []struct {
+			name   string
+			body   []byte
+			sig    string
+			status int
+		}{
+			{"no signature", good, "", 401},
+			{"wrong secret", good, "sha256=" + strings.Repeat("0", 64), 401},
+			{"signed by another account's secret", good, "other", 401},
+			{"body changed after signing", good, "tampered", 401},
+			{"malformed JSON", []byte(`{"object":"whatsapp_business_account","entry":[`), "ok", 400},
+			{"not a WhatsApp payload", []byte(`{"object":"page","entry":[{"id":"1"}]}`), "ok", 400},
+			{"bad timestamp", []byte(strings.ReplaceAll(string(good), `"1750091045"`, `"yesterday"`)), "ok", 400},
+			{"unknown phone_number_id", unknownPhone, "ok", 404},
+			{"oversize body", oversize, "ok", 413},
+		}
+		for _, c := range cases {
+			t.Run(c.name, func(t *testing.T) {
+				hdr := map[string]string{}
+				switch c.sig {
+				case "ok":
+					hdr["X-Hub-Signature-256"] = signWith(c.body, testAppSecret)
+				case "other":
+					hdr["X-Hub-Signature-256"] = signWith(c.body, otherAppSecret)
+				case "tampered":
+					hdr["X-Hub-Signature-256"] = signWith([]byte(string(c.body)+" "), testAppSecret)
+				case "":
+				default:
+					hdr["X-Hub-Signature-256"] = c.sig
+				}
+				r := e.do("POST", "/webhooks/whatsapp", "", c.body, hdr)
+				if r.Status != c.status {
+					t.Fatalf("status %d, want %d: %s", r.Status, c.status, r.Body)
+				}
+				if r := e.do("GET", "/v1/contacts/+"+fixturePerson, demoAPIKey, nil, nil); r.Status != 404 {
+					t.Fatalf("a refused webhook created the contact: %s", r.Body)
+				}
+				if rep, err := e.app.Store.VerifyLedger(context.Background(), "demo"); err != nil || rep.Events != 0 {
+					t.Fatalf("a refused webhook changed the ledger: %+v %v", rep, err)
+				}
+			})
+		}
+	})
+}
+
+// TestConcurrentRedelivery: Meta may deliver one payload several times at once.
+func TestConcurrentRedelivery(t *testing.T) {
+	forEachBackend(t, func(t *testing.T, b storetest.Backend) {
+		e := newEnv(t, b)
+		body := e.fixture("webhook-button.json")
+		var wg sync.WaitGroup
+		for range 8 {
+			wg.Go(func() {
+				if r := e.webhook(body, testAppSecret); r.Status != 200 {
+					t.Errorf("redelivery: %d %s", r.Status, r.Body)
+				}
+			})
+		}
+		wg.Wait()
+		if rep, err := e.app.Store.VerifyLedger(context.Background(), "demo"); err != nil || rep.Events != 1 {
+			t.Fatalf("ledger after 8 concurrent deliveries: %+v %v", rep, err)
+		}
+	})
+}
+
+func TestHandshake(t *testing.T) {
+	e := newEnv(t, storetest.SQLite)
+	r := e.do("GET", "/webhooks/whatsapp?hub.mode=subscribe&hub.verify_token="+testVerify+"&hub.challenge=1158201444", "", nil, nil)
+	if r.Status != 200 || string(r.Body) != "1158201444" {
+		t.Fatalf("handshake: %d %q", r.Status, r.Body)
+	}
+	for _, q := range []string{"hub.mode=subscribe&hub.verify_token=wrong&hub.challenge=1", "hub.mode=unsubscribe&hub.verify_token=" + testVerify + "&hub.challenge=1", "hub.challenge=1"} {
+		if r := e.do("GET", "/webhooks/whatsapp?"+q, "", nil, nil); r.Status != http.StatusForbidden {
+			t.Fatalf("%s: %d, want 403", q, r.Status)
+		}
+	}
+}
+
+// TestSendAPIErrors: the send API refuses what it cannot decide, and sends nothing upstream.
+func TestSendAPIErrors(t *testing.T) {
+	forEachBackend(t, func(t *testing.T, b storetest.Backend) {
+		e := newEnv(t, b)
+		path := "/v23.0/" + demoPhoneID + "/messages"
+		if r := e.do("POST", path, "", []byte(markRead), nil); r.Status != 401 || !strings.Contains(string(r.Body), `"code":190`) {
+			t.Fatalf("no key: %d %s", r.Status, r.Body)
+		}
+		if r := e.do("POST", path, otherAPIKey, []byte(markRead), nil); r.Status != 400 || !strings.Contains(string(r.Body), `"code":100`) {
+			t.Fatalf("another account's number: %d %s", r.Status, r.Body)
+		}
+		if r := e.send(`{"messaging_product":"whatsapp","to":`); r.Status != 400 || r.Header.Get("Optgate-Reason") != "" {
+			t.Fatalf("malformed JSON: %d %s", r.Status, r.Body)
+		}
+		e.wantRefused(e.send(tpl(demoPerson, "no_such_template")), "unknown_template")
+		e.wantRefused(e.send(tpl("+1 555", "order_shipped")), "invalid_recipient")
+		e.wantRefused(e.send(text("5511000", "Oi")), "invalid_recipient")
+		if n := len(e.inbox(demoPerson)); n != 0 {
+			t.Fatalf("refused sends reached the phone: %d", n)
+		}
+		// The dry run answers the same, without sending.
+		r := e.do("POST", "/v1/decisions", demoAPIKey, []byte(`{"phone_number_id":"`+demoPhoneID+`","messaging_product":"whatsapp","to":"`+demoPerson+`","type":"template","template":{"name":"no_such_template","language":{"code":"pt_BR"}}}`), nil)
+		if d := r.json(t); d["allow"] != false || d["reason"] != "unknown_template" {
+			t.Fatalf("dry run: %v", d)
+		}
+		if r := e.do("POST", "/v1/decisions", demoAPIKey, []byte(`{"phone_number_id":"1","messaging_product":"whatsapp","to":"`+demoPerson+`"}`), nil); r.Status != 400 {
+			t.Fatalf("dry run on another number: %d", r.Status)
+		}
+	})
+}
+
+// TestConsentAPI: the native consent endpoint validates everything and keeps accounts apart.
+func TestConsentAPI(t *testing.T) {
+	forEachBackend(t, func(t *testing.T, b storetest.Backend) {
+		e := newEnv(t, b)
+		cases := []struct {
+			name, id, body string
+			status         int
+		}{
+			{"opt-in without evidence", "+5511987654321", `{"action":"opt_in","topic":"promotions","source":"api"}`, 400},
+			{"invalid number", "+551234", `{"action":"opt_out","source":"api"}`, 400},
+			{"letters", "not-a-number", `{"action":"opt_out","source":"api"}`, 400},
+			{"unknown topic", "+5511987654321", `{"action":"opt_out","topic":"nope","source":"api"}`, 400},
+			{"bad action", "+5511987654321", `{"action":"maybe","source":"api"}`, 400},
+			{"unknown field", "+5511987654321", `{"action":"opt_out","colour":"red"}`, 400},
+			{"future time", "+5511987654321", `{"action":"opt_out","occurred_at":"2999-01-01T00:00:00Z"}`, 400},
+			{"opt-out of all", "+55 11 98765-4321", `{"action":"opt_out","reason":"asked by phone"}`, 201},
+			{"opt-in by user id", "US.13491208655302741918", `{"action":"opt_in","topic":"promotions","source":"web_form","evidence":{"text":"ok"}}`, 201},
+		}
+		for _, c := range cases {
+			if r := e.consent(c.id, c.body); r.Status != c.status {
+				t.Fatalf("%s: %d, want %d: %s", c.name, r.Status, c.status, r.Body)
+			}
+		}
+		if rep, _ := e.app.Store.VerifyLedger(context.Background(), "demo"); rep.Events != 2 {
+			t.Fatalf("only the two valid requests may be recorded, ledger has %d", rep.Events)
+		}
+		// Brazilian numbers: the same person typed with or without the ninth digit.
+		if c := e.contact("+55 11 8765-4321"); c["opted_out_of_all"] != true {
+			t.Fatalf("ninth-digit variant: %v", c)
+		}
+		if r := e.do("GET", "/v1/contacts/+5511987654321", otherAPIKey, nil, nil); r.Status != 404 {
+			t.Fatalf("another account sees the contact: %d", r.Status)
+		}
+		if r := e.do("GET", "/v1/contacts/+5511987654321", "", nil, nil); r.Status != 401 {
+			t.Fatalf("no key: %d", r.Status)
+		}
+	})
+}
+
+// TestButtonsAndLanguages: stop buttons are marketing-only; keywords and sentences
+// in every language stop everything and are answered in that language.
+func TestButtonsAndLanguages(t *testing.T) {
+	forEachBackend(t, func(t *testing.T, b storetest.Backend) {
+		e := newEnv(t, b)
+		ctx := ctxT(t)
+		p := "5511991112222"
+		for _, topic := range []string{"promotions", "order_updates"} {
+			e.consent("+"+p, `{"action":"opt_in","topic":"`+topic+`","source":"web_form","evidence":{"text":"sim"}}`)
+		}
+		if _, err := e.sim.TapButton(ctx, p, "STOP_PROMO", "Parar promoções"); err != nil {
+			t.Fatal(err)
+		}
+		e.clock.Advance(25 * time.Hour) // out of the window the tap opened
+		e.wantRefused(e.send(tpl(p, "black_friday")), "topic_opted_out")
+		e.wantAllowed(e.send(tpl(p, "order_shipped")))
+
+		cases := []struct{ person, text, reply string }{
+			{"5511990000001", "me tira dessa lista", "Pronto!"},
+			{"5511990000002", "não quero mais receber essas mensagens", "Pronto!"},
+			{"31612345678", "afmelden", "Gelukt"},
+			{"393331234567", "non voglio più ricevere messaggi", "Fatto"},
+			{"4915112345678", "bitte keine Nachrichten mehr", "Erledigt"},
+			{"33612345678", "arrêtez de m'envoyer des messages", "C'est fait"},
+			{"34612345678", "no quiero recibir más mensajes", "Listo"},
+			{"447911123456", "STOP", "Done"},
+		}
+		for _, c := range cases {
+			if _, err := e.sim.SendText(ctx, c.person, c.text); err != nil {
+				t.Fatal(err)
+			}
+			e.wantRefused(e.send(tpl(c.person, "order_shipped")), "opted_out")
+			got := e.waitInbox(c.person, 1)
+			if len(got) != 1 || !strings.Contains(got[0].Text, c.reply) {
+				t.Errorf("%q: want a confirmation containing %q, got %+v", c.text, c.reply, got)
+			}
+		}
+		// Not opt-outs.
+		for i, msg := range []string{"quero cancelar meu pedido", "não consigo sair de casa", "I'll stop by the store", "basta così, grazie"} {
+			person := fmt.Sprintf("55119800000%02d", i)
+			if _, err := e.sim.SendText(ctx, person, msg); err != nil {
+				t.Fatal(err)
+			}
+			e.wantAllowed(e.send(text(person, "Claro!")))
+		}
+	})
+}
+
+// TestUncertainOptOutAsksFirst: an unclear message gets the confirmation
+// question once and is enforced only after the person confirms.
+func TestUncertainOptOutAsksFirst(t *testing.T) {
+	e := newEnv(t, storetest.SQLite)
+	ctx := ctxT(t)
+	p := "5511977776666"
+	if _, err := e.sim.SendText(ctx, p, "como paro de receber?"); err != nil {
+		t.Fatal(err)
+	}
+	got := e.waitInbox(p, 1)
+	if len(got) != 1 || !strings.Contains(strings.ToLower(got[0].Text), "sair") {
+		t.Fatalf("want the confirmation question, got %+v", got)
+	}
+	e.wantAllowed(e.send(text(p, "Posso ajudar?")))
+	if _, err := e.sim.SendText(ctx, p, "como paro de receber?"); err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(200 * time.Millisecond)
+	if n := len(e.inbox(p)); n != 2 { // the question once, plus our "Posso ajudar?"
+		t.Fatalf("asked twice: inbox %d", n)
+	}
+	if _, err := e.sim.SendText(ctx, p, "SAIR"); err != nil {
+		t.Fatal(err)
+	}
+	e.wantRefused(e.send(text(p, "Tchau")), "opted_out")
+}
+
+// TestNumberChangeThroughSandbox: the person keeps their consent under the new number.
+func TestNumberChangeThroughSandbox(t *testing.T) {
+	e := newEnv(t, storetest.SQLite)
+	ctx := ctxT(t)
+	oldN, newN := "5511955554444", "5511966663333"
+	e.consent("+"+oldN, `{"action":"opt_in","topic":"promotions","source":"web_form","evidence":{"text":"sim"}}`)
+	e.wantAllowed(e.send(tpl(oldN, "black_friday")))
+	if err := e.sim.ChangeNumber(ctx, oldN, newN); err != nil {
+		t.Fatal(err)
+	}
+	e.wantAllowed(e.send(tpl(newN, "black_friday")))
+	e.wantRefused(e.send(tpl(oldN, "black_friday")), "no_opt_in")
+}
+
+func signWith(body []byte, secret string) string {
+	return meta.Sign(body, secret)
+}

@@ -1,0 +1,28 @@
+// Package intent detects whether an inbound WhatsApp text asks to stop
+// messages (opt-out), to receive them (opt-in) or for help, in Portuguese,
+// Spanish, English, Dutch, Italian, German and French, mixed or not.
+//
+// The approach is deterministic and table driven. Fold lower-cases the text
+// and strips accents, emoji and punctuation; repeated letters are squeezed
+// ("SAIRRR") and long keywords tolerate one typo ("unsubcribe"). Words are
+// looked up in per-language vocabularies that give them grammatical roles
+// (stop verb, send verb, message noun, marketing noun, negation, "more",
+// list, order, ...), fixed expressions are merged ("dar de baja", "hou op").
+// Rules then work per clause on those roles: a whole message or clause that
+// is a keyword; a stop verb with a messaging object ("parem de mandar msg",
+// but not "stop by the store"); a negated wish to receive ("não quero mais
+// receber"); "no more X" ("geen reclame meer"); remove-me-from-the-list; an
+// unsubscribe verb whose object is not a course or an order. A negation
+// before a stop verb cancels it ("não parem de mandar"). Marketing nouns in
+// the clause make the scope ScopeMarketing. Every Result names its rule and
+// the folded span that fired.
+//
+// Uncertain: words with an everyday meaning used alone ("cancelar",
+// "voltar", "chega"), "how do I stop?" questions, and vague refusals ("não
+// quero mais") come back with Uncertain set. Such a result still has Intent
+// OptOut (or OptIn): the caller should not act on it but ask once with
+// ConfirmQuestion in the person's language, and act when the reply is
+// ConfirmKeyword. Evaluate counts an Uncertain opt-out as opt_out, since
+// asking the question to someone who meant something else is itself a
+// mistake.
+package intent
