@@ -89,8 +89,8 @@ func newEnv(t *testing.T, b storetest.Backend, opts ...envOption) *env {
 		ID: "other", Name: "Other Shop", WABAID: otherWABA,
 		PhoneNumbers: []config.PhoneNumber{{ID: otherPhoneID, Display: "6289680060088"}},
 		AppSecret:    otherAppSecret, VerifyToken: "other-verify", APIKeys: []config.Secret{otherAPIKey},
-		Upstream: config.Upstream{BaseURL: e.simURL, AccessToken: "other-token"},
-		Topics:   []config.Topic{{ID: "news", Category: "marketing"}, {ID: "receipts", Category: "utility"}},
+		Upstream:  config.Upstream{BaseURL: e.simURL, AccessToken: "other-token"},
+		Topics:    []config.Topic{{ID: "news", Category: "marketing"}, {ID: "receipts", Category: "utility"}},
 		Templates: []config.Template{{Name: "weekly_news", Topic: "news"}, {Name: "receipt", Topic: "receipts"}},
 	})
 	for _, o := range opts {

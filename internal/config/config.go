@@ -6,6 +6,7 @@ package config
 
 import (
 	"bytes"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -54,6 +55,7 @@ type Account struct {
 	APIKeys          []Secret      `yaml:"api_keys"`
 	APIKeysFile      string        `yaml:"api_keys_file"`
 	DefaultLanguage  string        `yaml:"default_language"`
+	Languages        []string      `yaml:"languages"` // languages optgate answers in; default: all seven
 	Topics           []Topic       `yaml:"topics"`
 	Templates        []Template    `yaml:"templates"`
 	UnknownTemplates string        `yaml:"unknown_templates"` // refuse (default) or allow
@@ -125,6 +127,13 @@ func (s Secret) GoString() string { return s.String() }
 
 // MarshalYAML hides the secret.
 func (s Secret) MarshalYAML() (any, error) { return s.String(), nil }
+
+// MarshalJSON hides the secret, from slog's JSON handler too.
+func (s Secret) MarshalJSON() ([]byte, error) { return json.Marshal(s.String()) }
+
+// Format hides the secret from every fmt verb, including the ones that do not
+// call String (such as %d, which would print the value in its error text).
+func (s Secret) Format(f fmt.State, verb rune) { io.WriteString(f, s.String()) }
 
 // Reveal returns the secret's value, for the few places that need it.
 func (s Secret) Reveal() string { return string(s) }
@@ -363,6 +372,14 @@ func (c *Config) Validate() error {
 		}
 		if a.DefaultLanguage != "" && !slices.Contains(Languages, a.DefaultLanguage) {
 			bad(f+".default_language", "must be one of %s, got %q", strings.Join(Languages, ", "), a.DefaultLanguage)
+		}
+		for j, l := range a.Languages {
+			if !slices.Contains(Languages, l) {
+				bad(fmt.Sprintf("%s.languages[%d]", f, j), "must be one of %s, got %q", strings.Join(Languages, ", "), l)
+			}
+		}
+		if a.DefaultLanguage != "" && len(a.Languages) > 0 && !slices.Contains(a.Languages, a.DefaultLanguage) {
+			bad(f+".default_language", "%q is not in languages", a.DefaultLanguage)
 		}
 		switch a.UnknownTemplates {
 		case "", "refuse", "allow":

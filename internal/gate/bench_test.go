@@ -213,7 +213,7 @@ func decideRequests(n int) []*meta.SendRequest {
 // rules, metrics and the info log line) against 1,000,000 contacts in SQLite.
 func BenchmarkDecide(b *testing.B) {
 	path := seededDecideDB(b)
-	g, st := benchGate(b, "sqlite:"+path+os.Getenv("XSUFFIX"))
+	g, st := benchGate(b, "sqlite:"+path)
 	defer st.Close()
 	a, _ := g.Account("demo")
 	reqs := decideRequests(1 << 16)

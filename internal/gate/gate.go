@@ -10,6 +10,7 @@ import (
 	"crypto/subtle"
 	"fmt"
 	"log/slog"
+	"slices"
 	"time"
 
 	"github.com/optgate/optgate/internal/cloudapi"
@@ -27,6 +28,7 @@ type Account struct {
 	Rules           *consent.Rules
 	Upstream        cloudapi.Upstream
 	DefaultLanguage string
+	Languages       []string // languages optgate answers in
 	Uncertain       string // ask, act or ignore
 	KeywordOptIn    []string
 
@@ -37,6 +39,17 @@ type Account struct {
 	detector    *intent.Detector
 	buttons     buttonSet
 	replies     replyTexts
+}
+
+// replyLanguage picks the language of a reply: the first of the candidates
+// that the account speaks, else its default.
+func (a *Account) replyLanguage(candidates ...string) string {
+	for _, l := range candidates {
+		if l != "" && slices.Contains(a.Languages, l) {
+			return l
+		}
+	}
+	return a.DefaultLanguage
 }
 
 // OwnsPhone reports whether phoneNumberID is one of the account's numbers.
@@ -124,6 +137,10 @@ func newAccount(c *config.Account) (*Account, error) {
 	}
 	if a.DefaultLanguage == "" {
 		a.DefaultLanguage = "en"
+	}
+	a.Languages = c.Languages
+	if len(a.Languages) == 0 {
+		a.Languages = config.Languages
 	}
 	if a.Uncertain == "" {
 		a.Uncertain = "ask"

@@ -284,16 +284,7 @@ func (g *Gate) apply(ctx context.Context, tx *store.Tx, st *step, res *IngestRes
 			return nil, err
 		}
 	}
-	lang := st.detection.Lang
-	if lang == "" {
-		lang = c.Language
-	}
-	if lang == "" {
-		lang = consent.LanguageOfNumber(c.WAID)
-	}
-	if lang == "" {
-		lang = a.DefaultLanguage
-	}
+	lang := a.replyLanguage(st.detection.Lang, c.Language, consent.LanguageOfNumber(c.WAID))
 	evidence := map[string]any{"message_id": st.msg.ID, "message_type": st.msg.Type, "text": st.text, "phone_number_id": st.phoneID}
 	record := func(action consent.Action, scope consent.Scope, source, reason string) (consent.Event, error) {
 		ev := consent.Event{AccountID: a.ID, ContactID: c.ID, Action: action, Scope: scope, Source: source,
