@@ -50,8 +50,10 @@ type lexeme struct {
 	key    string // squeezed folded form, words joined by spaces
 	cls    class
 	langs  uint8
-	kw     Intent // non-empty when the entry is a whole-message keyword
-	kwWeak bool   // the keyword also has an everyday meaning
+	kw     Intent   // non-empty when the entry is a whole-message keyword
+	kwWeak bool     // the keyword also has an everyday meaning
+	byLang [7]class // roles per language: "les" is an article in French, a lesson in Dutch
+	common class    // roles in every language
 }
 
 const maxPhrase = 4
@@ -176,6 +178,14 @@ func (d *Detector) add(w string, c class, lb uint8, kw Intent, weak bool) error 
 	}
 	lx.cls |= c
 	lx.langs |= lb
+	if lb == 0 {
+		lx.common |= c
+	}
+	for li := range lx.byLang {
+		if lb&(1<<li) != 0 {
+			lx.byLang[li] |= c
+		}
+	}
 	if kw != "" {
 		if lx.kw != "" && lx.kw != kw {
 			return fmt.Errorf("keyword %q has two intents", w)
@@ -303,6 +313,7 @@ func (d *Detector) Detect(text string) Result {
 	m := &sc.msg
 	*m = message{d: d, words: words, toks: d.lexify(words, sc.toks[:0]), clauses: m.clauses[:0]}
 	sc.toks = m.toks
+	m.useLanguage()
 	m.prepare()
 	r := m.decide()
 	r.Lang = m.lang(r)
@@ -409,9 +420,34 @@ func (d *Detector) fuzzy(k string, buf []byte) *lexeme {
 	return found
 }
 
+// useLanguage narrows each word to its roles in the message's language when
+// the vote is clear and the word belongs to that language.
+func (m *message) useLanguage() {
+	li := m.vote(0)
+	if li < 0 {
+		return
+	}
+	for i := range m.toks {
+		lx := m.toks[i].lex
+		if lx != nil && lx.langs&(1<<li) != 0 {
+			m.toks[i].cls = lx.byLang[li] | lx.common
+		}
+	}
+}
+
 // lang guesses the language from the vocabulary, preferring the language of
 // the entry that fired when the vote is tied.
 func (m *message) lang(r Result) string {
+	li := m.vote(m.firedLangs)
+	if li < 0 {
+		return ""
+	}
+	return langs[li]
+}
+
+// vote returns the index of the most likely language, or -1 on a tie;
+// bonus breaks ties in favour of the languages of the rule that fired.
+func (m *message) vote(bonus uint8) int {
 	var score [8]float64
 	for _, t := range m.toks {
 		if t.lex == nil || t.lex.langs == 0 {
@@ -424,9 +460,9 @@ func (m *message) lang(r Result) string {
 			}
 		}
 	}
-	if m.firedLangs != 0 {
+	if bonus != 0 {
 		for li := range langs {
-			if m.firedLangs&(1<<li) != 0 {
+			if bonus&(1<<li) != 0 {
 				score[li] += 0.01
 			}
 		}
@@ -441,7 +477,7 @@ func (m *message) lang(r Result) string {
 		}
 	}
 	if best < 0 || tie {
-		return ""
+		return -1
 	}
-	return langs[best]
+	return best
 }

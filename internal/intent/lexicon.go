@@ -51,6 +51,7 @@ const (
 	cParticle                     // second half: op, auf
 	cIndicative                   // "param": complaint form, negation does not cancel it
 	cKnow                         // "não quero mais saber de": hear / know about
+	cAux                          // be / become: "não quero ser contatado"
 )
 
 // langs is the set of supported languages in a fixed order (bit i = langs[i]).
@@ -125,6 +126,7 @@ var tables = []langTable{
 			cInterest: "interesse interessa interessado tenho_interesse",
 			cEndure:   "aguento aguentar suporto suportar",
 			cKnow:     "saber",
+			cAux:      "ser estar ficar",
 		},
 		kwOut:   "sair parar pare parem para descadastrar descadastra descadastre descadastro desinscrever remover cancelar? cancela? cancele? chega? desativar",
 		kwIn:    "assinar voltar? inscrever reativar",
@@ -180,6 +182,7 @@ var tables = []langTable{
 			cInterest: "interesa interesado interes",
 			cEndure:   "aguanto soporto",
 			cKnow:     "saber",
+			cAux:      "ser estar",
 		},
 		kwOut:   "baja parar pare paren para desuscribir desuscribirme desinscribir cancelar? cancela? basta",
 		kwIn:    "alta suscribir suscribirme",
@@ -209,7 +212,7 @@ var tables = []langTable{
 			cList:      "list lists mailing_list database system contacts group broadcast",
 			cNumber:    "number phone_number details data",
 			cMe:        "me removed deleted",
-			cLeave:     "leave exit",
+			cLeave:     "leave exit want_out get_out",
 			cEnough:    "enough",
 			cTxn:       "order orders purchase booking reservation appointment delivery package shipment account plan box membership class course lesson refund payment invoice item cart store shop",
 			cSubNoun:   "subscription",
@@ -236,6 +239,7 @@ var tables = []langTable{
 			cInterest:  "interested",
 			cEndure:    "stand",
 			cKnow:      "hear know",
+			cAux:       "be being",
 		},
 		kwOut:   "stop stopall stop_all unsubscribe unsub end quit cancel? opt_out optout revoke",
 		kwIn:    "start unstop subscribe opt_in optin resume",
@@ -287,6 +291,7 @@ var tables = []langTable{
 			cOnly:      "alleen enkel",
 			cCan:       "kunt kun kan kunnen",
 			cKnow:      "horen weten",
+			cAux:       "zijn worden",
 		},
 		kwOut:   "stop stoppen afmelden uitschrijven",
 		kwIn:    "aanmelden start",
@@ -309,7 +314,7 @@ var tables = []langTable{
 			cNo:        "niente nessun nessuna senza",
 			cMore:      "piu",
 			cUnsub:     "disiscrivere disiscrivermi disiscrivimi disiscrivetemi disiscrizione cancellarmi cancellami cancellatemi desiscrivere lasciatemi_in_pace lasciami_in_pace",
-			cRemove:    "rimosso rimossa tolto tolta eliminato eliminata togliere toglietemi toglimi togliermi rimuovere rimuovetemi rimuovimi rimuovermi eliminare eliminatemi eliminami cancellatemi cancellami levatemi bloccare",
+			cRemove:    "rimosso rimossa tolto tolta eliminato eliminata togliere toglietemi toglimi togliermi rimuovere rimuovete rimuovi rimuovetemi rimuovimi rimuovermi togliete togli eliminate elimina eliminare eliminatemi eliminami cancellatemi cancellami levatemi bloccare",
 			cList:      "lista liste elenco database sistema rubrica gruppo",
 			cNumber:    "numero dati",
 			cMe:        "rimosso rimossa tolto tolta eliminato eliminata mi me toglietemi toglimi rimuovetemi rimuovimi eliminatemi eliminami cancellatemi cancellami levatemi",
@@ -338,6 +343,7 @@ var tables = []langTable{
 			cCan:       "potete puoi potreste",
 			cInterest:  "interessa interessato",
 			cKnow:      "sapere sentire",
+			cAux:       "essere venire",
 		},
 		kwOut:   "basta cancellami disiscrivimi disiscrivetemi cancellatemi disiscrizione",
 		kwIn:    "iscrivimi iscrivetemi iscrivi",
@@ -360,7 +366,7 @@ var tables = []langTable{
 			cNeg:       "nicht nich nie niemals",
 			cNo:        "kein keine keinen keiner nix nichts ohne",
 			cMore:      "mehr",
-			cUnsub: "abmelden abmeldung abbestellen austragen lasst_mich_in_ruhe lass_mich_in_ruhe",
+			cUnsub:     "abmelden abmeldung abbestellen austragen lasst_mich_in_ruhe lass_mich_in_ruhe",
 			cRemove:    "entfernen entfernt loschen loscht geloscht streichen streicht gestrichen",
 			cTake:      "nehmen nehmt",
 			cOff:       "raus",
@@ -391,6 +397,7 @@ var tables = []langTable{
 			cOnly:      "nur",
 			cCan:       "konnt konnen kannst",
 			cInterest:  "interesse",
+			cAux:       "sein werden",
 		},
 		kwOut:   "stopp abmelden abbestellen austragen",
 		kwIn:    "anmelden start",
@@ -440,6 +447,7 @@ var tables = []langTable{
 			cOnly:      "seulement",
 			cCan:       "pouvez pourriez peux",
 			cKnow:      "entendre savoir",
+			cAux:       "etre",
 		},
 		kwOut:   "arret arreter arretez stop desabonner desinscrire desabonnement desinscription",
 		kwIn:    "abonner sabonner inscrire",

@@ -466,7 +466,7 @@ func (m *message) clauseRules(s, e int, put func(int, candidate)) {
 			out(i, i+1, "unsubscribe", 0.93, false)
 
 		case t.cls&(cRemove|cTake) != 0:
-			if t.cls&cRemove == 0 && m.find(i+1, min(e, i+6), cOff) < 0 && !m.has(i+1, e, cList) {
+			if t.cls&cRemove == 0 && !m.has(s, e, cOff|cList) {
 				continue
 			}
 			me := t.cls&cMe != 0 || m.has(s, min(e, i+4), cMe) || m.has(s, e, cNumber)
@@ -610,8 +610,8 @@ func (m *message) negatedDesire(s, e, i int, out func(int, int, string, float64,
 			head = j
 			break
 		}
-		if t.cls&cContinue != 0 {
-			continue // "no quiero que me sigan mandando"
+		if t.cls&(cContinue|cAux) != 0 {
+			continue // "no quiero que me sigan mandando", "não quero ser contatado"
 		}
 		if skippable(t) {
 			continue
