@@ -94,10 +94,14 @@ func Start(ctx context.Context, cfg *config.Config, log *slog.Logger, opts AppOp
 	}
 	bg, cancel := context.WithCancel(context.Background())
 	a.cancel = cancel
-	a.wg.Add(2)
+	a.wg.Add(3)
 	go func() {
 		defer a.wg.Done()
 		g.RunOutbox(bg)
+	}()
+	go func() {
+		defer a.wg.Done()
+		g.RunForwarder(bg)
 	}()
 	go func() {
 		defer a.wg.Done()

@@ -10,6 +10,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net/url"
 	"os"
 	"regexp"
 	"slices"
@@ -43,28 +44,41 @@ type Webhook struct {
 
 // Account is one WhatsApp Business Account of one business.
 type Account struct {
-	ID               string        `yaml:"id"`
-	Name             string        `yaml:"name"`
-	WABAID           string        `yaml:"waba_id"`
-	PhoneNumbers     []PhoneNumber `yaml:"phone_numbers"`
-	AppSecret        Secret        `yaml:"app_secret"`
-	AppSecretFile    string        `yaml:"app_secret_file"`
-	VerifyToken      Secret        `yaml:"verify_token"`
-	VerifyTokenFile  string        `yaml:"verify_token_file"`
-	Upstream         Upstream      `yaml:"upstream"`
-	APIKeys          []Secret      `yaml:"api_keys"`
-	APIKeysFile      string        `yaml:"api_keys_file"`
-	DefaultLanguage  string        `yaml:"default_language"`
-	Languages        []string      `yaml:"languages"` // languages optgate answers in; default: all seven
-	Topics           []Topic       `yaml:"topics"`
-	Templates        []Template    `yaml:"templates"`
-	UnknownTemplates string        `yaml:"unknown_templates"` // refuse (default) or allow
-	Keywords         Phrases       `yaml:"keywords"`          // extra whole-message keywords
-	Phrases          Phrases       `yaml:"phrases"`           // extra phrases found inside sentences
-	Buttons          Phrases       `yaml:"buttons"`           // button payloads or titles that opt out of marketing / opt in
-	Replies          Replies       `yaml:"replies"`
-	Uncertain        string        `yaml:"uncertain"` // ask (default), act or ignore: what to do with an uncertain opt-out
-	KeywordOptIn     []string      `yaml:"keyword_opt_in_topics"`
+	ID               string            `yaml:"id"`
+	Name             string            `yaml:"name"`
+	WABAID           string            `yaml:"waba_id"`
+	PhoneNumbers     []PhoneNumber     `yaml:"phone_numbers"`
+	AppSecret        Secret            `yaml:"app_secret"`
+	AppSecretFile    string            `yaml:"app_secret_file"`
+	VerifyToken      Secret            `yaml:"verify_token"`
+	VerifyTokenFile  string            `yaml:"verify_token_file"`
+	Upstream         Upstream          `yaml:"upstream"`
+	APIKeys          []Secret          `yaml:"api_keys"`
+	APIKeysFile      string            `yaml:"api_keys_file"`
+	DefaultLanguage  string            `yaml:"default_language"`
+	Languages        []string          `yaml:"languages"` // languages optgate answers in; default: all seven
+	Topics           []Topic           `yaml:"topics"`
+	Templates        []Template        `yaml:"templates"`
+	UnknownTemplates string            `yaml:"unknown_templates"` // refuse (default) or allow
+	Keywords         Phrases           `yaml:"keywords"`          // extra whole-message keywords
+	Phrases          Phrases           `yaml:"phrases"`           // extra phrases found inside sentences
+	Buttons          Phrases           `yaml:"buttons"`           // button payloads or titles that opt out of marketing / opt in
+	Replies          Replies           `yaml:"replies"`
+	Uncertain        string            `yaml:"uncertain"` // ask (default), act or ignore: what to do with an uncertain opt-out
+	KeywordOptIn     []string          `yaml:"keyword_opt_in_topics"`
+	Forward          []Forward         `yaml:"forward"`           // the business's own webhooks, fed with what Meta sends
+	ForwardConsumed  *bool             `yaml:"forward_consumed"`  // forward messages optgate acted on as keywords (default true)
+	DeadLetterAfter  time.Duration     `yaml:"dead_letter_after"` // give up forwarding an event after this long (default 72h)
+	CategoryTopics   map[string]string `yaml:"category_topics"`   // with unknown_templates: category, the topic of each Meta category
+}
+
+// Forward is one downstream webhook of the business.
+type Forward struct {
+	URL             string `yaml:"url"`
+	Secret          Secret `yaml:"secret"` // signs X-Hub-Signature-256 for the downstream
+	SecretFile      string `yaml:"secret_file"`
+	VerifyToken     Secret `yaml:"verify_token"` // optional: check the downstream with Meta's GET handshake
+	VerifyTokenFile string `yaml:"verify_token_file"`
 }
 
 // PhoneNumber is one business phone number of the account.
@@ -268,6 +282,23 @@ func (c *Config) resolveFiles() error {
 			}
 			a.Upstream.AccessToken = Secret(v)
 		}
+		for j := range a.Forward {
+			fw := &a.Forward[j]
+			if fw.SecretFile != "" {
+				v, err := read(fmt.Sprintf("%s.forward[%d].secret_file", f, j), fw.SecretFile)
+				if err != nil {
+					return err
+				}
+				fw.Secret = Secret(v)
+			}
+			if fw.VerifyTokenFile != "" {
+				v, err := read(fmt.Sprintf("%s.forward[%d].verify_token_file", f, j), fw.VerifyTokenFile)
+				if err != nil {
+					return err
+				}
+				fw.VerifyToken = Secret(v)
+			}
+		}
 		if a.APIKeysFile != "" {
 			v, err := read(f+".api_keys_file", a.APIKeysFile)
 			if err != nil {
@@ -382,9 +413,26 @@ func (c *Config) Validate() error {
 			bad(f+".default_language", "%q is not in languages", a.DefaultLanguage)
 		}
 		switch a.UnknownTemplates {
-		case "", "refuse", "allow":
+		case "", "refuse", "allow", "category":
 		default:
-			bad(f+".unknown_templates", "must be refuse or allow, got %q", a.UnknownTemplates)
+			bad(f+".unknown_templates", "must be refuse, allow or category, got %q", a.UnknownTemplates)
+		}
+		seenURL := map[string]bool{}
+		for j, fw := range a.Forward {
+			ff := fmt.Sprintf("%s.forward[%d]", f, j)
+			u, err := url.Parse(fw.URL)
+			if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+				bad(ff+".url", "must be an http(s) URL, got %q", fw.URL)
+			} else if seenURL[fw.URL] {
+				bad(ff+".url", "%s is listed twice", fw.URL)
+			}
+			seenURL[fw.URL] = true
+			if fw.Secret == "" {
+				bad(ff+".secret", "is required (or secret_file): the downstream checks X-Hub-Signature-256 with it")
+			}
+		}
+		if a.DeadLetterAfter < 0 {
+			bad(f+".dead_letter_after", "must not be negative")
 		}
 		switch a.Uncertain {
 		case "", "ask", "act", "ignore":
@@ -417,6 +465,16 @@ func (c *Config) Validate() error {
 				bad(tf+".topic", "%q is not one of the account's topics", t.Topic)
 			}
 		}
+		for cat, topic := range a.CategoryTopics {
+			if !consent.Category(cat).Valid() {
+				bad(f+".category_topics", "%q is not marketing, utility or authentication", cat)
+			} else if !topics[topic] {
+				bad(f+".category_topics."+cat, "%q is not one of the account's topics", topic)
+			}
+		}
+		if a.UnknownTemplates == "category" && len(a.CategoryTopics) == 0 {
+			bad(f+".category_topics", "is required with unknown_templates: category (e.g. {marketing: promotions, utility: order_updates})")
+		}
 		for j, t := range a.KeywordOptIn {
 			if !topics[t] {
 				bad(fmt.Sprintf("%s.keyword_opt_in_topics[%d]", f, j), "%q is not one of the account's topics", t)
@@ -443,8 +501,15 @@ func (a *Account) Rules() *consent.Rules {
 		Templates:        map[string]string{},
 		UnknownTemplates: consent.RefuseUnknownTemplates,
 	}
-	if a.UnknownTemplates == "allow" {
+	switch a.UnknownTemplates {
+	case "allow":
 		r.UnknownTemplates = consent.AllowUnknownTemplates
+	case "category":
+		r.UnknownTemplates = consent.CategoryUnknownTemplates
+	}
+	r.CategoryTopics = map[consent.Category]string{}
+	for c, t := range a.CategoryTopics {
+		r.CategoryTopics[consent.Category(c)] = t
 	}
 	for _, t := range a.Topics {
 		r.Topics[t.ID] = consent.Topic{ID: t.ID, Category: consent.Category(t.Category), Description: t.Description}

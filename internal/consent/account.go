@@ -30,6 +30,10 @@ const (
 	RefuseUnknownTemplates UnknownTemplatePolicy = "refuse"
 	// AllowUnknownTemplates lets such templates through, subject to opt-outs of everything.
 	AllowUnknownTemplates UnknownTemplatePolicy = "allow"
+	// CategoryUnknownTemplates gives a template missing from the registry the
+	// topic mapped to its Meta category (learned from Meta); without a known
+	// category it is refused.
+	CategoryUnknownTemplates UnknownTemplatePolicy = "category"
 )
 
 // Rules is what the send decision needs to know of one account.
@@ -37,6 +41,7 @@ type Rules struct {
 	Topics           map[string]Topic  // by topic id
 	Templates        map[string]string // template name -> topic id
 	UnknownTemplates UnknownTemplatePolicy
+	CategoryTopics   map[Category]string // topic of each category, for CategoryUnknownTemplates
 }
 
 // TopicOfTemplate returns the topic a registered template maps to.

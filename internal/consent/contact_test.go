@@ -40,6 +40,9 @@ func TestNormalizePhone(t *testing.T) {
 		{"001 201 555 0123", "+12015550123"},
 		{"+1 201.555.0123", "+12015550123"},
 		{"16505551234", "+16505551234"},
+		// A Brazilian mobile written the old way, without the ninth digit, gains it.
+		{"+55 11 8765-4321", "+5511987654321"},
+		{"55 21 9654-3210", "+5521996543210"},
 	}
 	for _, tt := range tests {
 		got, err := NormalizePhone(tt.in)
@@ -210,3 +213,26 @@ func TestErrorHelpers(t *testing.T) {
 }
 
 func errorsJoinWrap(err error) error { return errors.Join(errors.New("context"), err) }
+
+func TestLanguageOfNumber(t *testing.T) {
+	for waID, want := range map[string]string{
+		"5511987654321": "pt",
+		"351912345678":  "pt",
+		"34612345678":   "es",
+		"5215512345678": "es",
+		"31612345678":   "nl",
+		"4915123456789": "de",
+		"393123456789":  "it",
+		"33612345678":   "fr",
+		"16505551234":   "en",
+		"447700900123":  "en",
+		"32470123456":   "", // Belgium: several languages, left to the account
+		"41791234567":   "", // Switzerland
+		"":              "",
+		"not-a-number":  "",
+	} {
+		if got := LanguageOfNumber(waID); got != want {
+			t.Errorf("LanguageOfNumber(%q) = %q, want %q", waID, got, want)
+		}
+	}
+}

@@ -25,6 +25,7 @@ type State struct {
 	Scopes         []ScopeState
 	LastInbound    time.Time // last message from the person to this phone number
 	WindowClosedAt time.Time // Meta said the window was closed (error 131047)
+	MarketingHold  time.Time // Meta's per-user marketing limit (error 131049) holds marketing until then
 }
 
 // WindowOpen reports whether the person wrote within the last 24 hours and
@@ -114,6 +115,10 @@ type Outbound struct {
 	Kind     MessageKind
 	Type     string // Meta's message type, e.g. text, template, image
 	Template string // template name, for Template
+	// Category is the Meta category of a template missing from the registry,
+	// as learned from Meta, for accounts whose unknown templates take their
+	// topic from their category.
+	Category Category
 }
 
 // Reason explains a decision. The refusal reasons are part of the public API.
@@ -127,6 +132,7 @@ const (
 	ReasonWindowClosed     Reason = "window_closed"
 	ReasonUnknownTemplate  Reason = "unknown_template"
 	ReasonInvalidRecipient Reason = "invalid_recipient"
+	ReasonMarketingLimit   Reason = "meta_marketing_limit"
 )
 
 // Reasons for allowing.
@@ -170,11 +176,14 @@ func Decide(r *Rules, msg Outbound, st *State, now time.Time) Decision {
 	windowOpen := st.WindowOpen(now)
 	if msg.Kind == Template {
 		topic, ok := r.TopicOfTemplate(msg.Template)
+		if !ok && r.UnknownTemplates == CategoryUnknownTemplates && msg.Category != "" {
+			topic, ok = r.Topics[r.CategoryTopics[msg.Category]]
+		}
 		if !ok {
 			if r.UnknownTemplates == AllowUnknownTemplates {
 				return Decision{Allow: true, Reason: ReasonUnknownAllowed, Details: fmt.Sprintf("template %q is not in the registry; the account allows unknown templates", msg.Template)}
 			}
-			return Refuse(ReasonUnknownTemplate, "template %q is not in the account's template registry, so its topic and consent cannot be checked", msg.Template)
+			return Refuse(ReasonUnknownTemplate, "template %q is not in the account's template registry (nor known from Meta with a mapped category), so its topic and consent cannot be checked", msg.Template)
 		}
 		eff, known := st.Effective(topic)
 		if known && eff.Action == OptOut {
@@ -182,6 +191,9 @@ func Decide(r *Rules, msg Outbound, st *State, now time.Time) Decision {
 				return Refuse(ReasonOptedOut, "the recipient opted out of all messages from this business").withTopic(topic.ID)
 			}
 			return Refuse(ReasonTopicOptedOut, "the recipient opted out of %s (topic %s, %s messages; source %s)", describeScope(eff.Scope), topic.ID, topic.Category, eff.Source).withTopic(topic.ID)
+		}
+		if topic.Category == Marketing && now.Before(st.MarketingHold) {
+			return Refuse(ReasonMarketingLimit, "Meta's per-user marketing limit (error 131049) holds marketing to this recipient until %s", st.MarketingHold.UTC().Format(time.RFC3339)).withTopic(topic.ID)
 		}
 		if windowOpen {
 			return Decision{Allow: true, Reason: ReasonWindowOpen, Topic: topic.ID, Details: "the recipient wrote within the last 24 hours"}

@@ -40,6 +40,13 @@ func (g *Gate) decide(ctx context.Context, a *Account, phoneNumberID string, req
 		return consent.Decide(a.Rules, msg, &consent.State{}, g.now()), 0, nil
 	case req.Type == "template":
 		msg.Kind, msg.Template = consent.Template, templateName(req)
+		if _, known := a.Rules.Templates[msg.Template]; !known && a.Rules.UnknownTemplates == consent.CategoryUnknownTemplates {
+			cat, err := g.store.TemplateCategory(ctx, a.ID, msg.Template)
+			if err != nil && !errors.Is(err, store.ErrNotFound) {
+				return consent.Decision{}, 0, err
+			}
+			msg.Category = cat
+		}
 	}
 	key, err := consent.ParseContactKey(req.RecipientKey())
 	if err != nil {

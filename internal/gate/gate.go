@@ -29,7 +29,7 @@ type Account struct {
 	Upstream        cloudapi.Upstream
 	DefaultLanguage string
 	Languages       []string // languages optgate answers in
-	Uncertain       string // ask, act or ignore
+	Uncertain       string   // ask, act or ignore
 	KeywordOptIn    []string
 
 	appSecret   string
@@ -39,7 +39,14 @@ type Account struct {
 	detector    *intent.Detector
 	buttons     buttonSet
 	replies     replyTexts
+
+	downstreams     []Downstream
+	forwardConsumed bool
+	deadLetterAfter time.Duration
 }
+
+// Downstreams returns the account's own webhooks.
+func (a *Account) Downstreams() []Downstream { return a.downstreams }
 
 // replyLanguage picks the language of a reply: the first of the candidates
 // that the account speaks, else its default.
@@ -70,6 +77,7 @@ type Gate struct {
 	byPhone  map[string]*Account
 	byWABA   map[string]*Account
 	wake     chan struct{}
+	fwake    chan struct{}
 }
 
 // Options configure a Gate.
@@ -93,6 +101,7 @@ func New(cfg *config.Config, opts Options) (*Gate, error) {
 		byPhone: map[string]*Account{},
 		byWABA:  map[string]*Account{},
 		wake:    make(chan struct{}, 1),
+		fwake:   make(chan struct{}, 1),
 	}
 	if g.log == nil {
 		g.log = slog.New(slog.DiscardHandler)
@@ -160,6 +169,12 @@ func newAccount(c *config.Account) (*Account, error) {
 	}
 	a.detector = det
 	a.buttons = newButtonSet(c.Buttons)
+	a.downstreams = newDownstreams(c)
+	a.forwardConsumed = c.ForwardConsumed == nil || *c.ForwardConsumed
+	a.deadLetterAfter = c.DeadLetterAfter
+	if a.deadLetterAfter == 0 {
+		a.deadLetterAfter = 72 * time.Hour
+	}
 	a.replies = newReplyTexts(c.Name, c.Replies)
 	return a, nil
 }

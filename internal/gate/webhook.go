@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/optgate/optgate/internal/consent"
@@ -50,6 +51,11 @@ func (g *Gate) IngestWebhook(ctx context.Context, body []byte, signature string)
 		g.metrics.Webhooks.WithLabelValues("rejected").Inc()
 		return res, err
 	}
+	out, err := g.outgoing(body, p, plan)
+	if err != nil {
+		g.metrics.Webhooks.WithLabelValues("error").Inc()
+		return res, err
+	}
 	var events []consent.Event
 	err = g.store.Write(ctx, func(ctx context.Context, tx *store.Tx) error {
 		res = IngestResult{}
@@ -64,7 +70,7 @@ func (g *Gate) IngestWebhook(ctx context.Context, body []byte, signature string)
 			}
 			events = append(events, evs...)
 		}
-		return nil
+		return g.enqueueForwards(ctx, tx, out)
 	})
 	if err != nil {
 		g.metrics.Webhooks.WithLabelValues("error").Inc()
@@ -78,6 +84,9 @@ func (g *Gate) IngestWebhook(ctx context.Context, body []byte, signature string)
 	}
 	if res.Replies > 0 {
 		g.Wake()
+	}
+	if len(out) > 0 {
+		g.wakeForwarder()
 	}
 	return res, nil
 }
@@ -97,6 +106,48 @@ type step struct {
 	pref      *meta.UserPreference
 	optIn     bool // a button or keyword that opts in
 	optOut    bool // a button that opts out of marketing
+	signal    *store.Signal
+	template  *store.Template
+	entry     int // index of the entry and change the step came from
+	change    int
+}
+
+// intentLabel says what optgate understood of a message, for the
+// Optgate-Intent header and the inbound record.
+func (st *step) intentLabel() string {
+	switch {
+	case st.kind != stepMessage:
+		return ""
+	case st.optOut:
+		return "opt_out:marketing"
+	case st.optIn:
+		return "opt_in"
+	}
+	d := st.detection
+	switch d.Intent {
+	case intent.OptOut:
+		if d.Uncertain {
+			return "opt_out?"
+		}
+		return "opt_out:" + string(d.Scope)
+	case intent.OptIn:
+		if d.Uncertain {
+			return "opt_in?"
+		}
+		return "opt_in"
+	case intent.Help:
+		return "help"
+	}
+	return "none"
+}
+
+// consumed reports whether optgate acted on the whole message as a keyword
+// or button (and may keep it from the business's own webhook).
+func (st *step) consumed() bool {
+	if st.kind != stepMessage {
+		return false
+	}
+	return st.optOut || st.optIn || (st.detection.Keyword && !st.detection.Uncertain && st.detection.Intent != intent.None && st.detection.Intent != "")
 }
 
 type stepKind int
@@ -106,13 +157,16 @@ const (
 	stepNumberChange
 	stepStatus
 	stepPreference
+	stepSignal
+	stepOwner // marks which account owns a change; records nothing
 )
 
 func (g *Gate) plan(p *meta.Payload, signedBy map[*Account]bool) ([]step, error) {
 	var steps []step
-	for _, e := range p.Entry {
-		for _, ch := range e.Changes {
-			v := &ch.Value
+	for ei, e := range p.Entry {
+		for ci, ch := range e.Changes {
+			v := &p.Entry[ei].Changes[ci].Value
+			first := len(steps)
 			var acct *Account
 			phoneID := v.Metadata.PhoneNumberID
 			if phoneID != "" {
@@ -131,6 +185,7 @@ func (g *Gate) plan(p *meta.Payload, signedBy map[*Account]bool) ([]step, error)
 			if !signedBy[acct] {
 				return nil, consent.Errorf(consent.EUnauthorized, "X-Hub-Signature-256 does not match the app secret of account %s", acct.ID)
 			}
+			steps = append(steps, step{account: acct, kind: stepOwner})
 			switch ch.Field {
 			case "messages":
 				for i := range v.Messages {
@@ -165,12 +220,53 @@ func (g *Gate) plan(p *meta.Payload, signedBy map[*Account]bool) ([]step, error)
 					steps = append(steps, step{account: acct, phoneID: phoneID, kind: stepPreference, pref: up,
 						at: time.Unix(up.Timestamp, 0).UTC(), contact: store.ContactSeen{Key: key}})
 				}
+			default:
+				steps = append(steps, signalStep(acct, e, ch))
 			}
-			// Every other field (template and quality updates, errors, ...) is
-			// kept in the stored payload and acknowledged.
+			for i := range v.Errors {
+				er := &v.Errors[i]
+				steps = append(steps, step{account: acct, phoneID: phoneID, kind: stepSignal, signal: &store.Signal{
+					AccountID: acct.ID, Field: "errors", Event: fmt.Sprint(er.Code), Subject: phoneID,
+					Detail: jsonString(er), OccurredAt: time.Now().UTC()}})
+			}
+			for i := first; i < len(steps); i++ {
+				steps[i].entry, steps[i].change = ei, ci
+			}
 		}
 	}
 	return steps, nil
+}
+
+// signalStep records a notice about the account itself: template status and
+// quality, phone number quality, and fields optgate does not act on.
+func signalStep(acct *Account, e meta.Entry, ch meta.Change) step {
+	v := &ch.Value
+	at := time.Unix(e.Time, 0).UTC()
+	if e.Time == 0 {
+		at = time.Now().UTC()
+	}
+	subject := v.MessageTemplateName
+	if subject == "" {
+		subject = v.DisplayPhoneNumber
+	}
+	st := step{account: acct, kind: stepSignal, signal: &store.Signal{AccountID: acct.ID, Field: ch.Field, Event: v.Event,
+		Subject: subject, Detail: jsonString(v), OccurredAt: at}}
+	if ch.Field == "message_template_quality_update" {
+		st.signal.Event = v.NewQualityScore
+	}
+	if ch.Field == "message_template_status_update" && v.MessageTemplateName != "" {
+		st.template = &store.Template{AccountID: acct.ID, Name: v.MessageTemplateName, Language: v.MessageTemplateLanguage,
+			Category: strings.ToLower(v.MessageTemplateCategory), Status: v.Event}
+	}
+	return st
+}
+
+func jsonString(v any) string {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return "{}"
+	}
+	return string(b)
 }
 
 func (g *Gate) planMessage(acct *Account, phoneID string, v *meta.Value, m *meta.Message) (step, error) {
@@ -259,6 +355,15 @@ func (g *Gate) apply(ctx context.Context, tx *store.Tx, st *step, res *IngestRes
 		return g.applyStatus(ctx, tx, st, res)
 	case stepPreference:
 		return g.applyPreference(ctx, tx, st, res)
+	case stepOwner:
+		return nil, nil
+	case stepSignal:
+		if st.template != nil {
+			if err := tx.UpsertTemplate(ctx, *st.template); err != nil {
+				return nil, err
+			}
+		}
+		return nil, tx.RecordSignal(ctx, *st.signal)
 	case stepNumberChange:
 		c, err := tx.ChangeNumber(ctx, a.ID, st.msg.From, st.msg.System.WAID, st.msg.ID, st.at.UnixMilli())
 		if err != nil {
@@ -448,6 +553,14 @@ func (g *Gate) applyStatus(ctx context.Context, tx *store.Tx, st *step, res *Ing
 			}
 			res.ConsentEvents++
 			evs = append(evs, ev)
+		case 131049: // Meta's per-user marketing limit: hold marketing to this person for 24 hours
+			c, err := tx.UpsertContact(ctx, a.ID, st.contact)
+			if err != nil {
+				return nil, err
+			}
+			if err := tx.HoldMarketing(ctx, c.ID, st.at.Add(24*time.Hour), "meta_error_131049", s.ID); err != nil {
+				return nil, err
+			}
 		case 131047: // Meta says the 24-hour window is closed
 			c, err := tx.UpsertContact(ctx, a.ID, st.contact)
 			if err != nil {

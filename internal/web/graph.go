@@ -23,6 +23,7 @@ var refusalCodes = map[consent.Reason]int{
 	consent.ReasonWindowClosed:     4604,
 	consent.ReasonUnknownTemplate:  4605,
 	consent.ReasonInvalidRecipient: 4606,
+	consent.ReasonMarketingLimit:   4607,
 }
 
 func writeGraphError(w http.ResponseWriter, status int, e meta.GraphError) {

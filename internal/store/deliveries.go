@@ -1,0 +1,276 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"maps"
+	"time"
+
+	"github.com/optgate/optgate/internal/consent"
+)
+
+func init() {
+	maps.Copy(queries, map[string]string{
+		"insertDelivery": `INSERT INTO deliveries (account_id, downstream, event_id, order_key, intent, next_attempt_at, expires_at, created_at)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $6) ON CONFLICT (downstream, event_id) DO NOTHING`,
+		// The earliest pending delivery of each (downstream, order key) only:
+		// events of one person reach each downstream in order.
+		"dueDeliveries": `SELECT d.id, d.account_id, d.downstream, d.event_id, d.intent, d.attempts, d.created_at, d.expires_at FROM deliveries d
+			WHERE d.state = 'pending' AND d.next_attempt_at <= $1
+			AND NOT EXISTS (SELECT 1 FROM deliveries e WHERE e.downstream = d.downstream AND e.order_key = d.order_key
+				AND e.state = 'pending' AND e.id < d.id)
+			ORDER BY d.next_attempt_at, d.id LIMIT $2 {{skipLocked}}`,
+		"leaseDelivery":     `UPDATE deliveries SET next_attempt_at = $2, attempts = attempts + 1 WHERE id = $1`,
+		"deliveredDelivery": `UPDATE deliveries SET state = 'delivered', delivered_at = $2, last_status = $3, last_error = '' WHERE id = $1`,
+		"retryDelivery":     `UPDATE deliveries SET next_attempt_at = $2, last_status = $3, last_error = $4 WHERE id = $1`,
+		"deadDelivery":      `UPDATE deliveries SET state = 'dead', last_status = $2, last_error = $3 WHERE id = $1`,
+		"payloadBody":       `SELECT body FROM webhook_payloads WHERE digest = $1`,
+		"deliveriesIn": `SELECT id, account_id, downstream, event_id, intent, state, attempts, last_status, last_error, created_at, delivered_at
+			FROM deliveries WHERE state = $1 AND id > $2 ORDER BY id LIMIT $3`,
+		"reviveDelivery": `UPDATE deliveries SET state = 'pending', next_attempt_at = $2, expires_at = $3 WHERE id = $1 AND state = 'dead'`,
+		"dropDelivery":   `UPDATE deliveries SET state = 'dropped' WHERE id = $1 AND state = 'dead'`,
+		"queueDepth":     `SELECT downstream, COUNT(*) FROM deliveries WHERE state = 'pending' GROUP BY downstream`,
+
+		"insertSignal": `INSERT INTO account_signals (account_id, field, event, subject, detail, occurred_at, received_at)
+			VALUES ($1, $2, $3, $4, $5, $6, $7)`,
+		"upsertTemplate": `INSERT INTO templates (account_id, name, language, category, status, updated_at) VALUES ($1, $2, $3, $4, $5, $6)
+			ON CONFLICT (account_id, name, language) DO UPDATE SET category = CASE WHEN excluded.category = '' THEN templates.category ELSE excluded.category END,
+			status = excluded.status, updated_at = excluded.updated_at`,
+		"templateCategory": `SELECT category FROM templates WHERE account_id = $1 AND name = $2 AND category <> '' AND status <> 'DELETED'
+			ORDER BY CASE WHEN status = 'APPROVED' THEN 0 ELSE 1 END, updated_at DESC LIMIT 1`,
+		"upsertHold": `INSERT INTO marketing_holds (contact_id, held_until, reason, message_id) VALUES ($1, $2, $3, $4)
+			ON CONFLICT (contact_id) DO UPDATE SET held_until = CASE WHEN excluded.held_until > marketing_holds.held_until
+			THEN excluded.held_until ELSE marketing_holds.held_until END, reason = excluded.reason, message_id = excluded.message_id`,
+		"holdOf": `SELECT held_until, reason FROM marketing_holds WHERE contact_id = $1`,
+	})
+}
+
+// Delivery is one webhook payload to deliver to one downstream.
+type Delivery struct {
+	ID         int64
+	AccountID  string
+	Downstream string
+	EventID    string // the digest of the body: stable across retries and instances
+	OrderKey   string // deliveries with one key reach the downstream in order
+	Intent     string
+	State      string // pending, delivered, dead, dropped
+	Attempts   int
+	LastStatus int
+	LastError  string
+	CreatedAt  time.Time
+	ExpiresAt  time.Time // after this, a failing delivery becomes a dead letter
+	Delivered  time.Time
+	Body       []byte
+}
+
+// EnqueueDelivery queues body (already saved with SavePayload) for downstream.
+// The same body queued twice for one downstream is one delivery.
+func (t *Tx) EnqueueDelivery(ctx context.Context, d Delivery) error {
+	now := t.s.now()
+	_, err := t.exec(ctx, "insertDelivery", d.AccountID, d.Downstream, d.EventID, d.OrderKey, d.Intent, ms(now), ms(d.ExpiresAt))
+	return err
+}
+
+// ClaimDeliveries leases up to limit due deliveries, with their bodies.
+func (s *Store) ClaimDeliveries(ctx context.Context, limit int, lease time.Duration) ([]Delivery, error) {
+	var out []Delivery
+	err := s.Write(ctx, func(ctx context.Context, tx *Tx) error {
+		out = out[:0]
+		now := s.now()
+		rows, err := tx.query(ctx, "dueDeliveries", ms(now), limit)
+		if err != nil {
+			return err
+		}
+		for rows.Next() {
+			var d Delivery
+			var created, expires int64
+			if err := rows.Scan(&d.ID, &d.AccountID, &d.Downstream, &d.EventID, &d.Intent, &d.Attempts, &created, &expires); err != nil {
+				rows.Close()
+				return unavailable(err)
+			}
+			d.CreatedAt, d.ExpiresAt, d.State = fromMS(created), fromMS(expires), "pending"
+			out = append(out, d)
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return unavailable(err)
+		}
+		for i := range out {
+			if _, err := tx.exec(ctx, "leaseDelivery", out[i].ID, ms(now.Add(lease))); err != nil {
+				return err
+			}
+			if err := tx.queryRow(ctx, "payloadBody", out[i].EventID).Scan(&out[i].Body); err != nil {
+				return tx.s.wrap(err)
+			}
+			out[i].Attempts++
+		}
+		return nil
+	})
+	return out, err
+}
+
+// DeliveryOutcome is the result of one attempt.
+type DeliveryOutcome struct {
+	ID        int64
+	Delivered bool
+	Dead      bool      // give up: the delivery becomes a dead letter
+	RetryAt   time.Time // when not delivered and not dead
+	Status    int       // the downstream's HTTP status, 0 if none
+	Error     string
+}
+
+// RecordDeliveries stores the outcomes of a round of attempts in one transaction.
+func (s *Store) RecordDeliveries(ctx context.Context, outcomes []DeliveryOutcome) error {
+	return s.Write(ctx, func(ctx context.Context, tx *Tx) error {
+		now := ms(s.now())
+		for _, o := range outcomes {
+			msg := o.Error
+			if len(msg) > 500 {
+				msg = msg[:500]
+			}
+			var err error
+			switch {
+			case o.Delivered:
+				_, err = tx.exec(ctx, "deliveredDelivery", o.ID, now, o.Status)
+			case o.Dead:
+				_, err = tx.exec(ctx, "deadDelivery", o.ID, o.Status, msg)
+			default:
+				_, err = tx.exec(ctx, "retryDelivery", o.ID, ms(o.RetryAt), o.Status, msg)
+			}
+			if err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
+// Deliveries lists deliveries in a state (pending, delivered, dead, dropped), after id, oldest first.
+func (s *Store) Deliveries(ctx context.Context, state string, after int64, limit int) ([]Delivery, error) {
+	rows, err := s.stmts["deliveriesIn"].QueryContext(ctx, state, after, limit)
+	if err != nil {
+		return nil, unavailable(err)
+	}
+	defer rows.Close()
+	var out []Delivery
+	for rows.Next() {
+		var d Delivery
+		var created, delivered int64
+		if err := rows.Scan(&d.ID, &d.AccountID, &d.Downstream, &d.EventID, &d.Intent, &d.State, &d.Attempts, &d.LastStatus, &d.LastError, &created, &delivered); err != nil {
+			return nil, unavailable(err)
+		}
+		d.CreatedAt, d.Delivered = fromMS(created), fromMS(delivered)
+		out = append(out, d)
+	}
+	return out, unavailable(rows.Err())
+}
+
+// ReviveDelivery puts a dead letter back in the queue, due now, with a fresh
+// deadline. It is ENotFound when id is not a dead letter.
+func (s *Store) ReviveDelivery(ctx context.Context, id int64, deadLetterAfter time.Duration) error {
+	return s.Write(ctx, func(ctx context.Context, tx *Tx) error {
+		now := s.now()
+		r, err := tx.exec(ctx, "reviveDelivery", id, ms(now), ms(now.Add(deadLetterAfter)))
+		return oneRow(r, err, id)
+	})
+}
+
+// DropDelivery gives up on a dead letter for good. It is ENotFound when id is not a dead letter.
+func (s *Store) DropDelivery(ctx context.Context, id int64) error {
+	return s.Write(ctx, func(ctx context.Context, tx *Tx) error {
+		r, err := tx.exec(ctx, "dropDelivery", id)
+		return oneRow(r, err, id)
+	})
+}
+
+func oneRow(r sql.Result, err error, id int64) error {
+	if err != nil {
+		return err
+	}
+	if n, err := r.RowsAffected(); err != nil || n != 1 {
+		return consent.Errorf(consent.ENotFound, "delivery %d is not a dead letter", id)
+	}
+	return nil
+}
+
+// QueueDepth returns the number of pending deliveries per downstream.
+func (s *Store) QueueDepth(ctx context.Context) (map[string]int64, error) {
+	rows, err := s.stmts["queueDepth"].QueryContext(ctx)
+	if err != nil {
+		return nil, unavailable(err)
+	}
+	defer rows.Close()
+	out := map[string]int64{}
+	for rows.Next() {
+		var k string
+		var n int64
+		if err := rows.Scan(&k, &n); err != nil {
+			return nil, unavailable(err)
+		}
+		out[k] = n
+	}
+	return out, unavailable(rows.Err())
+}
+
+// Signal is a notice from Meta about the account: template status or
+// quality, phone number quality, errors.
+type Signal struct {
+	AccountID  string
+	Field      string
+	Event      string
+	Subject    string // template name, phone number, error code
+	Detail     string // JSON
+	OccurredAt time.Time
+}
+
+// RecordSignal stores a notice from Meta.
+func (t *Tx) RecordSignal(ctx context.Context, sg Signal) error {
+	_, err := t.exec(ctx, "insertSignal", sg.AccountID, sg.Field, sg.Event, sg.Subject, sg.Detail, ms(sg.OccurredAt), ms(t.s.now()))
+	return err
+}
+
+// Template is a message template as Meta knows it.
+type Template struct {
+	AccountID, Name, Language, Category, Status string
+}
+
+// UpsertTemplate records a template's category and status (an empty
+// category keeps the one known).
+func (t *Tx) UpsertTemplate(ctx context.Context, tp Template) error {
+	_, err := t.exec(ctx, "upsertTemplate", tp.AccountID, tp.Name, tp.Language, tp.Category, tp.Status, ms(t.s.now()))
+	return err
+}
+
+// TemplateCategory returns the Meta category of a template learned from Meta.
+func (s *Store) TemplateCategory(ctx context.Context, accountID, name string) (consent.Category, error) {
+	var c string
+	if err := s.stmts["templateCategory"].QueryRowContext(ctx, accountID, name).Scan(&c); err != nil {
+		if errors.Is(err, sql.ErrNoRows) {
+			return "", ErrNotFound
+		}
+		return "", unavailable(err)
+	}
+	return consent.Category(c), nil
+}
+
+// HoldMarketing holds marketing to the contact until a time (Meta's per-user
+// marketing limit, error 131049).
+func (t *Tx) HoldMarketing(ctx context.Context, contactID int64, until time.Time, reason, messageID string) error {
+	_, err := t.exec(ctx, "upsertHold", contactID, ms(until), reason, messageID)
+	return err
+}
+
+// MarketingHold returns until when marketing to the contact is held (zero if not).
+func (s *Store) MarketingHold(ctx context.Context, contactID int64) (time.Time, error) {
+	var until int64
+	var reason string
+	err := s.stmts["holdOf"].QueryRowContext(ctx, contactID).Scan(&until, &reason)
+	if errors.Is(err, sql.ErrNoRows) {
+		return time.Time{}, nil
+	}
+	if err != nil {
+		return time.Time{}, unavailable(err)
+	}
+	return fromMS(until), nil
+}
