@@ -30,6 +30,7 @@ Usage:
   optgate intent  [--lang] [TEXT ...]       (reads one message a line from stdin without TEXT)
   optgate intent  --eval FILE.tsv
   optgate ledger verify --config FILE
+  optgate forward list|retry|drop|verify --config FILE   (dead letters of webhook forwarding)
   optgate version
 
 Environment: OPTGATE_LISTEN, OPTGATE_DATABASE, OPTGATE_LOG_LEVEL, OPTGATE_LOG_FORMAT,
@@ -71,6 +72,8 @@ func Run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		return runConfigCheck(args[2:], getenv, stdout, stderr)
 	case "intent":
 		return runIntent(args[1:], stdin, stdout, stderr)
+	case "forward":
+		return runForward(ctx, args[1:], getenv, stdout, stderr)
 	case "ledger":
 		if len(args) < 2 || args[1] != "verify" {
 			return &usageError{"usage: optgate ledger verify --config FILE"}

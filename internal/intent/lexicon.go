@@ -52,6 +52,11 @@ const (
 	cIndicative                   // "param": complaint form, negation does not cancel it
 	cKnow                         // "não quero mais saber de": hear / know about
 	cAux                          // be / become: "não quero ser contatado"
+	cData                         // personal data: erasing it implies an opt-out
+	cIf                           // if / unless: "if you don't stop" is a threat, not a negated stop
+	cPurpose                      // in order to: "como faço para não receber"
+	cCorrect                      // self-correction: "stop, I meant the blue one"
+	cAmbPast                      // stop form that is also a first-person past: "dejé de recibir"
 )
 
 // langs is the set of supported languages in a fixed order (bit i = langs[i]).
@@ -74,6 +79,10 @@ var tables = []langTable{
 	{
 		lang: "pt",
 		words: map[class]string{
+			cCorrect: "quis_dizer queria_dizer errei errado errada espera pera perai ops opa",
+			cPurpose: "para pra",
+			cIf:      "se caso",
+			cData:    "dados meus_dados",
 			cStop: "pare parem parar pararem paro paramos para_de pra_de parando deixa_de deixe_de deixem_de deixar_de deixai_de " +
 				"cessar cessem cesse desativar desativa desative desativem desligar desliga desligue param_de",
 			cIndicative: "param_de",
@@ -82,23 +91,23 @@ var tables = []langTable{
 				"encher enchendo incomodar incomodem incomodando perturbar perturbem perturbando spam spammar floodar " +
 				"mensagear chamar chamem importunar mandam enviam contatado contatada contactado contactada incomodado incomodada perturbado perturbada",
 			cCall: "ligar liguem ligando telefonar",
-			cMsg: "informacao informacoes info mensagem mensagens msg msgs mensagen msgns mensages sms zap whats whatsapp wpp notificacao notificacoes " +
+			cMsg: "meu_whatsapp meu_zap meu_whats meu_wpp informacao informacoes info mensagem mensagens msg msgs mensagen msgns mensages sms zap whats whatsapp wpp notificacao notificacoes " +
 				"comunicacao comunicacoes comunicados comunicado textos lembretes alertas avisos mensagenzinhas",
 			cMkt: "promocao promocoes promo promos promocional promocionais oferta ofertas propaganda propagandas " +
 				"publicidade publicidades anuncio anuncios marketing newsletter newsletters novidades cupom cupons " +
 				"desconto descontos liquidacao campanha campanhas divulgacao divulgacoes promocoes_de_voces",
 			cRecv:      "receber recebendo receberem recebe_las recebimento recebe recebem recebo",
-			cWant:      "quero queria quer querer gostaria desejo deseja desejamos queremos kero",
+			cWant:      "pretendo aceito quero queria quer querer gostaria desejo deseja desejamos queremos kero",
 			cNeg:       "nao n nem nunca jamais",
-			cNo:        "sem nenhuma nenhum nada",
-			cMore:      "mais",
+			cNo:        "nd sem nenhuma nenhum nada",
+			cMore:      "outra outras outro outros mais",
 			cUnsub:     "descadastrar descadastra descadastre descadastrem descadastro descadastrar_me descadastramento desinscrever desinscreva desinscrevam desinscricao desassinar desassinatura deixa_em_paz deixem_em_paz deixe_em_paz deixem_me_em_paz",
 			cRemove:    "removido removida excluido excluida tirado tirada retirado retirada remover remova remove removam tirar tira tire tirem tiram excluir exclua excluam exclui apagar apaga apaguem deletar deleta bloquear bloqueia bloqueie bloqueiem retirar retira retirem",
-			cList:      "lista listas cadastro base banco_de_dados sistema contatos transmissao mailing grupo",
+			cList:      "meu_whatsapp meu_zap meu_whats meu_wpp meu_celular lista listas cadastro base banco_de_dados sistema contatos transmissao mailing grupo",
 			cNumber:    "numero telefone contato dados meus_dados celular",
 			cMe:        "me mim eu removido removida excluido excluida tirado tirada retirado retirada",
-			cLeave:     "sair saia saiam",
-			cEnough:    "chega basta",
+			cLeave:     "sai saiam saiem saio sair saia saiam",
+			cEnough:    "saco_cheio farto farta cansado cansada chega basta",
 			cTxn:       "pedido pedidos compra compras reserva reservas encomenda entrega agendamento consulta boleto pagamento fatura produto plano conta cartao clube rastreio frete nota troca devolucao reembolso aula curso evento matricula envio casa escola menu atendimento",
 			cSubNoun:   "inscricao subscricao assinatura",
 			cCancel:    "cancelar cancela cancele cancelem cancelo anular anula anulem",
@@ -117,10 +126,10 @@ var tables = []langTable{
 			cFiller: "por_favor pfv pf pfvr porfavor favor obrigado obrigada obg brigado vlw valeu ok okay ta blz beleza ai agora ja " +
 				"entao porra caralho pqp mds pelo_amor_de_deus oi ola bom_dia boa_tarde boa_noite gente moco moca vc voce voces vcs " +
 				"por_gentileza gentileza se_faz_favor faz_favor k sim urgente hoje imediatamente logo",
-			cSkip:     "de da do das dos o a os as um uma uns umas me te nos lhe essa esse essas esses esta este estas estes aquela aquele suas seus sua seu vossa vossas vossos vosso minha meu meus minhas com pra pro na no nas em por pelo pela dessa desse desses dessas desta deste dela dele daqui dai aqui q que",
+			cSkip:     "tanta tanto tantas tantos de da do das dos o a os as um uma uns umas me te nos lhe essa esse essas esses esta este estas estes aquela aquele suas seus sua seu vossa vossas vossos vosso minha meu meus minhas com pra pro na no nas em por pelo pela dessa desse desses dessas desta deste dela dele daqui dai aqui q que",
 			cPrep:     "de da do das dos dessa desse dessas desses desta deste na no em pra pro por pelo pela com",
-			cThis:     "isso isto",
-			cAll:      "tudo nada",
+			cThis:     "porcaria merda droga bagulho palhacada isso isto",
+			cAll:      "nd tudo nada",
 			cOnly:     "so somente apenas",
 			cCan:      "pode podem poderia poderiam podes tem_como da_pra",
 			cInterest: "interesse interessa interessado tenho_interesse",
@@ -128,7 +137,7 @@ var tables = []langTable{
 			cKnow:     "saber",
 			cAux:      "ser estar ficar",
 		},
-		kwOut:   "sair parar pare parem para descadastrar descadastra descadastre descadastro desinscrever remover cancelar? cancela? cancele? chega? desativar",
+		kwOut:   "sai? sair parar pare parem para descadastrar descadastra descadastre descadastro desinscrever remover cancelar? cancela? cancele? chega? desativar",
 		kwIn:    "assinar voltar? inscrever reativar",
 		kwHelp:  "ajuda socorro informacao informacoes",
 		hints:   "voces voce vc obrigado obrigada nao sim bom boa tudo bem meu minha isso esse essa tchau",
@@ -137,7 +146,12 @@ var tables = []langTable{
 	{
 		lang: "es",
 		words: map[class]string{
-			cStop: "paren pare parar para_de paren_de dejen_de deja_de dejar_de dejad_de dejes_de deje_de cesar cesen desactivar desactiven desactiva",
+			cCorrect: "quise_decir queria_decir espera equivoque equivocado equivocada perdon",
+			cPurpose: "para",
+			cIf:      "si",
+			cData:    "datos",
+			cAmbPast: "deje_de pare",
+			cStop:    "parad parad_de dejen_ya_de deja_ya_de dejad_ya_de paren pare parar para_de paren_de dejen_de deja_de dejar_de dejad_de dejes_de deje_de cesar cesen desactivar desactiven desactiva",
 			cSend: "mandar manden mande mandarme mandarnos mandando enviar envien enviarme enviando escribir escriban escribirme escribanme escribirnos " +
 				"contactar contactarme contacten molestar molesten molestarme joder jodan spamear mensajear textear llenar mandan envian contactado contactada molestado molestada",
 			cCall: "llamar llamarme llamen",
@@ -145,17 +159,17 @@ var tables = []langTable{
 			cMkt: "promocion promociones promo promos oferta ofertas publicidad publicidades anuncios propaganda marketing newsletter boletin " +
 				"descuentos cupones novedades campanas promocionales publicitarios",
 			cRecv:      "recibir recibiendo reciba recibirlos recibe reciben recibo",
-			cWant:      "quiero quisiera queria quieren deseo deseamos desearia kiero kero",
-			cNeg:       "no ni nunca jamas",
-			cNo:        "sin ningun ninguna nada",
-			cMore:      "mas",
+			cWant:      "pretendo acepto quiero quisiera queria quieren deseo deseamos desearia kiero kero",
+			cNeg:       "no_mas no ni nunca jamas",
+			cNo:        "no_mas sin ningun ninguna nada",
+			cMore:      "no_mas otro otros otra otras mas",
 			cUnsub:     "desuscribir desuscribirme desuscribirse desuscribe desuscribanme desinscribir desinscribirme desinscribanme de_baja desabonar desafiliar desafiliarme dejenme_en_paz dejame_en_paz dejen_en_paz",
 			cRemove:    "eliminado eliminada borrado borrada sacado sacada eliminar eliminen elimine eliminenme eliminarme borrar borren borrenme borrarme borrame sacar saquen saquenme sacarme sacame quitar quiten quitenme quitarme quitame retirar retiren retirenme bloquear bloqueen",
 			cList:      "lista listas difusion base_de_datos base sistema contactos grupo",
 			cNumber:    "numero telefono datos celular",
 			cMe:        "eliminado eliminada borrado borrada sacado sacada me mi borrenme eliminenme saquenme sacame quitenme quitame borrame retirenme",
 			cLeave:     "salir",
-			cEnough:    "basta ya_basta suficiente",
+			cEnough:    "harto harta hartos hartas cansado cansada basta_ya basta ya_basta suficiente",
 			cTxn:       "pedido pedidos orden compra compras reserva reservas cita turno envio entrega producto factura pago cuenta gimnasio plan membresia curso clase garantia web casa",
 			cSubNoun:   "suscripcion inscripcion",
 			cCancel:    "cancelar cancela cancele cancelen cancelo anular anula",
@@ -173,9 +187,9 @@ var tables = []langTable{
 			cConsent:   "consentimiento autorizacion permiso",
 			cFiller: "por_favor porfa porfavor xfa x_favor pf plis gracias muchas_gracias mil_gracias ok okey vale ya ahora hola buenas buenos_dias " +
 				"buenas_tardes buenas_noches inmediatamente urgente saludos ahorita oye carajo mierda si",
-			cSkip:     "de del la el los las lo le les un una unos unas me te nos se esa ese esas esos esta estas estos este sus su mi mis con a al en por aqui ahi que",
+			cSkip:     "tanto tanta tantos tantas de del la el los las lo le les un una unos unas me te nos se esa ese esas esos esta estas estos este sus su mi mis con a al en por aqui ahi que",
 			cPrep:     "de del en a al por con",
-			cThis:     "esto eso",
+			cThis:     "porqueria basura esto eso",
 			cAll:      "todo nada",
 			cOnly:     "solo solamente",
 			cCan:      "puede pueden podrian podrias podes",
@@ -193,7 +207,10 @@ var tables = []langTable{
 	{
 		lang: "en",
 		words: map[class]string{
-			cStop: "stop stopping quit cease disable deactivate turn_off",
+			cCorrect: "meant wait oops wrong",
+			cIf:      "if unless",
+			cData:    "data details personal_data",
+			cStop:    "stop stopping quit cease disable deactivate turn_off",
 			cSend: "send sending text texting message messaging msg msging txt txting contact contacting email emailing spam spamming " +
 				"write writing bother bothering harass harassing pester pestering bug bugging hit_me_up contacted texted messaged emailed bothered",
 			cCall: "call calling ring ringing phone phoning",
@@ -213,7 +230,7 @@ var tables = []langTable{
 			cNumber:    "number phone_number details data",
 			cMe:        "me removed deleted",
 			cLeave:     "leave exit want_out get_out",
-			cEnough:    "enough",
+			cEnough:    "sick_of tired_of fed_up fed_up_with enough",
 			cTxn:       "order orders purchase booking reservation appointment delivery package shipment account plan box membership class course lesson refund payment invoice item cart store shop",
 			cSubNoun:   "subscription",
 			cCancel:    "cancel",
@@ -230,7 +247,7 @@ var tables = []langTable{
 			cRevoke:    "revoke withdraw",
 			cConsent:   "consent permission",
 			cFiller:    "please pls plz plx thanks thank_you thx ty ok okay now just already so hey hi hello guys lol wtf omg fucking fuck damn seriously asap sir madam u immediately today right_now",
-			cSkip:      "the a an me us these those this that your ur you with to from of about my any on i it them",
+			cSkip:      "whatever whichever every the a an me us these those this that your ur you with to from of about my any on i it them",
 			cPrep:      "from of for on to with in by",
 			cThis:      "this that these those it them",
 			cAll:       "all everything anything nothing",
@@ -250,6 +267,10 @@ var tables = []langTable{
 	{
 		lang: "nl",
 		words: map[class]string{
+			cCorrect:   "bedoelde wacht verkeerd verkeerde oeps",
+			cPurpose:   "om",
+			cIf:        "als indien",
+			cData:      "gegevens",
 			cStop:      "stop stoppen stopt stop_met ophouden kappen kap uitzetten uitschakelen",
 			cHouPre:    "hou houd houden",
 			cParticle:  "op",
@@ -269,7 +290,7 @@ var tables = []langTable{
 			cList:      "lijst lijsten bestand verzendlijst mailinglijst database systeem adressenbestand",
 			cNumber:    "nummer telefoonnummer gegevens",
 			cMe:        "me mij verwijderd geschrapt",
-			cEnough:    "genoeg",
+			cEnough:    "zat beu genoeg",
 			cTxn:       "bestelling bestellingen order levering bezorging pakket afspraak les lessen cursus workshop account reservering retour",
 			cSubNoun:   "abonnement inschrijving",
 			cCancel:    "annuleren annuleer opzeggen",
@@ -302,7 +323,11 @@ var tables = []langTable{
 	{
 		lang: "it",
 		words: map[class]string{
-			cStop: "smettere smettetela smettila smettete smetti smettiamo smettiate fermare fermate fermatevi finitela piantatela disattivare disattivate",
+			cCorrect: "intendevo aspetta sbagliato sbagliata",
+			cPurpose: "per",
+			cIf:      "se",
+			cData:    "dati",
+			cStop:    "smettere smettetela smettila smettete smetti smettiamo smettiate fermare fermate fermatevi finitela piantatela disattivare disattivate",
 			cSend: "mandare mandarmi mandatemi mandate inviare inviarmi inviate inviatemi scrivere scrivermi scrivetemi contattare contattarmi contattatemi " +
 				"spammare rompere disturbare disturbarmi contattato contattata disturbato disturbata",
 			cCall:      "chiamare chiamarmi chiamatemi telefonare",
@@ -312,17 +337,17 @@ var tables = []langTable{
 			cWant:      "voglio vorrei volevo desidero vogliamo",
 			cNeg:       "non nn mai",
 			cNo:        "niente nessun nessuna senza",
-			cMore:      "piu",
+			cMore:      "altri altre altro altra piu",
 			cUnsub:     "disiscrivere disiscrivermi disiscrivimi disiscrivetemi disiscrizione cancellarmi cancellami cancellatemi desiscrivere lasciatemi_in_pace lasciami_in_pace",
 			cRemove:    "rimosso rimossa tolto tolta eliminato eliminata togliere toglietemi toglimi togliermi rimuovere rimuovete rimuovi rimuovetemi rimuovimi rimuovermi togliete togli eliminate elimina eliminare eliminatemi eliminami cancellatemi cancellami levatemi bloccare",
 			cList:      "lista liste elenco database sistema rubrica gruppo",
 			cNumber:    "numero dati",
 			cMe:        "rimosso rimossa tolto tolta eliminato eliminata mi me toglietemi toglimi rimuovetemi rimuovimi eliminatemi eliminami cancellatemi cancellami levatemi",
 			cLeave:     "uscire",
-			cEnough:    "basta",
+			cEnough:    "stufo stufa stufi basta",
 			cTxn:       "ordine ordini acquisto prenotazione appuntamento consegna spedizione pacco corso lezione conto reso rimborso casa",
 			cSubNoun:   "iscrizione abbonamento",
-			cCancel:    "annullare annulla annullate cancellare cancella disdire",
+			cCancel:    "annullare annulla annullate cancellare cancella cancellate disdire",
 			cWhy:       "perche",
 			cHow:       "come",
 			cFreq:      "ogni_quanto ogni_giorno",
@@ -338,7 +363,7 @@ var tables = []langTable{
 			cSkip:      "il lo la i gli le un una uno di del della dei delle da dal dalla dai dalle con questi queste questo sti ste vostri vostre vostra vostro mio mia miei mie mi ti ci vi me a al alla",
 			cPrep:      "di del della dei da dal dalla con a al alla in per",
 			cThis:      "questo questa questi queste",
-			cAll:       "tutto nulla",
+			cAll:       "niente tutto nulla",
 			cOnly:      "solo soltanto",
 			cCan:       "potete puoi potreste",
 			cInterest:  "interessa interessato",
@@ -354,6 +379,10 @@ var tables = []langTable{
 	{
 		lang: "de",
 		words: map[class]string{
+			cCorrect:   "meinte warte falsch falsche falschen hoppla",
+			cPurpose:   "um",
+			cIf:        "wenn falls",
+			cData:      "daten",
 			cStop:      "stopp stoppen stoppt aufhoren aufhoeren einstellen deaktivieren abschalten abstellen",
 			cHouPre:    "hort hoert hor horen hoeren",
 			cParticle:  "auf",
@@ -387,7 +416,7 @@ var tables = []langTable{
 			cAccident:  "aus_versehen versehentlich",
 			cSubscribe: "anmelden abonnieren",
 			cAuthorize: "erlaube",
-			cRevoke:    "widerrufe widerrufen",
+			cRevoke:    "widerspreche widerrufe widerrufen",
 			cConsent:   "einwilligung zustimmung",
 			cFiller:    "bitte danke danke_schon dankeschon thx ok okay jetzt endlich sofort mal doch hallo guten_morgen guten_tag leute mfg mit_freundlichen_grussen echt",
 			cSkip:      "die der das den dem des ein eine einen einem mir mich uns euch ihr ihre ihrem ihren ihrer sie eure euren euer mit zu von vom aus diese dieser diesen dieses mein meine meinen meiner meinem ich",
@@ -408,6 +437,10 @@ var tables = []langTable{
 	{
 		lang: "fr",
 		words: map[class]string{
+			cCorrect:   "voulais_dire attends trompe",
+			cPurpose:   "pour",
+			cIf:        "si",
+			cData:      "donnees coordonnees",
 			cStop:      "arreter arretez arrete stop stoppez cesser cessez cesse desactiver desactivez",
 			cSend:      "envoyer envoyez ecrire ecrivez contacter contactez spammer harceler harcelez deranger embeter texter contacte contactee derange harcele",
 			cCall:      "appeler appelez",
@@ -422,9 +455,9 @@ var tables = []langTable{
 			cRemove:    "retirer retirez supprimer supprimez enlever enlevez effacer retire supprime enleve",
 			cList:      "liste listes diffusion fichier base_de_donnees base repertoire groupe",
 			cNumber:    "numero donnees coordonnees",
-			cMe:        "me m moi retire supprime enleve",
+			cMe:        "s se me m moi retire supprime enleve",
 			cLeave:     "sortir",
-			cEnough:    "assez ca_suffit suffit",
+			cEnough:    "marre ras_le_bol assez ca_suffit suffit",
 			cTxn:       "commande commandes livraison colis rendez_vous reservation achat cours compte box remboursement bus",
 			cSubNoun:   "abonnement inscription",
 			cCancel:    "annuler annulez resilier",
@@ -459,6 +492,7 @@ var tables = []langTable{
 
 // Words shared by every language (chat abbreviations, symbols).
 var commonWords = map[class]string{
+	cMkt:    "spam",
 	cMore:   "+",
 	cFiller: "pls plz please thx ok okay xd",
 }

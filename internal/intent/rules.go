@@ -68,7 +68,7 @@ func skippable(t tok) bool {
 	if t.cls&(cMsg|cMkt|cSend|cRecv|cAll|cList|cNumber|cTxn|cCall|cStop|cUnsub|cNeg) != 0 {
 		return false
 	}
-	return t.cls&(cSkip|cFiller|cMe|cMore|cPrep|cThis|cOff|cCan|cParticle|cResume) != 0
+	return t.cls&(cSkip|cFiller|cMe|cMore|cPrep|cThis|cOff|cCan|cParticle|cResume|cAux) != 0
 }
 
 // object returns the first content token after i in the clause ending at e,
@@ -118,6 +118,24 @@ func (m *message) negated(s, i int) bool {
 		}
 	}
 	return false
+}
+
+// conditional reports a negation shortly before i that is itself introduced
+// by "if" / "unless": "if you don't stop messaging me I'll report you" is a
+// threat that asks to stop, not a negated stop.
+func (m *message) conditional(s, i int) bool {
+	for j := i - 1; j >= s && j >= i-4; j-- {
+		if m.toks[j].cls&cNeg != 0 {
+			return m.has(max(s, j-3), j, cIf)
+		}
+	}
+	return false
+}
+
+// correction reports a self-correction elsewhere in the message with nothing
+// about messages, lists or numbers: "stop! I meant the blue one".
+func (m *message) correction() bool {
+	return m.all&cCorrect != 0 && m.all&(cMsg|cMkt|cNumber|cList|cSend|cUnsub|cRecv) == 0
 }
 
 // onlyAround reports whether every token of the clause other than i is
@@ -383,7 +401,7 @@ func (m *message) clauseRules(s, e int, put func(int, candidate)) {
 	}
 
 	// A clause that is only a stop keyword: "..., STOP NOU", "para!".
-	if len(m.clauses) > 1 {
+	if len(m.clauses) > 1 && !m.correction() {
 		if c, ok := m.keyword(s, e, false); ok && c.intent == OptOut {
 			if m.negated(s, c.t0) {
 				negd(c.t0, c.t0)
@@ -416,7 +434,7 @@ func (m *message) clauseRules(s, e int, put func(int, candidate)) {
 		case t.cls&cStop != 0:
 			o, _ := m.object(i, e)
 			if o < 0 {
-				if m.onlyAround(s, e, i, cEnough) {
+				if m.onlyAround(s, e, i, cEnough) && !(len(m.clauses) > 1 && m.correction()) {
 					if m.negated(s, i) {
 						negd(i, i)
 					} else {
@@ -426,7 +444,7 @@ func (m *message) clauseRules(s, e int, put func(int, candidate)) {
 				continue
 			}
 			ot := m.toks[o]
-			if i == s && ot.cls&(cWant|cNeg) != 0 && t.lex.kw == OptOut && !m.has(o, e, cTxn|cCall) {
+			if i == s && (ot.cls&cWant != 0 || (ot.cls&cNeg != 0 && m.has(o+1, e, cWant))) && t.lex.kw == OptOut && !m.has(o, e, cTxn|cCall) {
 				out(i, e, "stop-dont-want", 0.85, false) // "stop porfa ya no quiero"
 				continue
 			}
@@ -437,6 +455,13 @@ func (m *message) clauseRules(s, e int, put func(int, candidate)) {
 				if o2, _ := m.object(o, e); o2 >= 0 && m.toks[o2].cls&(cTxn|cCall) != 0 && m.toks[o2].cls&(cMsg|cMkt) == 0 {
 					continue
 				}
+			}
+			if t.cls&cAmbPast != 0 && ot.cls&cRecv != 0 && !m.has(s, e, cWant|cCan|cHow|cPurpose) {
+				continue // "dejé de recibir los avisos": a complaint
+			}
+			if m.conditional(s, i) {
+				out(i, o+1, "stop-or-else", 0.9, false)
+				continue
 			}
 			if m.negated(s, i) {
 				if t.cls&cIndicative != 0 {
@@ -511,11 +536,19 @@ func (m *message) clauseRules(s, e int, put func(int, candidate)) {
 				out(i, o+1, "cancel-subscription", 0.9, paid && !m.has(s, e, cMsg|cMkt))
 			case ot.cls&(cMsg|cMkt|cRecv) != 0 && ot.cls&cTxn == 0:
 				out(i, o+1, "cancel-messages", 0.9, false)
+			case ot.cls&cData != 0 && ot.cls&cTxn == 0:
+				out(i, o+1, "erase-data", 0.9, false)
 			}
 
 		case t.cls&cEnough != 0:
 			o, _ := m.object(i, e)
 			if o >= 0 && m.toks[o].cls&(cMsg|cMkt|cSend) != 0 && m.toks[o].cls&cTxn == 0 {
+				if m.toks[o].cls&(cMsg|cMkt) == 0 {
+					// "basta con enviar el comprobante": a send verb whose own object is not a message.
+					if o2, _ := m.object(o, e); o2 >= 0 && (m.toks[o2].lex == nil || m.toks[o2].cls&(cTxn|cCall) != 0) {
+						continue
+					}
+				}
 				out(i, o+1, "enough", 0.9, false)
 			} else if o < 0 && t.lex.kw == "" && m.onlyAround(s, e, i, 0) {
 				out(i, i+1, "enough", 0.6, true)
@@ -527,7 +560,7 @@ func (m *message) clauseRules(s, e int, put func(int, candidate)) {
 			m.negatedDesire(s, e, i, out)
 
 		case t.cls&cRevoke != 0:
-			if j := m.find(s, e, cConsent); j >= 0 {
+			if j := m.find(s, e, cConsent|cData); j >= 0 {
 				out(i, j+1, "revoke-consent", 0.92, false)
 			}
 		}
@@ -553,7 +586,7 @@ func (m *message) clauseRules(s, e int, put func(int, candidate)) {
 		in(m.find(s, e, cAdd), m.find(s, e, cList|cResume), "add-me", 0.85)
 	case m.has(s, e, cActivate) && topic && !txn:
 		in(m.find(s, e, cActivate), m.find(s, e, cMsg|cMkt), "activate", 0.85)
-	case m.has(s, e, cContinue) && m.has(s, e, cSend|cRecv) && !txn:
+	case m.has(s, e, cContinue) && (m.has(s, e, cSend) || (m.has(s, e, cRecv) && m.has(s, e, cWant|cCan))) && !txn:
 		in(m.find(s, e, cContinue), m.find(s, e, cSend|cRecv), "keep-sending", 0.8)
 	case m.has(s, e, cSubscribe) && m.has(s, e, cMsg|cMkt|cList) && !txn:
 		in(m.find(s, e, cSubscribe), m.find(s, e, cMsg|cMkt|cList), "subscribe", 0.8)
@@ -587,7 +620,7 @@ func (m *message) noMore(s, e, i int, out func(int, int, string, float64, bool))
 func (m *message) negatedDesire(s, e, i int, out func(int, int, string, float64, bool)) {
 	wantBefore := false
 	for j := i - 1; j >= s && j >= i-2; j-- {
-		if m.toks[j].cls&(cWant|cInterest) != 0 {
+		if m.toks[j].cls&(cWant|cInterest|cPurpose) != 0 {
 			wantBefore = true
 		}
 	}

@@ -27,9 +27,10 @@ type SendRequest struct {
 }
 
 // IsStatusUpdate reports whether the request is a mark-as-read, with or
-// without a typing indicator.
+// without a typing indicator. One that also names a recipient, a type or a
+// template is not: status updates pass the gate unchecked.
 func (r *SendRequest) IsStatusUpdate() bool {
-	return r.Status == "read" && r.MessageID != ""
+	return r.Status == "read" && r.MessageID != "" && r.RecipientKey() == "" && r.Type == "" && r.Template == nil
 }
 
 // RecipientKey returns the recipient as written: "to" or "recipient".

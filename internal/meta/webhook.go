@@ -11,6 +11,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"strconv"
 	"strings"
 	"time"
@@ -194,7 +195,7 @@ func Parse(body []byte) (*Payload, error) {
 	if err := dec.Decode(&p); err != nil {
 		return nil, fmt.Errorf("body is not a valid webhook payload: %w", err)
 	}
-	if dec.More() {
+	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
 		return nil, errors.New("body has data after the JSON object")
 	}
 	if p.Object != "whatsapp_business_account" {

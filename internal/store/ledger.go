@@ -91,6 +91,13 @@ func state(ctx context.Context, q querier, contactID int64, phoneNumberID string
 		return st, unavailable(err)
 	}
 	st.LastInbound, st.WindowClosedAt = fromMS(last), fromMS(closed)
+	var held int64
+	var reason string
+	err = q.stmt(ctx, "holdOf").QueryRowContext(ctx, contactID).Scan(&held, &reason)
+	if err != nil && err != sql.ErrNoRows {
+		return st, unavailable(err)
+	}
+	st.MarketingHold = fromMS(held)
 	return st, nil
 }
 
