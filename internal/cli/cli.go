@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/optgate/optgate/internal/config"
+	"github.com/optgate/optgate/internal/gate"
 	"github.com/optgate/optgate/internal/store"
 )
 
@@ -24,16 +25,17 @@ const usage = `optgate: a consent gateway for the WhatsApp Cloud API
 
 Usage:
   optgate serve   --config FILE [--listen ADDR] [--database DSN] [--no-migrate]
-  optgate demo    [--listen ADDR] [--sandbox-listen ADDR] [--database DSN]
+  optgate demo    [--listen ADDR] [--sandbox-listen ADDR] [--database DSN] [--log-level LEVEL]
   optgate migrate --config FILE [--database DSN]
   optgate config check --config FILE
-  optgate intent  [--lang] [TEXT ...]       (reads one message a line from stdin without TEXT)
+  optgate intent  [TEXT ...]                (reads one message a line from stdin without TEXT)
   optgate intent  --eval FILE.tsv
   optgate ledger verify --config FILE
   optgate forward list|retry|drop|verify --config FILE   (dead letters of webhook forwarding)
   optgate version
 
-Environment: OPTGATE_LISTEN, OPTGATE_DATABASE, OPTGATE_LOG_LEVEL, OPTGATE_LOG_FORMAT,
+Environment: OPTGATE_CONFIG, OPTGATE_LISTEN, OPTGATE_DATABASE, OPTGATE_LOG_LEVEL, OPTGATE_LOG_FORMAT,
+OPTGATE_WEBHOOK_MAX_BODY_BYTES,
 OPTGATE_ACCOUNT_<ID>_APP_SECRET, _VERIFY_TOKEN, _ACCESS_TOKEN, _API_KEYS, _UPSTREAM_BASE_URL.
 See docs/configuration.md.
 `
@@ -42,6 +44,9 @@ See docs/configuration.md.
 type usageError struct{ msg string }
 
 func (e *usageError) Error() string { return e.msg }
+
+// errHelp is a request for a command's help, which flag has printed.
+var errHelp = errors.New("help requested")
 
 // ExitCode maps an error from Run to a process exit code: 2 for usage, 1 otherwise.
 func ExitCode(err error) int {
@@ -54,6 +59,14 @@ func ExitCode(err error) int {
 
 // Run runs optgate with args (without the program name).
 func Run(ctx context.Context, args []string, getenv func(string) string, stdin io.Reader, stdout, stderr io.Writer) error {
+	err := run(ctx, args, getenv, stdin, stdout, stderr)
+	if errors.Is(err, errHelp) {
+		return nil
+	}
+	return err
+}
+
+func run(ctx context.Context, args []string, getenv func(string) string, stdin io.Reader, stdout, stderr io.Writer) error {
 	if len(args) == 0 {
 		fmt.Fprint(stderr, usage)
 		return &usageError{"no command given"}
@@ -144,6 +157,9 @@ func (c *configFlags) load(getenv func(string) string) (config.Config, error) {
 func parseFlags(fs *flag.FlagSet, args []string, stderr io.Writer) error {
 	fs.SetOutput(stderr)
 	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return errHelp
+		}
 		return &usageError{err.Error()}
 	}
 	if fs.NArg() > 0 {
@@ -218,6 +234,10 @@ func runConfigCheck(args []string, getenv func(string) string, stdout, stderr io
 	cfg, err := cf.load(getenv)
 	if err != nil {
 		return err
+	}
+	// Building the core checks what only it can: keyword and phrase lists.
+	if _, err := gate.New(&cfg, gate.Options{}); err != nil {
+		return fmt.Errorf("configuration %s is not valid:\n  %w", cf.path, err)
 	}
 	fmt.Fprintf(stdout, "%s: valid; %d account(s), listen %s, database %s\n", cf.path, len(cfg.Accounts), cfg.Listen, strings.SplitN(cfg.Database, ":", 2)[0])
 	for _, a := range cfg.Accounts {

@@ -47,6 +47,15 @@ func New(timeout time.Duration) *Client {
 type Upstream struct {
 	BaseURL     string
 	AccessToken string
+	Timeout     time.Duration // for a whole send; zero means the client's default
+}
+
+// WithTimeout bounds ctx by the upstream's timeout, if it has one.
+func (u Upstream) WithTimeout(ctx context.Context) (context.Context, context.CancelFunc) {
+	if u.Timeout <= 0 {
+		return context.WithCancel(ctx)
+	}
+	return context.WithTimeout(ctx, u.Timeout)
 }
 
 // Forward sends a request to upstream at path with the account's token and
@@ -77,6 +86,8 @@ func (c *Client) SendText(ctx context.Context, up Upstream, phoneNumberID, to, t
 		"type":              "text",
 		"text":              map[string]any{"preview_url": false, "body": text},
 	})
+	ctx, cancel := up.WithTimeout(ctx)
+	defer cancel()
 	resp, err := c.Forward(ctx, up, http.MethodPost, "/"+DefaultVersion+"/"+phoneNumberID+"/messages", bytes.NewReader(body), "application/json")
 	if err != nil {
 		return "", err

@@ -119,10 +119,11 @@ type Phrases struct {
 // de, fr). {business} is replaced by the account's name. Missing languages
 // and missing texts fall back to optgate's defaults.
 type Replies struct {
-	OptOut  map[string]string `yaml:"opt_out"`
-	OptIn   map[string]string `yaml:"opt_in"`
-	Help    map[string]string `yaml:"help"`
-	Confirm map[string]string `yaml:"confirm"`
+	OptOutMarketing map[string]string `yaml:"opt_out_marketing"` // after an opt-out of marketing only
+	OptOut          map[string]string `yaml:"opt_out"`
+	OptIn           map[string]string `yaml:"opt_in"`
+	Help            map[string]string `yaml:"help"`
+	Confirm         map[string]string `yaml:"confirm"`
 }
 
 // Secret is a string that never prints.
@@ -179,10 +180,12 @@ func Load(path string, getenv func(string) string) (Config, error) {
 			return cfg, fmt.Errorf("config %s: %w", path, err)
 		}
 	}
-	if err := cfg.applyEnv(getenv); err != nil {
+	// Secrets from *_file keys belong to the file layer: the environment,
+	// read next, overrides them.
+	if err := cfg.resolveFiles(); err != nil {
 		return cfg, err
 	}
-	if err := cfg.resolveFiles(); err != nil {
+	if err := cfg.applyEnv(getenv); err != nil {
 		return cfg, err
 	}
 	return cfg, nil
@@ -323,7 +326,9 @@ func (c *Config) Validate() error {
 	if c.Listen == "" {
 		bad("listen", "is required (host:port)")
 	}
-	if !strings.HasPrefix(c.Database, "sqlite:") && !strings.HasPrefix(c.Database, "postgres://") && !strings.HasPrefix(c.Database, "postgresql://") {
+	if c.Database == "sqlite:" {
+		bad("database", "sqlite: needs a file path, e.g. sqlite:./optgate.db")
+	} else if !strings.HasPrefix(c.Database, "sqlite:") && !strings.HasPrefix(c.Database, "postgres://") && !strings.HasPrefix(c.Database, "postgresql://") {
 		bad("database", "must start with sqlite: or postgres://, got %q", redactDSN(c.Database))
 	}
 	if !slices.Contains([]string{"debug", "info", "warn", "error"}, c.Log.Level) {
@@ -483,7 +488,7 @@ func (c *Config) Validate() error {
 		for _, r := range []struct {
 			name string
 			m    map[string]string
-		}{{"opt_out", a.Replies.OptOut}, {"opt_in", a.Replies.OptIn}, {"help", a.Replies.Help}, {"confirm", a.Replies.Confirm}} {
+		}{{"opt_out", a.Replies.OptOut}, {"opt_out_marketing", a.Replies.OptOutMarketing}, {"opt_in", a.Replies.OptIn}, {"help", a.Replies.Help}, {"confirm", a.Replies.Confirm}} {
 			for lang := range r.m {
 				if !slices.Contains(Languages, lang) {
 					bad(f+".replies."+r.name, "language %q is not one of %s", lang, strings.Join(Languages, ", "))

@@ -136,7 +136,7 @@ func newAccount(c *config.Account) (*Account, error) {
 		Name:            c.Name,
 		WABAID:          c.WABAID,
 		Rules:           c.Rules(),
-		Upstream:        cloudapi.Upstream{BaseURL: c.Upstream.BaseURL, AccessToken: c.Upstream.AccessToken.Reveal()},
+		Upstream:        cloudapi.Upstream{BaseURL: c.Upstream.BaseURL, AccessToken: c.Upstream.AccessToken.Reveal(), Timeout: c.Upstream.Timeout},
 		DefaultLanguage: c.DefaultLanguage,
 		Uncertain:       c.Uncertain,
 		KeywordOptIn:    c.KeywordOptIn,
@@ -144,12 +144,15 @@ func newAccount(c *config.Account) (*Account, error) {
 		verifyToken:     c.VerifyToken.Reveal(),
 		phones:          map[string]string{},
 	}
-	if a.DefaultLanguage == "" {
-		a.DefaultLanguage = "en"
-	}
 	a.Languages = c.Languages
 	if len(a.Languages) == 0 {
 		a.Languages = config.Languages
+	}
+	if a.DefaultLanguage == "" {
+		a.DefaultLanguage = "en"
+		if !slices.Contains(a.Languages, "en") {
+			a.DefaultLanguage = a.Languages[0]
+		}
 	}
 	if a.Uncertain == "" {
 		a.Uncertain = "ask"

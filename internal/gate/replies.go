@@ -68,6 +68,7 @@ func newReplyTexts(business string, r config.Replies) replyTexts {
 		}
 	}
 	override("opt_out", r.OptOut)
+	override("opt_out_marketing", r.OptOutMarketing)
 	override("opt_in", r.OptIn)
 	override("help", r.Help)
 	override("confirm", r.Confirm)
@@ -87,6 +88,7 @@ func (r replyTexts) text(kind, lang string) string {
 type buttonSet struct {
 	optOut map[string]bool
 	optIn  map[string]bool
+	help   map[string]bool
 }
 
 var defaultOptOutButtons = []string{
@@ -102,7 +104,12 @@ var defaultOptInButtons = []string{
 }
 
 func newButtonSet(extra config.Phrases) buttonSet {
-	b := buttonSet{optOut: map[string]bool{}, optIn: map[string]bool{}}
+	b := buttonSet{optOut: map[string]bool{}, optIn: map[string]bool{}, help: map[string]bool{}}
+	for _, s := range extra.Help {
+		if f := intent.Fold(s); f != "" {
+			b.help[f] = true
+		}
+	}
 	for _, s := range append(append([]string{}, defaultOptOutButtons...), extra.OptOut...) {
 		if f := intent.Fold(s); f != "" {
 			b.optOut[f] = true

@@ -106,6 +106,7 @@ type step struct {
 	pref      *meta.UserPreference
 	optIn     bool // a button or keyword that opts in
 	optOut    bool // a button that opts out of marketing
+	help      bool // a configured help button
 	signal    *store.Signal
 	template  *store.Template
 	entry     int // index of the entry and change the step came from
@@ -122,6 +123,8 @@ func (st *step) intentLabel() string {
 		return "opt_out:marketing"
 	case st.optIn:
 		return "opt_in"
+	case st.help:
+		return "help"
 	}
 	d := st.detection
 	switch d.Intent {
@@ -147,7 +150,7 @@ func (st *step) consumed() bool {
 	if st.kind != stepMessage {
 		return false
 	}
-	return st.optOut || st.optIn || (st.detection.Keyword && !st.detection.Uncertain && st.detection.Intent != intent.None && st.detection.Intent != "")
+	return st.optOut || st.optIn || st.help || (st.detection.Keyword && !st.detection.Uncertain && st.detection.Intent != intent.None && st.detection.Intent != "")
 }
 
 type stepKind int
@@ -308,7 +311,7 @@ func (g *Gate) planMessage(acct *Account, phoneID string, v *meta.Value, m *meta
 	case "button":
 		if m.Button != nil {
 			st.text = m.Button.Text
-			st.optOut, st.optIn = acct.classifyButton(m.Button.Payload, m.Button.Text)
+			st.optOut, st.optIn, st.help = acct.classifyButton(m.Button.Payload, m.Button.Text)
 		}
 	case "interactive":
 		if r := m.Interactive; r != nil {
@@ -318,7 +321,7 @@ func (g *Gate) planMessage(acct *Account, phoneID string, v *meta.Value, m *meta
 			}
 			if reply != nil {
 				st.text = reply.Title
-				st.optOut, st.optIn = acct.classifyButton(reply.ID, reply.Title)
+				st.optOut, st.optIn, st.help = acct.classifyButton(reply.ID, reply.Title)
 			}
 		}
 	}
@@ -330,21 +333,24 @@ func (g *Gate) planMessage(acct *Account, phoneID string, v *meta.Value, m *meta
 
 // classifyButton reads a button's payload and title: a configured opt-out or
 // opt-in button, or a title the detector reads as a clear opt-out or opt-in.
-func (a *Account) classifyButton(payload, title string) (optOut, optIn bool) {
+func (a *Account) classifyButton(payload, title string) (optOut, optIn, help bool) {
 	for _, s := range []string{payload, title} {
 		f := intent.Fold(s)
 		if a.buttons.optOut[f] {
-			return true, false
+			return true, false, false
 		}
 		if a.buttons.optIn[f] {
-			return false, true
+			return false, true, false
+		}
+		if a.buttons.help[f] {
+			return false, false, true
 		}
 	}
 	r := a.detector.Detect(title)
 	if r.Uncertain {
-		return false, false
+		return false, false, false
 	}
-	return r.Intent == intent.OptOut, r.Intent == intent.OptIn
+	return r.Intent == intent.OptOut, r.Intent == intent.OptIn, false
 }
 
 // apply records one step inside the webhook's transaction.
@@ -426,6 +432,12 @@ func (g *Gate) apply(ctx context.Context, tx *store.Tx, st *step, res *IngestRes
 			return nil, err
 		}
 		return evs, reply("opt_in")
+	}
+	if st.help {
+		if err := setIntent("help"); err != nil {
+			return nil, err
+		}
+		return nil, reply("help")
 	}
 	d := st.detection
 	if d.Intent == "" || d.Intent == intent.None {

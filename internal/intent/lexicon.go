@@ -83,7 +83,7 @@ var tables = []langTable{
 			cPurpose: "para pra",
 			cIf:      "se caso",
 			cData:    "dados meus_dados",
-			cStop: "pare parem parar pararem paro paramos para_de pra_de parando deixa_de deixe_de deixem_de deixar_de deixai_de " +
+			cStop: "para_com pare_com parem_com pare parem parar pararem paro paramos para_de pra_de parando deixa_de deixe_de deixem_de deixar_de deixai_de " +
 				"cessar cessem cesse desativar desativa desative desativem desligar desliga desligue param_de",
 			cIndicative: "param_de",
 			cSend: "mandar manda mande mandem mandando mandarem me_mandar enviar envia envie enviem enviando enviarem " +
@@ -98,7 +98,7 @@ var tables = []langTable{
 				"desconto descontos liquidacao campanha campanhas divulgacao divulgacoes promocoes_de_voces",
 			cRecv:      "receber recebendo receberem recebe_las recebimento recebe recebem recebo",
 			cWant:      "pretendo aceito quero queria quer querer gostaria desejo deseja desejamos queremos kero",
-			cNeg:       "nao n nem nunca jamais",
+			cNeg:       "naum nn nao n nem nunca jamais",
 			cNo:        "nd sem nenhuma nenhum nada",
 			cMore:      "outra outras outro outros mais",
 			cUnsub:     "descadastrar descadastra descadastre descadastrem descadastro descadastrar_me descadastramento desinscrever desinscreva desinscrevam desinscricao desassinar desassinatura deixa_em_paz deixem_em_paz deixe_em_paz deixem_me_em_paz",
@@ -137,7 +137,7 @@ var tables = []langTable{
 			cKnow:     "saber",
 			cAux:      "ser estar ficar",
 		},
-		kwOut:   "sai? sair parar pare parem para descadastrar descadastra descadastre descadastro desinscrever remover cancelar? cancela? cancele? chega? desativar",
+		kwOut:   "sair parar pare parem para descadastrar descadastra descadastre descadastro desinscrever remover cancelar? cancela? cancele? chega? desativar",
 		kwIn:    "assinar voltar? inscrever reativar",
 		kwHelp:  "ajuda socorro informacao informacoes",
 		hints:   "voces voce vc obrigado obrigada nao sim bom boa tudo bem meu minha isso esse essa tchau",
@@ -152,7 +152,7 @@ var tables = []langTable{
 			cData:    "datos",
 			cAmbPast: "deje_de pare",
 			cStop:    "parad parad_de dejen_ya_de deja_ya_de dejad_ya_de paren pare parar para_de paren_de dejen_de deja_de dejar_de dejad_de dejes_de deje_de cesar cesen desactivar desactiven desactiva",
-			cSend: "mandar manden mande mandarme mandarnos mandando enviar envien enviarme enviando escribir escriban escribirme escribanme escribirnos " +
+			cSend: "mandes envies escribas mandeis envieis escribais contactes molestes mandar manden mande mandarme mandarnos mandando enviar envien enviarme enviando escribir escriban escribirme escribanme escribirnos " +
 				"contactar contactarme contacten molestar molesten molestarme joder jodan spamear mensajear textear llenar mandan envian contactado contactada molestado molestada",
 			cCall: "llamar llamarme llamen",
 			cMsg:  "informacion info mensaje mensajes msj msjs mensajitos whatsapp wasap wsp notificaciones comunicaciones avisos",
@@ -219,7 +219,7 @@ var tables = []langTable{
 				"newsletter newsletters discounts coupons specials campaigns",
 			cRecv:      "receive receiving receives get getting",
 			cWant:      "want wanna d_like would_like wish",
-			cNeg:       "not don_t dont do_not never no can_t cant won_t didn_t doesn_t",
+			cNeg:       "no_longer not don_t dont do_not never no can_t cant won_t didn_t doesn_t",
 			cNo:        "no no_more without zero nothing",
 			cMore:      "more anymore any_more no_longer no_more",
 			cUnsub:     "unsubscribe unsub opt_out optout unsuscribe opt_me_out leave_me_alone",

@@ -452,7 +452,7 @@ func (m *message) clauseRules(s, e int, put func(int, candidate)) {
 				continue
 			}
 			if ot.cls&cSend != 0 {
-				if o2, _ := m.object(o, e); o2 >= 0 && m.toks[o2].cls&(cTxn|cCall) != 0 && m.toks[o2].cls&(cMsg|cMkt) == 0 {
+				if o2, _ := m.object(o, e); o2 >= 0 && m.toks[o2].cls&(cTxn|cCall|cCorrect) != 0 && m.toks[o2].cls&(cMsg|cMkt) == 0 {
 					continue
 				}
 			}

@@ -89,7 +89,9 @@ func (s *Server) handleSend(w http.ResponseWriter, r *http.Request) {
 			ErrorData: meta.ErrorData{Details: d.Details, Reason: string(d.Reason)}})
 		return
 	}
-	resp, err := s.client.Forward(r.Context(), a.Upstream, http.MethodPost, "/"+version+"/"+phoneID+"/messages", bytes.NewReader(body), "application/json")
+	ctx, cancel := a.Upstream.WithTimeout(r.Context())
+	defer cancel()
+	resp, err := s.client.Forward(ctx, a.Upstream, http.MethodPost, "/"+version+"/"+phoneID+"/messages", bytes.NewReader(body), "application/json")
 	if err != nil {
 		s.log.Error("upstream send failed", "account", a.ID, "err", err)
 		writeGraphError(w, http.StatusBadGateway, meta.GraphError{Type: "OAuthException", Code: 2, Message: "Service temporarily unavailable",
