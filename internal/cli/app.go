@@ -94,7 +94,11 @@ func Start(ctx context.Context, cfg *config.Config, log *slog.Logger, opts AppOp
 	}
 	bg, cancel := context.WithCancel(context.Background())
 	a.cancel = cancel
-	a.wg.Add(3)
+	a.wg.Add(4)
+	go func() {
+		defer a.wg.Done()
+		g.RunTemplateSync(bg, 6*time.Hour)
+	}()
 	go func() {
 		defer a.wg.Done()
 		g.RunOutbox(bg)

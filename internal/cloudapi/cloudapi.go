@@ -11,6 +11,7 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"net/url"
 	"strings"
 	"time"
 
@@ -133,4 +134,55 @@ func redactURL(u string) string {
 		return u[:i]
 	}
 	return u
+}
+
+// Template is one message template as the Graph API lists it.
+type Template struct {
+	Name     string `json:"name"`
+	Language string `json:"language"`
+	Status   string `json:"status"`
+	Category string `json:"category"`
+}
+
+// ListTemplates reads every message template of a WhatsApp Business Account,
+// following the Graph API's paging.
+func (c *Client) ListTemplates(ctx context.Context, up Upstream, wabaID string) ([]Template, error) {
+	var all []Template
+	path := "/" + DefaultVersion + "/" + wabaID + "/message_templates?fields=name,language,status,category&limit=250"
+	for page := 0; path != "" && page < 1000; page++ {
+		resp, err := c.Forward(ctx, up, http.MethodGet, path, nil, "")
+		if err != nil {
+			return nil, err
+		}
+		b, err := io.ReadAll(io.LimitReader(resp.Body, 8<<20))
+		resp.Body.Close()
+		if err != nil {
+			return nil, fmt.Errorf("read templates: %w", err)
+		}
+		if resp.StatusCode != http.StatusOK {
+			var e meta.ErrorBody
+			_ = json.Unmarshal(b, &e)
+			return nil, &UpstreamError{Status: resp.StatusCode, Code: e.Error.Code, Message: e.Error.Message}
+		}
+		var p struct {
+			Data   []Template `json:"data"`
+			Paging struct {
+				Next string `json:"next"`
+			} `json:"paging"`
+		}
+		if err := json.Unmarshal(b, &p); err != nil {
+			return nil, fmt.Errorf("templates page is not JSON: %w", err)
+		}
+		all = append(all, p.Data...)
+		path = ""
+		if p.Paging.Next != "" {
+			// Follow the cursor on the configured upstream, whatever host Meta names.
+			if i := strings.Index(p.Paging.Next, "/"+DefaultVersion+"/"); i >= 0 {
+				path = p.Paging.Next[i:]
+			} else if u, err := url.Parse(p.Paging.Next); err == nil {
+				path = u.RequestURI()
+			}
+		}
+	}
+	return all, nil
 }

@@ -70,7 +70,28 @@ type Account struct {
 	ForwardConsumed  *bool             `yaml:"forward_consumed"`  // forward messages optgate acted on as keywords (default true)
 	DeadLetterAfter  time.Duration     `yaml:"dead_letter_after"` // give up forwarding an event after this long (default 72h)
 	CategoryTopics   map[string]string `yaml:"category_topics"`   // with unknown_templates: category, the topic of each Meta category
+	Forms            []Form            `yaml:"forms"`             // hosted opt-in pages at /f/{account}/{form}
 }
+
+// Form is one hosted opt-in page of an account (docs/optin.md).
+type Form struct {
+	ID              string            `yaml:"id"`
+	Topics          []string          `yaml:"topics"`           // one checkbox each, never pre-ticked
+	DoubleOptIn     *bool             `yaml:"double_opt_in"`    // default true: consent starts when the person confirms in WhatsApp
+	Title           map[string]string `yaml:"title"`            // per language; default: a built-in title naming the business
+	Text            map[string]string `yaml:"text"`             // per language: the consent statement; default: a built-in one
+	Frequency       map[string]string `yaml:"frequency"`        // per topic: how often, e.g. "up to one a week"
+	LogoURL         string            `yaml:"logo_url"`         // http(s) or a path on this host
+	PrivacyURL      string            `yaml:"privacy_url"`      // required: the business's privacy policy
+	DefaultCountry  string            `yaml:"default_country"`  // ISO region preselected in the country field, e.g. BR
+	PhoneNumberID   string            `yaml:"phone_number_id"`  // the number that sends the confirmation; default the account's first
+	ConfirmTemplate string            `yaml:"confirm_template"` // utility template with a quick-reply button; default optin_confirmation
+	ConfirmWithin   time.Duration     `yaml:"confirm_within"`   // how long a confirmation stays valid; default 48h
+	LinkText        map[string]string `yaml:"link_text"`        // per language: the prefilled text of wa.me links
+}
+
+// DoubleOptInOn reports whether the form needs a confirmation in WhatsApp (the default).
+func (f *Form) DoubleOptInOn() bool { return f.DoubleOptIn == nil || *f.DoubleOptIn }
 
 // Forward is one downstream webhook of the business.
 type Forward struct {
@@ -480,6 +501,7 @@ func (c *Config) Validate() error {
 		if a.UnknownTemplates == "category" && len(a.CategoryTopics) == 0 {
 			bad(f+".category_topics", "is required with unknown_templates: category (e.g. {marketing: promotions, utility: order_updates})")
 		}
+		validateForms(a, f, topics, bad)
 		for j, t := range a.KeywordOptIn {
 			if !topics[t] {
 				bad(fmt.Sprintf("%s.keyword_opt_in_topics[%d]", f, j), "%q is not one of the account's topics", t)
@@ -497,6 +519,63 @@ func (c *Config) Validate() error {
 		}
 	}
 	return errors.Join(errs...)
+}
+
+var regionPattern = regexp.MustCompile(`^[A-Z]{2}$`)
+
+// validateForms checks an account's opt-in forms.
+func validateForms(a *Account, f string, topics map[string]bool, bad func(field, format string, args ...any)) {
+	seen := map[string]bool{}
+	for j, fm := range a.Forms {
+		ff := fmt.Sprintf("%s.forms[%d]", f, j)
+		if !idPattern.MatchString(fm.ID) {
+			bad(ff+".id", "must be 1-63 lower-case letters, digits, '-' or '_', got %q", fm.ID)
+		} else if seen[fm.ID] {
+			bad(ff+".id", "form %q is defined twice", fm.ID)
+		}
+		seen[fm.ID] = true
+		if fm.ID != "" {
+			ff = fmt.Sprintf("%s.forms[%s]", f, fm.ID)
+		}
+		if len(fm.Topics) == 0 {
+			bad(ff+".topics", "at least one topic is required")
+		}
+		for k, t := range fm.Topics {
+			if !topics[t] {
+				bad(fmt.Sprintf("%s.topics[%d]", ff, k), "%q is not one of the account's topics", t)
+			}
+		}
+		for t := range fm.Frequency {
+			if !slices.Contains(fm.Topics, t) {
+				bad(ff+".frequency", "%q is not one of the form's topics", t)
+			}
+		}
+		if u, err := url.Parse(fm.PrivacyURL); fm.PrivacyURL == "" || err != nil || !(u.Scheme == "https" || u.Scheme == "http") || u.Host == "" {
+			bad(ff+".privacy_url", "must be the http(s) URL of the privacy policy, got %q", fm.PrivacyURL)
+		}
+		if fm.LogoURL != "" && !strings.HasPrefix(fm.LogoURL, "https://") && !strings.HasPrefix(fm.LogoURL, "http://") && !strings.HasPrefix(fm.LogoURL, "/") {
+			bad(ff+".logo_url", "must be an http(s) URL or a path, got %q", fm.LogoURL)
+		}
+		if fm.DefaultCountry != "" && !regionPattern.MatchString(fm.DefaultCountry) {
+			bad(ff+".default_country", "must be a two-letter upper-case region such as BR, got %q", fm.DefaultCountry)
+		}
+		if fm.PhoneNumberID != "" && !slices.ContainsFunc(a.PhoneNumbers, func(p PhoneNumber) bool { return p.ID == fm.PhoneNumberID }) {
+			bad(ff+".phone_number_id", "%q is not one of the account's phone numbers", fm.PhoneNumberID)
+		}
+		if fm.ConfirmWithin < 0 {
+			bad(ff+".confirm_within", "must not be negative")
+		}
+		for _, m := range []struct {
+			name string
+			m    map[string]string
+		}{{"title", fm.Title}, {"text", fm.Text}, {"link_text", fm.LinkText}} {
+			for lang := range m.m {
+				if !slices.Contains(Languages, lang) {
+					bad(ff+"."+m.name, "language %q is not one of %s", lang, strings.Join(Languages, ", "))
+				}
+			}
+		}
+	}
 }
 
 // Rules returns the account's send rules for the domain.

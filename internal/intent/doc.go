@@ -12,8 +12,15 @@
 // is a keyword; a stop verb with a messaging object ("parem de mandar msg",
 // but not "stop by the store"); a negated wish to receive ("não quero mais
 // receber"); "no more X" ("geen reclame meer"); remove-me-from-the-list; an
-// unsubscribe verb whose object is not a course or an order. A negation
-// before a stop verb cancels it ("não parem de mandar"). Marketing nouns in
+// unsubscribe verb whose object is not a course or an order; leave-me-alone
+// with words in between ("lasst mich endlich in Ruhe"); erasing my number or
+// data ("cancellate i miei dati", "solicito a exclusão do meu número"). A
+// negation before a stop verb cancels it ("não parem de mandar"), unless it
+// sits in a condition ("if you don't stop messaging me I'll report you").
+// First-person complaints are not requests: "dejé de recibir los avisos",
+// "ik krijg geen berichten meer", "I keep getting order updates"; nor is a
+// fear of missing out ("keine Nachrichten mehr verpassen") or a "stop" whose
+// message is a self-correction ("stop! I meant the blue one"). Marketing nouns in
 // the clause make the scope ScopeMarketing. Every Result names its rule and
 // the folded span that fired.
 //

@@ -2,6 +2,7 @@ package intent
 
 import (
 	"os"
+	"path/filepath"
 	"testing"
 )
 
@@ -45,8 +46,22 @@ func assertTargets(t *testing.T, rep Report) {
 	}
 }
 
-func TestEvaluateExtra(t *testing.T) {
-	assertTargets(t, evalFile(t, "testdata/extra.tsv"))
+// TestEvaluateTestdata asserts the targets on every labelled file in
+// testdata: extra.tsv (cases that shaped the rules) and the blind holdout
+// sets, each written before looking at the rules it would test.
+func TestEvaluateTestdata(t *testing.T) {
+	files, err := filepath.Glob("testdata/*.tsv")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(files) == 0 {
+		t.Fatal("no labelled files in testdata")
+	}
+	for _, f := range files {
+		t.Run(filepath.Base(f), func(t *testing.T) {
+			assertTargets(t, evalFile(t, f))
+		})
+	}
 }
 
 func TestEvaluateDev(t *testing.T) {

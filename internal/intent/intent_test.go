@@ -103,6 +103,16 @@ func TestSentences(t *testing.T) {
 		{"mandei sair sem querer, podem continuar", OptIn, ScopeAll, false},
 		{"I texted STOP by mistake", OptIn, ScopeAll, false},
 		{"why am I getting these messages?", Help, "", false},
+		// general forms added after the blind holdouts
+		{"I'm going to report you if you don't stop messaging me", OptOut, ScopeAll, false},
+		{"se não pararem de mandar mensagem vou denunciar", OptOut, ScopeAll, false},
+		{"lasst mich endlich in Ruhe mit eurer Werbung", OptOut, ScopeMarketing, false},
+		{"je veux plus recevoir vos messages", OptOut, ScopeAll, false},
+		{"I no longer wish to receive these", OptOut, ScopeAll, false},
+		{"solicito a exclusão do meu número", OptOut, ScopeAll, false},
+		{"estoy harto de sus mensajes", OptOut, ScopeAll, false},
+		{"non mandatemi più niente", OptOut, ScopeAll, false},
+		{"ik wil niet meer gebeld of geappt worden", OptOut, ScopeAll, false},
 	})
 }
 
@@ -126,6 +136,16 @@ func TestHardNegatives(t *testing.T) {
 		{"Wo ist die Haltestelle?", None, "", false},
 		{"C'est où l'arrêt de bus ?", None, "", false},
 		{"Quero receber a nota fiscal por email", None, "", false},
+		{"¿basta con enviar el comprobante?", None, "", false},
+		{"dejé de recibir los avisos del envío", None, "", false},
+		{"stop! I sent the wrong photo", None, "", false},
+		{"ik krijg geen berichten meer over mijn pakket", None, "", false},
+		{"ich will keine Nachrichten mehr verpassen", None, "", false},
+		{"je veux plus d'informations sur ce produit", None, "", false},
+		{"I keep getting order updates twice", None, "", false},
+		{"solicito a exclusão do pedido", None, "", false},
+		{"cancellate l'ordine di ieri", None, "", false},
+		{"deixa o pacote na portaria", None, "", false},
 	})
 }
 

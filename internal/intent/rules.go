@@ -490,33 +490,6 @@ func (m *message) clauseRules(s, e int, put func(int, candidate)) {
 			}
 			out(i, i+1, "unsubscribe", 0.93, false)
 
-		case t.cls&(cRemove|cTake) != 0:
-			if t.cls&cRemove == 0 && !m.has(s, e, cOff|cList) {
-				continue
-			}
-			me := t.cls&cMe != 0 || m.has(s, min(e, i+4), cMe) || m.has(s, e, cNumber)
-			if !me {
-				continue
-			}
-			o, _ := m.object(i, e)
-			if o >= 0 && m.toks[o].cls&objKeep == 0 {
-				continue
-			}
-			if m.negated(s, i) {
-				negd(i, i)
-				continue
-			}
-			end := i + 1
-			if o >= 0 {
-				end = o + 1
-			}
-			out(i, end, "remove-me", 0.92, false)
-
-		case t.cls&cLeave != 0:
-			if o, _ := m.object(i, e); o >= 0 && m.toks[o].cls&cList != 0 && !m.negated(s, i) {
-				out(i, o+1, "leave-list", 0.92, false)
-			}
-
 		case t.cls&cCancel != 0:
 			if m.negated(s, i) {
 				continue
@@ -538,6 +511,65 @@ func (m *message) clauseRules(s, e int, put func(int, candidate)) {
 				out(i, o+1, "cancel-messages", 0.9, false)
 			case ot.cls&cData != 0 && ot.cls&cTxn == 0:
 				out(i, o+1, "erase-data", 0.9, false)
+			case ot.cls&cTxn != 0 && ot.cls&cMsg == 0:
+				// "cancela o envio de mensagens": the sending of messages, not a shipment.
+				if o2, prep := m.object(o, e); o2 >= 0 && prep && m.toks[o2].cls&(cMsg|cMkt) != 0 && m.toks[o2].cls&cTxn == 0 {
+					out(i, o2+1, "cancel-messages", 0.88, false)
+				}
+			case t.cls&cRemove != 0 && ot.cls&(cNumber|cList) != 0 && ot.cls&cTxn == 0:
+				out(i, o+1, "remove-me", 0.9, false) // "cancellate il mio numero"
+			}
+
+		case t.cls&(cRemove|cTake) != 0:
+			if t.cls&cRemove == 0 && !m.has(s, e, cOff|cList) {
+				continue
+			}
+			me := t.cls&cMe != 0 || m.has(s, min(e, i+4), cMe) || m.has(s, e, cNumber)
+			if !me && t.cls&cTake != 0 && i+1 < e && m.toks[i+1].cls&cOff != 0 {
+				// "how do I get off this list": the speaker is the one taken off.
+				if o, _ := m.object(i+1, e); o >= 0 && m.toks[o].cls&cList != 0 {
+					me = true
+				}
+			}
+			if !me {
+				continue
+			}
+			o, _ := m.object(i, e)
+			if o >= 0 && m.toks[o].cls&objKeep == 0 {
+				continue
+			}
+			if m.negated(s, i) {
+				negd(i, i)
+				continue
+			}
+			end := i + 1
+			if o >= 0 {
+				end = o + 1
+			}
+			out(i, end, "remove-me", 0.92, false)
+
+		case t.cls&cAlone != 0:
+			// "lasst mich endlich in Ruhe", "deixem-me em paz", "leave me alone"
+			for j := i - 1; j >= s && j >= i-4; j-- {
+				if m.toks[j].cls&cLet != 0 && m.has(j, i, cMe) {
+					if m.negated(s, j) {
+						negd(j, i)
+					} else {
+						out(j, i+1, "leave-me-alone", 0.9, false)
+					}
+					break
+				}
+			}
+
+		case t.cls&cOff != 0 && t.cls&(cSkip|cPrep) == 0 && !m.negated(s, i) && m.has(s, e, cNumber|cMe):
+			// "quero meu número fora da lista"
+			if o, _ := m.object(i, e); o >= 0 && m.toks[o].cls&cList != 0 && m.toks[o].cls&cTxn == 0 && !m.has(s, i, cRemove|cTake|cLeave) {
+				out(i, o+1, "out-of-list", 0.88, false)
+			}
+
+		case t.cls&cLeave != 0:
+			if o, _ := m.object(i, e); o >= 0 && m.toks[o].cls&cList != 0 && !m.negated(s, i) {
+				out(i, o+1, "leave-list", 0.92, false)
 			}
 
 		case t.cls&cEnough != 0:
@@ -606,6 +638,12 @@ func (m *message) noMore(s, e, i int, out func(int, int, string, float64, bool))
 	}
 	more := m.has(i, e, cMore) || m.toks[i].cls&cMore != 0
 	want := m.has(s, e, cWant)
+	if !want && m.has(s, i, cRecv) {
+		return false // "ik krijg geen berichten meer": a complaint
+	}
+	if m.has(s, e, cMiss) {
+		return false // "ich will keine Nachrichten mehr verpassen"
+	}
 	short := m.onlyAround(s, e, i, cMsg|cMkt)
 	if !more && !want && !short {
 		return false
@@ -627,7 +665,11 @@ func (m *message) negatedDesire(s, e, i int, out func(int, int, string, float64,
 	if m.has(max(s, i-3), i, cStop|cUnsub|cRemove|cCancel) {
 		return // "non smettete mai di": the negation belongs to the stop verb
 	}
-	want := wantBefore
+	if m.has(s, e, cMiss) {
+		return // "não quero perder nenhuma promoção"
+	}
+	selfWant := m.toks[i].cls&cWant != 0
+	want := wantBefore || m.toks[i].cls&cWant != 0 // "je veux plus recevoir"
 	more := m.has(i, e, cMore|cResume)
 	head := -1
 	for j := i + 1; j < e && j <= i+8; j++ {
@@ -643,13 +685,13 @@ func (m *message) negatedDesire(s, e, i int, out func(int, int, string, float64,
 			head = j
 			break
 		}
-		if t.cls&(cContinue|cAux) != 0 {
+		if t.cls&(cContinue|cAux|cCall) != 0 {
 			continue // "no quiero que me sigan mandando", "não quero ser contatado"
 		}
 		if skippable(t) {
 			continue
 		}
-		if want && !wantBefore && t.cls&(cMsg|cMkt) != 0 && t.cls&cTxn == 0 {
+		if want && !wantBefore && t.cls&(cMsg|cMkt) != 0 && t.cls&cTxn == 0 && !(selfWant && t.cls&cInfo != 0) {
 			out(i, j+1, "dont-want", 0.9, false)
 		}
 		return

@@ -1,22 +1,34 @@
 package simulator
 
-import "net/http"
+import (
+	"net/http"
+	"strings"
+)
 
-// routes registers the Graph send API and the sandbox control API.
-func (s *Simulator) routes() *http.ServeMux {
-	mux := http.NewServeMux()
-
-	// Graph API (Cloud API) as Meta serves it: send, mark as read, typing indicator.
-	mux.HandleFunc("POST /{version}/{phone_number_id}/messages", s.handleSend)
+// routes registers the Graph API and the sandbox control API. They live in
+// two muxes, split on the /sandbox/ prefix, because Graph paths such as
+// /{version}/{waba_id}/message_templates would otherwise overlap the sandbox's.
+func (s *Simulator) routes() http.Handler {
+	graph := http.NewServeMux()
+	// Graph API (Cloud API) as Meta serves it: send, mark as read, typing indicator, templates.
+	graph.HandleFunc("POST /{version}/{phone_number_id}/messages", s.handleSend)
+	graph.HandleFunc("GET /{version}/{waba_id}/message_templates", s.handleTemplates)
 
 	// Sandbox control API: act as the people on the phones.
-	mux.HandleFunc("GET /sandbox/people", s.handlePeople)
-	mux.HandleFunc("GET /sandbox/people/{wa_id}", s.handlePersonGet)
-	mux.HandleFunc("PATCH /sandbox/people/{wa_id}", s.handlePersonUpdate)
-	mux.HandleFunc("POST /sandbox/people/{wa_id}/messages", s.handlePersonMessage)
-	mux.HandleFunc("POST /sandbox/people/{wa_id}/marketing", s.handleMarketing)
-	mux.HandleFunc("POST /sandbox/people/{wa_id}/number", s.handleNumber)
-	mux.HandleFunc("GET /sandbox/people/{wa_id}/inbox", s.handleInbox)
+	sandbox := http.NewServeMux()
+	sandbox.HandleFunc("GET /sandbox/people", s.handlePeople)
+	sandbox.HandleFunc("GET /sandbox/people/{wa_id}", s.handlePersonGet)
+	sandbox.HandleFunc("PATCH /sandbox/people/{wa_id}", s.handlePersonUpdate)
+	sandbox.HandleFunc("POST /sandbox/people/{wa_id}/messages", s.handlePersonMessage)
+	sandbox.HandleFunc("POST /sandbox/people/{wa_id}/marketing", s.handleMarketing)
+	sandbox.HandleFunc("POST /sandbox/people/{wa_id}/number", s.handleNumber)
+	sandbox.HandleFunc("GET /sandbox/people/{wa_id}/inbox", s.handleInbox)
 
-	return mux
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/sandbox" || strings.HasPrefix(r.URL.Path, "/sandbox/") {
+			sandbox.ServeHTTP(w, r)
+			return
+		}
+		graph.ServeHTTP(w, r)
+	})
 }

@@ -51,7 +51,7 @@ type Simulator struct {
 	now       func() time.Time
 	client    *http.Client
 	log       *slog.Logger
-	mux       *http.ServeMux
+	mux       http.Handler
 	outbox    *outbox
 
 	mu     sync.Mutex

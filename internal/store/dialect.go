@@ -31,6 +31,14 @@ type dialect struct {
 	// lockMigrations, when set, is run first in each migration transaction
 	// so that only one process migrates at a time.
 	lockMigrations string
+	// lockLedger, when set, is run before an append locks its account's
+	// ledger head. It serializes appending transactions, so that two of them
+	// never lock the heads of two accounts in opposite orders (a deadlock).
+	lockLedger string
+	// writers is how many group-commit transactions run at once, and
+	// maxBatch how many writers one of them takes.
+	writers  int
+	maxBatch int
 }
 
 func (d *dialect) rewrite(q string) string {
@@ -40,6 +48,9 @@ func (d *dialect) rewrite(q string) string {
 
 var sqliteDialect = &dialect{
 	name: "sqlite",
+	// SQLite has one writer at a time; a second would only wait for the lock.
+	writers:  1,
+	maxBatch: 256,
 	isConflict: func(err error) bool {
 		var se *sqlite.Error
 		if errors.As(err, &se) {

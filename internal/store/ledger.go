@@ -29,6 +29,11 @@ func (t *Tx) AppendEvent(ctx context.Context, ev *consent.Event) error {
 	if err != nil {
 		return err
 	}
+	if l := t.s.dialect.lockLedger; l != "" {
+		if _, err := t.tx.ExecContext(ctx, l); err != nil {
+			return fmt.Errorf("ledger lock: %w", t.s.wrap(err))
+		}
+	}
 	var seq int64
 	var prev string
 	if err := t.queryRow(ctx, "head", ev.AccountID).Scan(&seq, &prev); err != nil {

@@ -154,6 +154,7 @@ func TestPostgresTwoInstancesOneChain(t *testing.T) {
 	a := openStore(t, dsn, nil)
 	b := openStore(t, dsn, nil)
 	counts := appendConcurrently(t, []*Store{a, b}, 16, 25)
+	t.Logf("%d and %d batches run again after a deadlock", a.retries.Load(), b.retries.Load())
 	verifyChains(t, a, counts)
 	var contacts int
 	if err := a.db.QueryRow("SELECT COUNT(*) FROM contacts").Scan(&contacts); err != nil || contacts != 14 {

@@ -13,6 +13,7 @@ import (
 	"fmt"
 	"log/slog"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/optgate/optgate/internal/consent"
@@ -24,9 +25,6 @@ var (
 	ErrClosed   = &consent.Error{Code: consent.EUnavailable, Message: "store is closed"}
 )
 
-// maxBatch bounds how many writers share one transaction.
-const maxBatch = 256
-
 // Store is optgate's database.
 type Store struct {
 	db      *sql.DB
@@ -35,6 +33,8 @@ type Store struct {
 	now     func() time.Time
 
 	stmts map[string]*sql.Stmt
+
+	retries atomic.Int64 // batches run again, for tests and logs
 
 	jobs      chan *writeJob
 	quit      chan struct{}
@@ -66,7 +66,7 @@ func Open(ctx context.Context, dsn string, opts Options) (*Store, error) {
 		dialect: d,
 		log:     opts.Logger,
 		now:     opts.Now,
-		jobs:    make(chan *writeJob, maxBatch),
+		jobs:    make(chan *writeJob, d.maxBatch),
 		quit:    make(chan struct{}),
 		stmts:   map[string]*sql.Stmt{},
 	}
@@ -79,8 +79,8 @@ func Open(ctx context.Context, dsn string, opts Options) (*Store, error) {
 	return s, nil
 }
 
-// Start prepares statements and starts the group-commit writer. Call it after
-// the schema is current.
+// Start prepares statements and starts the group-commit writers. Call it
+// after the schema is current.
 func (s *Store) Start(ctx context.Context) error {
 	if err := s.CheckSchema(ctx); err != nil {
 		return err
@@ -92,8 +92,10 @@ func (s *Store) Start(ctx context.Context) error {
 		}
 		s.stmts[name] = st
 	}
-	s.wg.Add(1)
-	go s.writer()
+	for range s.dialect.writers {
+		s.wg.Add(1)
+		go s.writer()
+	}
 	return nil
 }
 
@@ -139,6 +141,7 @@ func (s *Store) Write(ctx context.Context, fn func(context.Context, *Tx) error) 
 
 func (s *Store) writer() {
 	defer s.wg.Done()
+	maxBatch := s.dialect.maxBatch
 	batch := make([]*writeJob, 0, maxBatch)
 	for {
 		select {
@@ -181,6 +184,7 @@ func (s *Store) runBatch(batch []*writeJob) {
 	for attempt := 1; ; attempt++ {
 		errs, err := s.tryBatch(batch)
 		if err != nil && s.retryable(err) && attempt < maxAttempts {
+			s.retries.Add(1)
 			s.log.Debug("write batch retried", "attempt", attempt, "writers", len(batch), "err", err)
 			continue
 		}

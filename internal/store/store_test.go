@@ -650,20 +650,24 @@ func TestWriteGroupCommit(t *testing.T) {
 		ctx := context.Background()
 		s := openStore(t, b.DSN(t), nil)
 
-		held := make(chan struct{})
+		// Hold every group-commit writer, so that the writes below queue up
+		// and share the next transactions.
+		held := make(chan struct{}, s.dialect.writers)
 		release := make(chan struct{})
-		firstDone := make(chan error, 1)
-		go func() {
-			firstDone <- s.Write(ctx, func(ctx context.Context, tx *Tx) error {
-				close(held)
-				<-release
-				_, err := tx.InsertInbound(ctx, Inbound{AccountID: acctA, MessageID: "first", PhoneNumberID: "p", Type: "text"})
-				return err
-			})
-		}()
-		<-held
+		firstDone := make(chan error, s.dialect.writers)
+		for w := range s.dialect.writers {
+			go func() {
+				firstDone <- s.Write(ctx, func(ctx context.Context, tx *Tx) error {
+					held <- struct{}{}
+					<-release
+					_, err := tx.InsertInbound(ctx, Inbound{AccountID: acctA, MessageID: fmt.Sprintf("first%d", w), PhoneNumberID: "p", Type: "text"})
+					return err
+				})
+			}()
+			<-held
+		}
 
-		const n = 60
+		n := min(60, s.dialect.maxBatch)
 		errs := make([]error, n)
 		var wg sync.WaitGroup
 		for i := range n {
@@ -689,8 +693,10 @@ func TestWriteGroupCommit(t *testing.T) {
 		waitFor(t, "all writers queued", func() bool { return len(s.jobs) == n })
 		close(release)
 		wg.Wait()
-		if err := <-firstDone; err != nil {
-			t.Fatal(err)
+		for range s.dialect.writers {
+			if err := <-firstDone; err != nil {
+				t.Fatal(err)
+			}
 		}
 		for i, err := range errs {
 			switch i % 3 {
