@@ -2,6 +2,8 @@ package gate
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"strings"
 	"time"
 
@@ -12,25 +14,34 @@ import (
 // category and status, so that a template missing from the registry can take
 // its topic from its category (unknown_templates: category).
 func (g *Gate) SyncTemplates(ctx context.Context) error {
+	var errs error
 	for _, a := range g.accounts {
-		ts, err := g.client.ListTemplates(ctx, a.Upstream, a.WABAID)
-		if err != nil {
-			return err
+		if err := g.SyncAccountTemplates(ctx, a); err != nil {
+			errs = errors.Join(errs, fmt.Errorf("account %s: %w", a.ID, err))
 		}
-		err = g.store.Write(ctx, func(ctx context.Context, tx *store.Tx) error {
-			for _, t := range ts {
-				if err := tx.UpsertTemplate(ctx, store.Template{AccountID: a.ID, Name: t.Name, Language: t.Language,
-					Category: strings.ToLower(t.Category), Status: t.Status}); err != nil {
-					return err
-				}
-			}
-			return nil
-		})
-		if err != nil {
-			return err
-		}
-		g.log.Info("templates synced from Meta", "account", a.ID, "templates", len(ts))
 	}
+	return errs
+}
+
+// SyncAccountTemplates reads one account's templates from Meta.
+func (g *Gate) SyncAccountTemplates(ctx context.Context, a *Account) error {
+	ts, err := g.client.ListTemplates(ctx, a.Upstream, a.WABAID)
+	if err != nil {
+		return err
+	}
+	err = g.store.Write(ctx, func(ctx context.Context, tx *store.Tx) error {
+		for _, t := range ts {
+			if err := tx.UpsertTemplate(ctx, store.Template{AccountID: a.ID, Name: t.Name, Language: t.Language,
+				Category: strings.ToLower(t.Category), Status: t.Status}); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	g.log.Info("templates synced from Meta", "account", a.ID, "templates", len(ts))
 	return nil
 }
 
