@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"strings"
+	"sync"
 
 	"github.com/optgate/optgate/internal/consent"
 	"github.com/optgate/optgate/internal/meta"
@@ -48,22 +49,15 @@ func (g *Gate) decide(ctx context.Context, a *Account, phoneNumberID string, req
 			msg.Category = cat
 		}
 	}
-	key, err := consent.ParseContactKey(req.RecipientKey())
+	key, err := g.recipients.parse(req.RecipientKey())
 	if err != nil {
 		return consent.Refuse(consent.ReasonInvalidRecipient, "%s", consent.ErrorMessage(err)), 0, nil
 	}
-	st := consent.State{}
-	c, err := g.store.FindContact(ctx, a.ID, key)
-	switch {
-	case errors.Is(err, store.ErrNotFound):
-	case err != nil:
+	id, st, err := g.store.DecisionState(ctx, a.ID, key, phoneNumberID)
+	if err != nil && !errors.Is(err, store.ErrNotFound) {
 		return consent.Decision{}, 0, err
-	default:
-		if st, err = g.store.State(ctx, c.ID, phoneNumberID); err != nil {
-			return consent.Decision{}, c.ID, err
-		}
 	}
-	return consent.Decide(a.Rules, msg, &st, g.now()), c.ID, nil
+	return consent.Decide(a.Rules, msg, &st, g.now()), id, nil
 }
 
 func templateName(req *meta.SendRequest) string {
@@ -80,4 +74,36 @@ func maskRecipient(s string) string {
 		return s
 	}
 	return s[:4] + strings.Repeat("*", len(s)-8) + s[len(s)-4:]
+}
+
+// recipientCache remembers how recent recipients normalize: parsing a number
+// with libphonenumber costs more than the rest of a decision's CPU work. It
+// holds results only (the number's E.164 form), never consent.
+type recipientCache struct {
+	mu sync.Mutex
+	m  map[string]recipientEntry
+}
+
+type recipientEntry struct {
+	key consent.ContactKey
+	err error
+}
+
+const recipientCacheSize = 65536
+
+func (c *recipientCache) parse(raw string) (consent.ContactKey, error) {
+	c.mu.Lock()
+	e, ok := c.m[raw]
+	c.mu.Unlock()
+	if ok {
+		return e.key, e.err
+	}
+	key, err := consent.ParseContactKey(raw)
+	c.mu.Lock()
+	if c.m == nil || len(c.m) >= recipientCacheSize {
+		c.m = make(map[string]recipientEntry, 1024)
+	}
+	c.m[raw] = recipientEntry{key, err}
+	c.mu.Unlock()
+	return key, err
 }

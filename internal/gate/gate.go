@@ -43,6 +43,8 @@ type Account struct {
 	downstreams     []Downstream
 	forwardConsumed bool
 	deadLetterAfter time.Duration
+
+	optIn *optInState // hosted forms, links and their limits (optin.go)
 }
 
 // Downstreams returns the account's own webhooks.
@@ -78,6 +80,8 @@ type Gate struct {
 	byWABA   map[string]*Account
 	wake     chan struct{}
 	fwake    chan struct{}
+
+	recipients recipientCache
 }
 
 // Options configure a Gate.
@@ -179,6 +183,7 @@ func newAccount(c *config.Account) (*Account, error) {
 		a.deadLetterAfter = 72 * time.Hour
 	}
 	a.replies = newReplyTexts(c.Name, c.Replies)
+	a.optIn = newOptInState(c)
 	return a, nil
 }
 

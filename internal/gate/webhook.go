@@ -395,6 +395,10 @@ func (g *Gate) apply(ctx context.Context, tx *store.Tx, st *step, res *IngestRes
 			return nil, err
 		}
 	}
+	// A double opt-in confirmation or a wa.me link's text (optin.go).
+	if evs, handled, err := g.applyOptIn(ctx, tx, st, c, res); handled || err != nil {
+		return evs, err
+	}
 	lang := a.replyLanguage(st.detection.Lang, c.Language, consent.LanguageOfNumber(c.WAID))
 	evidence := map[string]any{"message_id": st.msg.ID, "message_type": st.msg.Type, "text": st.text, "phone_number_id": st.phoneID}
 	record := func(action consent.Action, scope consent.Scope, source, reason string) (consent.Event, error) {

@@ -21,7 +21,7 @@ func init() {
 		"insertPending": `INSERT INTO optin_pending (account_id, token, form_id, wa_id, topics, evidence, language, created_at, expires_at)
 			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id`,
 		"setPendingSent": `UPDATE optin_pending SET state = $2, message_id = $3 WHERE account_id = $1 AND token = $4 AND state = 'pending'`,
-		"countPending": `SELECT COUNT(*) FROM optin_pending WHERE account_id = $1 AND wa_id IN ($2, $3) AND created_at >= $4`,
+		"countPending":   `SELECT COUNT(*) FROM optin_pending WHERE account_id = $1 AND wa_id IN ($2, $3) AND created_at >= $4`,
 		"pendingByToken": `SELECT id, account_id, token, form_id, wa_id, topics, evidence, language, message_id, state, created_at, expires_at, confirmed_at
 			FROM optin_pending WHERE account_id = $1 AND token = $2`,
 		"latestPending": `SELECT id, account_id, token, form_id, wa_id, topics, evidence, language, message_id, state, created_at, expires_at, confirmed_at
@@ -297,6 +297,26 @@ func (s *Store) ExportEvents(ctx context.Context, accountID string, afterSeq int
 		}
 		r.OccurredAt, r.RecordedAt = fromMS(occ), fromMS(rec)
 		out = append(out, r)
+	}
+	return out, unavailable(rows.Err())
+}
+
+// Scopes returns the contact's newest event per scope.
+func (t *Tx) Scopes(ctx context.Context, contactID int64) ([]consent.ScopeState, error) {
+	rows, err := t.stmt(ctx, "scopesOf").QueryContext(ctx, contactID)
+	if err != nil {
+		return nil, unavailable(err)
+	}
+	defer rows.Close()
+	var out []consent.ScopeState
+	for rows.Next() {
+		var sc consent.ScopeState
+		var at int64
+		if err := rows.Scan(&sc.Scope, &sc.Action, &sc.Seq, &sc.Source, &at); err != nil {
+			return nil, unavailable(err)
+		}
+		sc.OccurredAt = fromMS(at)
+		out = append(out, sc)
 	}
 	return out, unavailable(rows.Err())
 }

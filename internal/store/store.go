@@ -126,7 +126,9 @@ func (s *Store) Dialect() string { return s.dialect.name }
 
 // Write runs fn in a transaction shared with other concurrent writers and
 // returns once that transaction is committed (or fn's changes were rolled back).
-// fn must only use tx, and must not call Write.
+// fn must only use tx, and must not call Write. fn may be run more than once
+// (after a deadlock with another instance, for one), so it must start from
+// scratch each time: reset what it collects, act outside tx only after Write returns.
 func (s *Store) Write(ctx context.Context, fn func(context.Context, *Tx) error) error {
 	j := &writeJob{ctx: ctx, fn: fn, done: make(chan error, 1)}
 	select {
@@ -290,12 +292,13 @@ func abandoned(err error) error {
 
 // Tx is a write transaction handed to Write's callback.
 type Tx struct {
-	tx *sql.Tx
-	s  *Store
+	tx    *sql.Tx
+	s     *Store
+	cache map[string]*sql.Stmt // the prepared statements bound to this transaction
 }
 
 func (t *Tx) exec(ctx context.Context, name string, args ...any) (sql.Result, error) {
-	r, err := t.tx.StmtContext(ctx, t.s.stmts[name]).ExecContext(ctx, args...)
+	r, err := t.stmt(ctx, name).ExecContext(ctx, args...)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", name, t.s.wrap(err))
 	}
@@ -303,11 +306,11 @@ func (t *Tx) exec(ctx context.Context, name string, args ...any) (sql.Result, er
 }
 
 func (t *Tx) queryRow(ctx context.Context, name string, args ...any) *sql.Row {
-	return t.tx.StmtContext(ctx, t.s.stmts[name]).QueryRowContext(ctx, args...)
+	return t.stmt(ctx, name).QueryRowContext(ctx, args...)
 }
 
 func (t *Tx) query(ctx context.Context, name string, args ...any) (*sql.Rows, error) {
-	rows, err := t.tx.StmtContext(ctx, t.s.stmts[name]).QueryContext(ctx, args...)
+	rows, err := t.stmt(ctx, name).QueryContext(ctx, args...)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", name, t.s.wrap(err))
 	}
@@ -321,7 +324,15 @@ type querier interface {
 
 func (s *Store) stmt(_ context.Context, name string) *sql.Stmt { return s.stmts[name] }
 func (t *Tx) stmt(ctx context.Context, name string) *sql.Stmt {
-	return t.tx.StmtContext(ctx, t.s.stmts[name])
+	if st, ok := t.cache[name]; ok {
+		return st
+	}
+	if t.cache == nil {
+		t.cache = map[string]*sql.Stmt{}
+	}
+	st := t.tx.StmtContext(ctx, t.s.stmts[name])
+	t.cache[name] = st
+	return st
 }
 
 // wrap turns driver errors into optgate's errors.

@@ -23,6 +23,15 @@ func (s *Server) Handler() http.Handler {
 	mux.HandleFunc("GET /v1/contacts/{id}", s.handleGetContact)
 	mux.HandleFunc("POST /v1/contacts/{id}/consent", s.handlePostConsent)
 
+	// Opt-in capture (optin.go): hosted forms, wa.me links and QR codes, text versions.
+	mux.HandleFunc("GET /f/{account}/{form}", s.handleFormPage)
+	mux.HandleFunc("POST /f/{account}/{form}/submit", s.handleFormSubmit)
+	mux.HandleFunc("POST /v1/optin-links", s.handleCreateLink)
+	mux.HandleFunc("GET /v1/optin-links", s.handleListLinks)
+	mux.HandleFunc("GET /v1/optin-links/{code}", s.handleGetLink)
+	mux.HandleFunc("GET /v1/optin-links/{code}/{file}", s.handleLinkQR)
+	mux.HandleFunc("GET /v1/optin-texts/{hash}", s.handleGetOptInText)
+
 	// Operations.
 	mux.HandleFunc("GET /healthz", s.handleHealth)
 	mux.HandleFunc("GET /readyz", s.handleReady)
