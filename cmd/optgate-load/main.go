@@ -49,6 +49,7 @@ type options struct {
 	concurrency     int
 	webhookDuration time.Duration
 	webhookRate     float64
+	rateBatch       int
 	rateDuration    time.Duration
 	sendDuration    time.Duration
 	sendRate        float64
@@ -82,6 +83,7 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 	fs.DurationVar(&o.sendDuration, "send-duration", 4*time.Second, "length of each closed-loop send run (two rounds per target)")
 	fs.Float64Var(&o.sendRate, "send-rate", 1000, "sends per second in the fixed-rate send run")
 	fs.IntVar(&o.sendContacts, "send-contacts", 2000, "contacts opted in before the send runs")
+	fs.IntVar(&o.rateBatch, "rate-batch", 1, "messages per delivery in the open-loop webhook run (the events/s are deliveries/s times this)")
 	fs.IntVar(&o.batch, "batch", 10, "messages per delivery in the batched webhook run (0 skips it)")
 	fs.IntVar(&o.maxRequests, "max-requests", 2_000_000, "upper bound on requests in any one run")
 	fs.IntVar(&o.workers, "rate-workers", 128, "most requests in flight in a fixed-rate run (latency still counts from the due time)")
@@ -514,7 +516,7 @@ func (l *loader) closedLoop(ctx context.Context, name string, d time.Duration, p
 // measures each latency from the moment the request was due, so a stall
 // shows in the figures rather than slowing the generator down (no
 // coordinated omission).
-func (l *loader) openLoop(ctx context.Context, name string, rate float64, d time.Duration, do request) (result, error) {
+func (l *loader) openLoop(ctx context.Context, name string, rate float64, d time.Duration, perRequest int, do request) (result, error) {
 	total := min(int(rate*d.Seconds()), l.o.maxRequests)
 	interval := time.Duration(float64(time.Second) / rate)
 	due := make(chan time.Time, total)
@@ -540,7 +542,7 @@ func (l *loader) openLoop(ctx context.Context, name string, rate float64, d time
 	}
 	close(due)
 	wg.Wait()
-	r := rec.result(name, time.Since(start), 1)
+	r := rec.result(name, time.Since(start), perRequest)
 	return r, check(r)
 }
 
@@ -600,7 +602,7 @@ func (l *loader) webhooks(ctx context.Context, add addFunc) error {
 			return err
 		}
 	}
-	return add(l.openLoop(ctx, fmt.Sprintf("webhook ingest, 1 msg/delivery, %.0f/s", o.webhookRate), o.webhookRate, o.rateDuration, l.webhook(1)))
+	return add(l.openLoop(ctx, fmt.Sprintf("webhook ingest, %d msg/delivery, %.0f/s", o.rateBatch, o.webhookRate), o.webhookRate, o.rateDuration, max(o.rateBatch, 1), l.webhook(max(o.rateBatch, 1))))
 }
 
 // sends opts contacts in, then alternates closed-loop runs through the bare
@@ -628,8 +630,8 @@ func (l *loader) sends(ctx context.Context, stdout io.Writer, add addFunc, rows 
 		fmt.Fprintf(stdout, "  done: send round %d\n", round+1)
 	}
 	*rows = append(*rows, viaProxy, viaOpt)
-	if err := add(l.openLoop(ctx, fmt.Sprintf("send via bare proxy, %.0f/s", o.sendRate), o.sendRate, o.rateDuration, l.send(l.proxyURL))); err != nil {
+	if err := add(l.openLoop(ctx, fmt.Sprintf("send via bare proxy, %.0f/s", o.sendRate), o.sendRate, o.rateDuration, 1, l.send(l.proxyURL))); err != nil {
 		return viaOpt, viaProxy, err
 	}
-	return viaOpt, viaProxy, add(l.openLoop(ctx, fmt.Sprintf("send via optgate, %.0f/s", o.sendRate), o.sendRate, o.rateDuration, l.send(l.optURL)))
+	return viaOpt, viaProxy, add(l.openLoop(ctx, fmt.Sprintf("send via optgate, %.0f/s", o.sendRate), o.sendRate, o.rateDuration, 1, l.send(l.optURL)))
 }

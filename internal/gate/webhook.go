@@ -399,7 +399,11 @@ func (g *Gate) apply(ctx context.Context, tx *store.Tx, st *step, res *IngestRes
 	if evs, handled, err := g.applyOptIn(ctx, tx, st, c, res); handled || err != nil {
 		return evs, err
 	}
-	lang := a.replyLanguage(st.detection.Lang, c.Language, consent.LanguageOfNumber(c.WAID))
+	// The reply language is worked out only for a reply: reading the
+	// number's country costs more than the rest of a plain message.
+	lang := func() string {
+		return a.replyLanguage(st.detection.Lang, c.Language, consent.LanguageOfNumber(c.WAID))
+	}
 	evidence := map[string]any{"message_id": st.msg.ID, "message_type": st.msg.Type, "text": st.text, "phone_number_id": st.phoneID}
 	record := func(action consent.Action, scope consent.Scope, source, reason string) (consent.Event, error) {
 		ev := consent.Event{AccountID: a.ID, ContactID: c.ID, Action: action, Scope: scope, Source: source,
@@ -413,7 +417,7 @@ func (g *Gate) apply(ctx context.Context, tx *store.Tx, st *step, res *IngestRes
 	}
 	reply := func(kind string) error {
 		res.Replies++
-		return g.enqueueReply(ctx, tx, a, st, c, a.replies.text(kind, lang), kind)
+		return g.enqueueReply(ctx, tx, a, st, c, a.replies.text(kind, lang()), kind)
 	}
 	setIntent := func(label string) error { return tx.SetInboundIntent(ctx, a.ID, st.msg.ID, label) }
 
@@ -471,7 +475,7 @@ func (g *Gate) apply(ctx context.Context, tx *store.Tx, st *step, res *IngestRes
 					return nil, nil // asked already today: ask once
 				}
 				res.Replies++
-				return nil, g.enqueueReply(ctx, tx, a, st, c, g.confirmQuestion(a, lang), "confirm")
+				return nil, g.enqueueReply(ctx, tx, a, st, c, g.confirmQuestion(a, lang()), "confirm")
 			}
 		}
 		scope, kind := consent.ScopeAll, "opt_out"
