@@ -32,6 +32,8 @@ Usage:
   optgate intent  --eval FILE.tsv
   optgate ledger verify --config FILE
   optgate forward list|retry|drop|verify --config FILE   (dead letters of webhook forwarding)
+  optgate import consents FILE.csv --config FILE [--account ID] [--skip-bad]
+  optgate export consents --config FILE [--account ID] [--format csv|jsonl] [--output FILE]
   optgate version
 
 Environment: OPTGATE_CONFIG, OPTGATE_LISTEN, OPTGATE_DATABASE, OPTGATE_LOG_LEVEL, OPTGATE_LOG_FORMAT,
@@ -87,6 +89,10 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		return runIntent(args[1:], stdin, stdout, stderr)
 	case "forward":
 		return runForward(ctx, args[1:], getenv, stdout, stderr)
+	case "import":
+		return runImport(ctx, args[1:], getenv, stdin, stdout, stderr)
+	case "export":
+		return runExport(ctx, args[1:], getenv, stdout, stderr)
 	case "ledger":
 		if len(args) < 2 || args[1] != "verify" {
 			return &usageError{"usage: optgate ledger verify --config FILE"}

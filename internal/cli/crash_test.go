@@ -217,7 +217,8 @@ accounts:
 	for _, b := range payloads {
 		want[gate.Digest(b)] = true
 	}
-	deadline := time.Now().Add(60 * time.Second)
+	// Deliveries the killed process had claimed wait for their lease to end.
+	deadline := time.Now().Add(120 * time.Second)
 	var got []delivered
 	for {
 		got = down.got()

@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"github.com/optgate/optgate/internal/config"
+	"github.com/optgate/optgate/internal/optin"
 	"github.com/optgate/optgate/internal/simulator"
 )
 
@@ -54,6 +55,8 @@ func DemoConfig(listen, database, sandboxURL, appSecret, verifyToken, accessToke
 			{Name: "order_shipped", Topic: "order_updates"},
 			{Name: "black_friday", Topic: "promotions"},
 		},
+		Forms: []config.Form{{ID: "ofertas", Topics: []string{"promotions"}, PrivacyURL: "https://acme.example/privacidade",
+			Frequency: map[string]string{"promotions": "até uma por semana"}}},
 	}}
 	return cfg
 }
@@ -108,7 +111,7 @@ func runDemo(ctx context.Context, args []string, getenv func(string) string, std
 	sim, err := simulator.New(simulator.Config{
 		AppSecret: appSecret, AccessToken: accessToken, WABAID: demoWABA, PhoneNumberID: demoPhoneID, DisplayPhone: demoDisplay,
 		WebhookURL: optURL + "/webhooks/whatsapp",
-		Templates:  map[string]string{"order_shipped": "UTILITY", "black_friday": "MARKETING"},
+		Templates:  map[string]string{"order_shipped": "UTILITY", "black_friday": "MARKETING", optin.DefaultConfirmTemplate: "UTILITY"},
 		Logger:     log,
 	})
 	if err != nil {
@@ -127,7 +130,7 @@ func runDemo(ctx context.Context, args []string, getenv func(string) string, std
 		return err
 	}
 	printDemo(stdout, demoGuide{Optgate: optURL, Sandbox: simURL, Key: demoAPIKey, Phone: demoPhoneID, Person: demoPerson,
-		NewPerson: demoNewPerson, Verify: verifyToken, Database: dsn})
+		NewPerson: demoNewPerson, Verify: verifyToken, Database: dsn, LinkCode: optin.LinkCode("demo", "ofertas", "promotions", "poster", "pt")})
 
 	select {
 	case <-ctx.Done():
@@ -142,6 +145,7 @@ func runDemo(ctx context.Context, args []string, getenv func(string) string, std
 
 type demoGuide struct {
 	Optgate, Sandbox, Key, Phone, Person, NewPerson, Verify, Database string
+	LinkCode                                                          string // of the demo's poster link
 }
 
 var demoText = template.Must(template.New("demo").Parse(`
@@ -180,6 +184,15 @@ Try it (copy and paste into another terminal):
   curl -s $S/sandbox/people/{{.NewPerson}}/marketing -H "$J" -d '{"value":"stop"}'
   curl -s -X POST $O/v1/decisions -H "$K" -H "$J" -d '{"phone_number_id":"{{.Phone}}","messaging_product":"whatsapp","to":"{{.NewPerson}}","type":"template","template":{"name":"black_friday","language":{"code":"pt_BR"}}}'
   curl -s -X POST $O/v1/decisions -H "$K" -H "$J" -d '{"phone_number_id":"{{.Phone}}","messaging_product":"whatsapp","to":"{{.NewPerson}}","type":"template","template":{"name":"order_shipped","language":{"code":"pt_BR"}}}'
+
+7. Opt-in capture (docs/optin.md): open $O/f/demo/ofertas in a browser, enter +55 31 99123-4567 and tick
+   promotions; the sandbox phone gets a confirmation, and "SIM" confirms it. A wa.me link and its QR code
+   for posters; the person who sends its text is opted in, attributed to "poster".
+  curl -s $S/sandbox/people/5531991234567/messages -H "$J" -d '{"text":"SIM"}'
+  curl -s $O/v1/optin-links -H "$K" -H "$J" -d '{"form":"ofertas","source":"poster"}'
+  curl -s $O/v1/optin-links/{{.LinkCode}}/qr.png -H "$K" -o poster-qr.png
+  curl -s $S/sandbox/people/5541988776655/messages -H "$J" -d '{"text":"Quero receber mensagens de Acme Lojas no WhatsApp (ref {{.LinkCode}})"}'
+  curl -s $O/v1/contacts/+5541988776655 -H "$K"
 
 Also: other languages ("STOP", "afmelden", "basta", "me tira dessa lista"), buttons
   curl -s $S/sandbox/people/{{.Person}}/messages -H "$J" -d '{"button":{"payload":"Stop promotions","text":"Parar promoções"}}'

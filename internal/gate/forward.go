@@ -210,8 +210,10 @@ func (g *Gate) wakeForwarder() {
 const (
 	forwardBatch       = 128
 	forwardConcurrency = 32
-	forwardLease       = 2 * time.Minute
-	forwardMaxBackoff  = 30 * time.Minute
+	// forwardLease outlasts one round of attempts (the client times out at
+	// 15 s); after a crash, what the dead instance held is retried then.
+	forwardLease      = 30 * time.Second
+	forwardMaxBackoff = 30 * time.Minute
 )
 
 // RunForwarder delivers queued webhooks to the downstreams until ctx ends.

@@ -54,6 +54,9 @@ type lexeme struct {
 	kwWeak bool     // the keyword also has an everyday meaning
 	byLang [7]class // roles per language: "les" is an article in French, a lesson in Dutch
 	common class    // roles in every language
+	roles  role     // second set of roles (signals), same scheme as cls
+	byLngR [7]role
+	comR   role
 }
 
 const maxPhrase = 4
@@ -115,6 +118,31 @@ func New(opts Options) (*Detector, error) {
 				}
 			}
 		}
+		st := signalTables[t.lang]
+		for c, list := range st.words {
+			for _, w := range strings.Fields(list) {
+				if err := d.add(w, c, lb, "", false); err != nil {
+					return nil, fmt.Errorf("intent: %s signal table: %w", t.lang, err)
+				}
+			}
+		}
+		for _, kw := range []struct {
+			in   Intent
+			list string
+		}{{OptOut, st.kwOut}, {OptIn, st.kwIn}} {
+			for _, w := range strings.Fields(kw.list) {
+				if err := d.add(w, 0, lb, kw.in, false); err != nil {
+					return nil, fmt.Errorf("intent: %s signal keywords: %w", t.lang, err)
+				}
+			}
+		}
+		for r, list := range st.roles {
+			for _, w := range strings.Fields(list) {
+				if err := d.addRole(w, 0, r, lb, "", false); err != nil {
+					return nil, fmt.Errorf("intent: %s roles: %w", t.lang, err)
+				}
+			}
+		}
 		for _, w := range strings.Fields(t.hints) {
 			if err := d.add(w, 0, lb, "", false); err != nil {
 				return nil, err
@@ -124,6 +152,13 @@ func New(opts Options) (*Detector, error) {
 	for c, list := range commonWords {
 		for _, w := range strings.Fields(list) {
 			if err := d.add(w, c, 0, "", false); err != nil {
+				return nil, err
+			}
+		}
+	}
+	for r, list := range commonRoles {
+		for _, w := range strings.Fields(list) {
+			if err := d.addRole(w, 0, r, 0, "", false); err != nil {
 				return nil, err
 			}
 		}
@@ -156,6 +191,10 @@ func splitEntry(w string) ([]string, error) {
 }
 
 func (d *Detector) add(w string, c class, lb uint8, kw Intent, weak bool) error {
+	return d.addRole(w, c, 0, lb, kw, weak)
+}
+
+func (d *Detector) addRole(w string, c class, r role, lb uint8, kw Intent, weak bool) error {
 	keys, err := splitEntry(w)
 	if err != nil {
 		return err
@@ -177,13 +216,16 @@ func (d *Detector) add(w string, c class, lb uint8, kw Intent, weak bool) error 
 		}
 	}
 	lx.cls |= c
+	lx.roles |= r
 	lx.langs |= lb
 	if lb == 0 {
 		lx.common |= c
+		lx.comR |= r
 	}
 	for li := range lx.byLang {
 		if lb&(1<<li) != 0 {
 			lx.byLang[li] |= c
+			lx.byLngR[li] |= r
 		}
 	}
 	if kw != "" {
@@ -283,6 +325,7 @@ type tok struct {
 	text   string
 	lex    *lexeme
 	cls    class
+	role   role
 	clause int
 	w0, w1 int // word range
 }
@@ -311,7 +354,7 @@ func (d *Detector) Detect(text string) Result {
 	}
 	sc.words = words
 	m := &sc.msg
-	*m = message{d: d, words: words, toks: d.lexify(words, sc.toks[:0]), clauses: m.clauses[:0]}
+	*m = message{d: d, text: text, words: words, toks: d.lexify(words, sc.toks[:0]), clauses: m.clauses[:0]}
 	sc.toks = m.toks
 	m.useLanguage()
 	m.prepare()
@@ -354,7 +397,7 @@ func (d *Detector) lexify(words []word, toks []tok) []tok {
 				for j := range n {
 					parts[j] = words[i+j].text
 				}
-				toks = append(toks, tok{text: strings.Join(parts, " "), lex: lx, cls: lx.cls, clause: words[i].clause, w0: i, w1: i + n})
+				toks = append(toks, tok{text: strings.Join(parts, " "), lex: lx, cls: lx.cls, role: lx.roles, clause: words[i].clause, w0: i, w1: i + n})
 				i += n
 				matched = true
 				break
@@ -371,6 +414,7 @@ func (d *Detector) lexify(words []word, toks []tok) []tok {
 		t := tok{text: w.text, lex: lx, clause: w.clause, w0: i, w1: i + 1}
 		if lx != nil {
 			t.cls = lx.cls
+			t.role = lx.roles
 		}
 		toks = append(toks, t)
 		i++
@@ -431,6 +475,7 @@ func (m *message) useLanguage() {
 		lx := m.toks[i].lex
 		if lx != nil && lx.langs&(1<<li) != 0 {
 			m.toks[i].cls = lx.byLang[li] | lx.common
+			m.toks[i].role = lx.byLngR[li] | lx.comR
 		}
 	}
 }

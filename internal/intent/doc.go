@@ -24,6 +24,21 @@
 // the clause make the scope ScopeMarketing. Every Result names its rule and
 // the folded span that fired.
 //
+// Signals (signals.go, signals_lexicon.go) add a second set of word roles
+// and combine evidence across clauses: a threat to report or block the sender
+// with a condition, an earlier request or a regulator ("se continuar vou
+// denunciar no procon", "I'll block you if this continues"); insistence or
+// annoyance that turns a bare stop word into a demand ("ja mandei SAIR mil
+// vezes", "arretez svp c'est saoulant"); never having signed up ("ik heb me
+// nooit aangemeld, stop hiermee"); go-away idioms ("sai fora", "rot op");
+// the object before its negation ("propaganda não quero") and "no need to
+// send"; "only when there is an order" as a marketing opt-out (asked first).
+// Laughter or an order in another clause makes a bare "para"/"stop" an
+// interjection ("para tudo! chegou meu pedido"). Opt-in affirmations ("sim,
+// pode mandar", "send me offers", but not "me manda a promoção do dia") and
+// help templates ("how did you get my number", "o que é isso", "como
+// funciona", "não entendi") are recognised in every language.
+//
 // Uncertain: words with an everyday meaning used alone ("cancelar",
 // "voltar", "chega"), "how do I stop?" questions, and vague refusals ("não
 // quero mais") come back with Uncertain set. Such a result still has Intent

@@ -260,3 +260,84 @@ func TestFold(t *testing.T) {
 		}
 	}
 }
+
+// TestSignals covers the cross-clause signals: threats, insistence, go-away
+// idioms, object before negation, never signed up, data erasure, opt-in
+// affirmations and help questions, with the hard negatives next to them.
+func TestSignals(t *testing.T) {
+	check(t, newDetector(t), []tc{
+		// threats conditioned on continuing
+		{"se continuarem mandando vou no procon", OptOut, ScopeAll, false},
+		{"if you keep texting me I will report this number", OptOut, ScopeAll, false},
+		{"si siguen mandando mensajes los denuncio a profeco", OptOut, ScopeAll, false},
+		{"wenn ihr weiter schreibt zeige ich euch an", OptOut, ScopeAll, false},
+		{"si vous continuez je vous signale à la CNIL", OptOut, ScopeAll, false},
+		{"vou reclamar no procon, o produto veio quebrado", None, "", false},
+		{"report a problem with my order", None, "", false},
+		{"bloquearam minha conta, o que faço", None, "", false},
+		// insistence and annoyance make a bare stop a demand
+		{"já pedi 3 vezes pra parar", OptOut, ScopeAll, false},
+		{"stop pls im sick of it", OptOut, ScopeAll, false},
+		{"eu já falei pra parar de ligar", None, "", false},
+		{"já pedi pra remover a cebola", None, "", false},
+		// go-away idioms
+		{"me erra com essas promo", OptOut, ScopeMarketing, false},
+		{"get lost with your spam", OptOut, "", false},
+		{"rot op met je reclame", OptOut, ScopeMarketing, false},
+		{"dégagez avec vos pubs", OptOut, ScopeMarketing, false},
+		{"me esquece não, manda o boleto", None, "", false},
+		// object before the negation, "no need to"
+		{"ofertas nao quero mais obrigado", OptOut, ScopeMarketing, false},
+		{"no need to send me anything else", OptOut, ScopeAll, false},
+		{"pas besoin de m'envoyer vos promos", OptOut, ScopeMarketing, false},
+		// never signed up
+		{"I never signed up for this, remove me", OptOut, ScopeAll, false},
+		{"non mi sono mai iscritto, cancellatemi", OptOut, ScopeAll, false},
+		{"I did not authorize this charge", None, "", false},
+		{"não autorizei essa compra no cartão", None, "", false},
+		// laughter turns a bare "para" into an interjection
+		{"kkkk para com isso, morri", None, "", false},
+		{"haha stop it", None, "", false},
+		{"para pfv ja deu", OptOut, ScopeAll, false},
+		// a paid plan is not a messaging subscription
+		{"résilier mon abonnement box internet", None, "", false},
+		{"quero sair do grupo da escola", None, "", false},
+		// opt-in affirmations
+		{"pode mandar sim", OptIn, "", false},
+		{"sí, mándenme ofertas", OptIn, ScopeMarketing, false},
+		{"ja, schickt mir eure Angebote", OptIn, ScopeMarketing, false},
+		{"ik wil me aanmelden", OptIn, "", false},
+		{"I agree to receive messages", OptIn, "", false},
+		{"sim pode entregar na portaria", None, "", false},
+		{"me manda a promoção do sofá", None, "", false},
+		{"quero participar do sorteio", None, "", false},
+		// help questions
+		{"de onde vocês tiraram meu número?", Help, "", false},
+		{"why do you have my number", Help, "", false},
+		{"wat is dit voor bericht", Help, "", false},
+		{"ich verstehe diese Nachricht nicht", Help, "", false},
+		{"comment ça marche", Help, "", false},
+		{"what is the price of this?", None, "", false},
+		{"não entendi o valor do frete", None, "", false},
+		{"quem me mandou essa encomenda?", None, "", false},
+		// marketing scope: only transactional messages
+		{"só quero receber mensagem quando tiver pedido", OptOut, ScopeMarketing, true},
+	})
+}
+
+// TestLoneLettersAreNotIntents: squeezing repeated letters must not turn an
+// acronym of the lexicon into a single letter that matches ordinary text
+// ("bbb" once made "mensagem b" an opt-out).
+func TestLoneLettersAreNotIntents(t *testing.T) {
+	d, err := New(Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for r := 'a'; r <= 'z'; r++ {
+		for _, text := range []string{string(r), "mensagem " + string(r), "msg " + string(r) + " ok", "item " + string(r) + " do pedido"} {
+			if got := d.Detect(text); got.Intent == OptOut && !got.Uncertain {
+				t.Errorf("%q: %s by %s", text, got.Intent, got.Rule)
+			}
+		}
+	}
+}

@@ -116,7 +116,7 @@ var tables = []langTable{
 			cMe:        "me mim eu removido removida excluido excluida tirado tirada retirado retirada",
 			cLeave:     "sai saiam saiem saio sair saia saiam",
 			cEnough:    "saco_cheio farto farta cansado cansada chega basta",
-			cTxn:       "pedido pedidos compra compras reserva reservas encomenda entrega agendamento consulta boleto pagamento fatura produto plano conta cartao clube rastreio frete nota troca devolucao reembolso aula curso evento matricula envio casa escola menu atendimento",
+			cTxn:       "pedido pedidos compra compras reserva reservas encomenda entrega agendamento consulta boleto pagamento fatura produto plano conta cartao clube rastreio frete nota troca devolucao reembolso aula curso evento matricula envio casa escola atendimento",
 			cSubNoun:   "inscricao subscricao assinatura",
 			cCancel:    "cancelar cancela cancele cancelem cancelo anular anula anulem",
 			cWhy:       "por_que porque pq porq",

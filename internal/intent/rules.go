@@ -11,6 +11,10 @@ type message struct {
 	toks       []tok
 	clauses    [][2]int // token ranges
 	all        class    // union of the classes of all tokens
+	allR       role     // union of the roles of all tokens
+	text       string   // the raw message
+	joy        bool     // laughter or a happy emoji: a bare "para" is an interjection
+	never      bool     // "I never signed up / não autorizei": stop words need no object
 	firedLangs uint8
 }
 
@@ -54,9 +58,28 @@ func (m *message) prepare() {
 			}
 		}
 	}
+	// Separable verbs: "meld (ik) me af", "trage mich aus" unsubscribe; "meld me aan", "melde mich an" subscribe.
+	for _, c := range m.clauses {
+		for i := c[0]; i < c[1]; i++ {
+			if m.toks[i].role&rSep == 0 {
+				continue
+			}
+			for j := i + 1; j < c[1] && j <= i+4; j++ {
+				if r := m.toks[j].role; r&rPartOut != 0 {
+					m.toks[j].cls |= cUnsub
+					break
+				} else if r&rPartIn != 0 {
+					m.toks[j].cls |= cSubscribe
+					break
+				}
+			}
+		}
+	}
 	for _, t := range m.toks {
 		m.all |= t.cls
+		m.allR |= t.role
 	}
+	m.prepareSignals()
 }
 
 // skippable tokens sit between a verb and its object: articles, pronouns,
@@ -237,7 +260,7 @@ func (m *message) decide() Result {
 		}
 		put(prioCustomKeyword, c)
 	}
-	if c, ok := m.keyword(0, len(m.toks), true); ok {
+	if c, ok := m.keyword(0, len(m.toks), true); ok && !m.interjection(c.t0) {
 		if c.uncertain {
 			put(prioUncertainOut, c)
 		} else {
@@ -250,7 +273,10 @@ func (m *message) decide() Result {
 	for _, cl := range m.clauses {
 		m.clauseRules(cl[0], cl[1], put)
 	}
+	m.threat(put)
+	m.alreadyAsked(put)
 	m.helpRules(put)
+	m.helpSignals(put)
 
 	for p := range prioCount {
 		c := best[p]
@@ -309,7 +335,7 @@ func (m *message) keyword(s, e int, whole bool) (candidate, bool) {
 		if t.cls&cFiller != 0 {
 			continue
 		}
-		if t.cls&(cMe|cMkt|cMsg|cAll|cMore) != 0 && t.cls&(cNeg|cNo) == 0 {
+		if t.cls&(cMe|cMkt|cMsg|cAll|cMore|cResume) != 0 && t.cls&(cNeg|cNo) == 0 {
 			continue
 		}
 		return candidate{}, false
@@ -402,7 +428,7 @@ func (m *message) clauseRules(s, e int, put func(int, candidate)) {
 
 	// A clause that is only a stop keyword: "..., STOP NOU", "para!".
 	if len(m.clauses) > 1 && !m.correction() {
-		if c, ok := m.keyword(s, e, false); ok && c.intent == OptOut {
+		if c, ok := m.keyword(s, e, false); ok && c.intent == OptOut && !m.interjection(c.t0) {
 			if m.negated(s, c.t0) {
 				negd(c.t0, c.t0)
 			} else if c.uncertain {
@@ -430,11 +456,16 @@ func (m *message) clauseRules(s, e int, put func(int, candidate)) {
 		if t.lex == nil {
 			continue
 		}
+		if t.lex.kw == OptOut && t.cls&(cStop|cUnsub|cLeave|cRemove) == 0 {
+			if o, prep := m.object(i, e); o >= 0 && m.stopPlease(s, i, o, prep) {
+				out(i, o, "stop-please", 0.85, false) // "PARA PELO AMOR DE DEUS JA SÃO 5 MSG"
+			}
+		}
 		switch {
 		case t.cls&cStop != 0:
-			o, _ := m.object(i, e)
+			o, prep := m.object(i, e)
 			if o < 0 {
-				if m.onlyAround(s, e, i, cEnough) && !(len(m.clauses) > 1 && m.correction()) {
+				if m.onlyAround(s, e, i, cEnough) && !(len(m.clauses) > 1 && m.correction()) && !m.interjection(i) {
 					if m.negated(s, i) {
 						negd(i, i)
 					} else {
@@ -444,15 +475,26 @@ func (m *message) clauseRules(s, e int, put func(int, candidate)) {
 				continue
 			}
 			ot := m.toks[o]
-			if i == s && (ot.cls&cWant != 0 || (ot.cls&cNeg != 0 && m.has(o+1, e, cWant))) && t.lex.kw == OptOut && !m.has(o, e, cTxn|cCall) {
-				out(i, e, "stop-dont-want", 0.85, false) // "stop porfa ya no quiero"
+			if i == s && (ot.cls&cWant != 0 || (ot.cls&cNeg != 0 && m.has(o+1, e, cWant|cInterest))) && t.lex.kw == OptOut && !m.has(o, e, cTxn|cCall) {
+				out(i, e, "stop-dont-want", 0.85, false) // "stop porfa ya no quiero", "STOP non mi interessa"
 				continue
+			}
+			if ot.cls&objMsg == 0 && m.stopPlease(s, i, o, prep) {
+				out(i, o, "stop-please", 0.85, false)
+				continue
+			}
+			if ot.cls&objMsg == 0 {
+				o = m.nounPhrase(i, o, e)
+				ot = m.toks[o]
 			}
 			if ot.cls&(cCall|cTxn) != 0 || ot.cls&objMsg == 0 {
 				continue
 			}
+			if ot.cls&(cMsg|cMkt|cSend|cRecv|cAll) == 0 && m.interjection(i) {
+				continue // "haha stop it"
+			}
 			if ot.cls&cSend != 0 {
-				if o2, _ := m.object(o, e); o2 >= 0 && m.toks[o2].cls&(cTxn|cCall|cCorrect) != 0 && m.toks[o2].cls&(cMsg|cMkt) == 0 {
+				if o2, _ := m.object(o, e); o2 >= 0 && m.toks[o2].cls&(cTxn|cCall|cCorrect) != 0 && m.toks[o2].cls&(cMsg|cMkt) == 0 && !m.disinterest() {
 					continue
 				}
 			}
@@ -505,6 +547,9 @@ func (m *message) clauseRules(s, e int, put func(int, candidate)) {
 				if o2 >= 0 && prep && m.toks[o2].cls&objKeep == 0 {
 					continue
 				}
+				if m.has(o+1, e, cTxn) && !m.has(s, e, cMsg|cMkt) {
+					continue // "résilier mon abonnement box internet"
+				}
 				paid := ot.lex.key == "asinatura" || ot.lex.key == "abonement" || ot.lex.key == "subscription" || ot.lex.key == "abo" || ot.lex.key == "abonamento"
 				out(i, o+1, "cancel-subscription", 0.9, paid && !m.has(s, e, cMsg|cMkt))
 			case ot.cls&(cMsg|cMkt|cRecv) != 0 && ot.cls&cTxn == 0:
@@ -524,7 +569,7 @@ func (m *message) clauseRules(s, e int, put func(int, candidate)) {
 			if t.cls&cRemove == 0 && !m.has(s, e, cOff|cList) {
 				continue
 			}
-			me := t.cls&cMe != 0 || m.has(s, min(e, i+4), cMe) || m.has(s, e, cNumber)
+			me := t.cls&cMe != 0 || m.has(s, min(e, i+4), cMe) || m.has(s, e, cNumber) || m.never
 			if !me && t.cls&cTake != 0 && i+1 < e && m.toks[i+1].cls&cOff != 0 {
 				// "how do I get off this list": the speaker is the one taken off.
 				if o, _ := m.object(i+1, e); o >= 0 && m.toks[o].cls&cList != 0 {
@@ -568,8 +613,11 @@ func (m *message) clauseRules(s, e int, put func(int, candidate)) {
 			}
 
 		case t.cls&cLeave != 0:
-			if o, _ := m.object(i, e); o >= 0 && m.toks[o].cls&cList != 0 && !m.negated(s, i) {
+			o, _ := m.object(i, e)
+			if o >= 0 && m.toks[o].cls&cList != 0 && !m.negated(s, i) && !m.has(o, e, cTxn) {
 				out(i, o+1, "leave-list", 0.92, false)
+			} else if o < 0 && m.has(s, i, cWant) && !m.negated(s, i) && m.onlyAround(s, e, i, 0) {
+				out(i, i+1, "want-out", 0.6, true) // "quero sair": ask first
 			}
 
 		case t.cls&cEnough != 0:
@@ -589,7 +637,9 @@ func (m *message) clauseRules(s, e int, put func(int, candidate)) {
 		case t.cls&cNo != 0 && m.noMore(s, e, i, out):
 
 		case t.cls&cNeg != 0:
-			m.negatedDesire(s, e, i, out)
+			if !m.objectBeforeNeg(s, e, i, out) {
+				m.negatedDesire(s, e, i, out)
+			}
 
 		case t.cls&cRevoke != 0:
 			if j := m.find(s, e, cConsent|cData); j >= 0 {
@@ -598,12 +648,18 @@ func (m *message) clauseRules(s, e int, put func(int, candidate)) {
 		}
 	}
 
+	m.onlyWhen(s, e, out)
+
 	// Opt-in rules; a negation before the verb turns them off.
 	if accident {
 		return
 	}
+	if m.all&cIf != 0 && m.allR&rReport != 0 {
+		return // "if you keep writing I'll report you"
+	}
+	m.optInSignals(s, e, in)
 	first := m.find(s, e, cWant|cResume|cRecv|cAdd|cActivate|cContinue|cSubscribe)
-	if first < 0 || m.has(s, first, cNeg) || m.has(s, e, cStop|cUnsub) {
+	if first < 0 || m.has(s, first+1, cNeg) || m.has(s, e, cStop|cUnsub) {
 		return
 	}
 	txn := m.has(s, e, cTxn)
@@ -629,6 +685,10 @@ func (m *message) clauseRules(s, e int, put func(int, candidate)) {
 // "keine Nachrichten mehr", "plus de pubs", "niente più pubblicità".
 func (m *message) noMore(s, e, i int, out func(int, int, string, float64, bool)) bool {
 	o, _ := m.object(i, e)
+	if o < 0 && (m.toks[i].cls&cMore != 0 || m.has(i+1, e, cMore)) && m.has(max(s, i-3), i, cSend) && !m.has(s, i, cIndicative|cNeg) {
+		out(m.find(max(s, i-3), i, cSend), i+1, "dont-send-me", 0.85, false) // "stuur me niks meer"
+		return true
+	}
 	if o < 0 || o > i+4 {
 		return false
 	}
@@ -702,7 +762,7 @@ func (m *message) negatedDesire(s, e, i int, out func(int, int, string, float64,
 			out(m.find(max(s, i-3), i, cSend), e, "dont-send-me", 0.85, false)
 			return
 		}
-		if want && more && m.onlyAround(s, e, i, cWant|cInterest|cMore|cNeg) {
+		if want && (more || m.all&(cRecv|cMsg|cMkt) != 0 && len(m.clauses) > 1 && !m.txnOnly()) && m.onlyAround(s, e, i, cWant|cInterest|cMore|cNeg) {
 			out(i, e, "dont-want-more", 0.55, true)
 		}
 		return
@@ -710,15 +770,25 @@ func (m *message) negatedDesire(s, e, i int, out func(int, int, string, float64,
 	h := m.toks[head]
 	switch {
 	case h.cls&cAuthorize != 0:
-		out(i, head+1, "not-authorize", 0.9, false)
+		// "não autorizo o envio de mensagens", not "I did not authorize this charge".
+		if o, _ := m.object(head, e); !m.txnOnly() && (o < 0 || (m.toks[o].cls&objMsg != 0 && m.toks[o].cls&cTxn == 0) || m.has(o, e, cMsg|cMkt)) {
+			out(i, head+1, "not-authorize", 0.9, false)
+		}
 		return
 	case h.cls&(cRecv|cKnow) != 0 && !want:
 		return // "não recebo mais": a complaint, not a request
 	case h.cls&cEndure != 0 && !more:
 		return
 	}
-	o, _ := m.object(head, e)
+	o, prep := m.object(head, e)
+	if o >= 0 && prep && m.toks[o].cls&cNumber != 0 && h.cls&cSend != 0 {
+		o = -1 // "não quero ser contatado por esse número"
+	}
 	switch {
+	case o >= 0 && m.unknown(o) && ((h.cls&cRecv != 0 && want) || (h.cls&cSend != 0 && more)) && !m.has(s, e, cTxn|cCall):
+		// "não quero receber o cardápio do dia": an unknown thing received is
+		// probably content; without "mais" ask first.
+		out(i, o+1, "dont-want-receive", 0.85, !more)
 	case o < 0:
 		switch {
 		case more:
@@ -742,8 +812,8 @@ func (m *message) helpRules(put func(int, candidate)) {
 	for _, cl := range m.clauses {
 		s, e := cl[0], cl[1]
 		v := m.find(s, e, cRecv|cSend)
-		if v < 0 {
-			continue
+		if v < 0 || m.has(s, v, cStop) || m.hasRole(s, v, rStopped) {
+			continue // "pq vcs pararam de mandar os lembretes": they want them back
 		}
 		if m.has(s, e, cMsg) || m.has(s, e, cWhy) || m.has(s, e, cFreq) {
 			if m.has(s, e, cTxn) && !m.has(s, e, cMsg) {

@@ -123,7 +123,6 @@ func csvMessage(err error) string {
 // error is the reader's and ends it.
 func (rd *Reader) Next() (Row, error) {
 	rec, err := rd.cr.Read()
-	line, _ := rd.cr.FieldPos(0)
 	if err != nil {
 		var pe *csv.ParseError
 		if errors.As(err, &pe) {
@@ -135,6 +134,7 @@ func (rd *Reader) Next() (Row, error) {
 		}
 		return Row{}, err
 	}
+	line, _ := rd.cr.FieldPos(0) // only after a record was read: it panics otherwise
 	get := func(name string) string {
 		if i, ok := rd.col[name]; ok && i < len(rec) {
 			return strings.TrimSpace(rec[i])

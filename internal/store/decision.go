@@ -2,65 +2,73 @@ package store
 
 import (
 	"context"
-	"database/sql"
-	"errors"
 	"maps"
 
 	"github.com/optgate/optgate/internal/consent"
 )
 
 func init() {
-	const decisionCols = `SELECT c.id, COALESCE(w.last_inbound_at, 0), COALESCE(w.closed_at, 0), COALESCE(h.held_until, 0)
-		FROM contacts c
+	// One round trip: the contact (chosen in the CTE), its window on the
+	// business number, any marketing hold, and one row per consent scope.
+	const decisionCols = ` SELECT c.id, COALESCE(w.last_inbound_at, 0), COALESCE(w.closed_at, 0), COALESCE(h.held_until, 0),
+		COALESCE(s.scope, ''), COALESCE(s.action, ''), COALESCE(s.seq, 0), COALESCE(s.source, ''), COALESCE(s.occurred_at, 0)
+		FROM c
 		LEFT JOIN service_windows w ON w.contact_id = c.id AND w.phone_number_id = $4
-		LEFT JOIN marketing_holds h ON h.contact_id = c.id `
+		LEFT JOIN marketing_holds h ON h.contact_id = c.id
+		LEFT JOIN consent_state s ON s.contact_id = c.id`
 	maps.Copy(queries, map[string]string{
-		"decisionByWAIDs": decisionCols + `WHERE c.account_id = $1 AND c.wa_id IN ($2, $3)
-			ORDER BY CASE WHEN c.wa_id = $2 THEN 0 ELSE 1 END LIMIT 1`,
-		"decisionByUserID": decisionCols + `WHERE c.account_id = $1 AND c.user_id = $2 AND $3 = $3`,
+		"decisionByWAIDs": `WITH c AS (SELECT id FROM contacts WHERE account_id = $1 AND wa_id IN ($2, $3)
+			ORDER BY CASE WHEN wa_id = $2 THEN 0 ELSE 1 END LIMIT 1)` + decisionCols,
+		"decisionByUserID": `WITH c AS (SELECT id FROM contacts WHERE account_id = $1 AND user_id = $2 AND $3 = $3)` + decisionCols,
 	})
 }
 
 // DecisionState reads, fresh from the database, everything a send decision
 // needs to know of one recipient on one business number: their consent per
 // scope, the service window and any marketing hold. It is the hot path of
-// every send, so it takes two queries. ErrNotFound means optgate has never
-// seen the person.
+// every send, so it is one query. ErrNotFound means optgate has never seen
+// the person.
 func (s *Store) DecisionState(ctx context.Context, accountID string, key consent.ContactKey, phoneNumberID string) (int64, consent.State, error) {
-	st := consent.State{}
-	var id, last, closed, held int64
-	var err error = ErrNotFound
 	if key.WAID != "" {
 		v := consent.WAIDVariants(key.WAID)
-		err = s.stmts["decisionByWAIDs"].QueryRowContext(ctx, accountID, key.WAID, v[len(v)-1], phoneNumberID).Scan(&id, &last, &closed, &held)
-	}
-	if errors.Is(err, sql.ErrNoRows) || errors.Is(err, ErrNotFound) {
-		err = ErrNotFound
-		if key.UserID != "" {
-			err = s.stmts["decisionByUserID"].QueryRowContext(ctx, accountID, key.UserID, "", phoneNumberID).Scan(&id, &last, &closed, &held)
+		id, st, err := s.decisionState(ctx, "decisionByWAIDs", accountID, key.WAID, v[len(v)-1], phoneNumberID)
+		if err != ErrNotFound || key.UserID == "" {
+			return id, st, err
 		}
 	}
-	switch {
-	case errors.Is(err, sql.ErrNoRows), errors.Is(err, ErrNotFound):
-		return 0, st, ErrNotFound
-	case err != nil:
-		return 0, st, unavailable(err)
+	if key.UserID != "" {
+		return s.decisionState(ctx, "decisionByUserID", accountID, key.UserID, "", phoneNumberID)
 	}
-	st.Known = true
-	st.LastInbound, st.WindowClosedAt, st.MarketingHold = fromMS(last), fromMS(closed), fromMS(held)
-	rows, qerr := s.stmts["scopesOf"].QueryContext(ctx, id)
-	if qerr != nil {
-		return id, st, unavailable(qerr)
+	return 0, consent.State{}, ErrNotFound
+}
+
+func (s *Store) decisionState(ctx context.Context, query string, args ...any) (int64, consent.State, error) {
+	var st consent.State
+	var id int64
+	rows, err := s.stmts[query].QueryContext(ctx, args...)
+	if err != nil {
+		return 0, st, unavailable(err)
 	}
 	defer rows.Close()
 	for rows.Next() {
-		var sc consent.ScopeState
-		var at int64
-		if err := rows.Scan(&sc.Scope, &sc.Action, &sc.Seq, &sc.Source, &at); err != nil {
-			return id, st, unavailable(err)
+		var last, closed, held, seq, at int64
+		var scope, action, source string
+		if err := rows.Scan(&id, &last, &closed, &held, &scope, &action, &seq, &source, &at); err != nil {
+			return 0, st, unavailable(err)
 		}
-		sc.OccurredAt = fromMS(at)
-		st.Scopes = append(st.Scopes, sc)
+		st.Known = true
+		st.LastInbound, st.WindowClosedAt, st.MarketingHold = fromMS(last), fromMS(closed), fromMS(held)
+		if scope != "" {
+			st.Scopes = append(st.Scopes, consent.ScopeState{Scope: consent.Scope(scope), Action: consent.Action(action),
+				Seq: seq, Source: source, OccurredAt: fromMS(at)})
+		}
 	}
-	return id, st, unavailable(rows.Err())
+	if err := rows.Err(); err != nil {
+		return 0, st, unavailable(err)
+	}
+	if !st.Known {
+		return 0, st, ErrNotFound
+	}
+	return id, st, nil
 }
+

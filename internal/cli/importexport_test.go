@@ -1,0 +1,242 @@
+package cli
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/optgate/optgate/internal/store/storetest"
+)
+
+const importConfig = `listen: 127.0.0.1:0
+database: %s
+accounts:
+  - id: acme
+    name: Acme Lojas
+    waba_id: "102290129340398"
+    phone_numbers: [{id: "106540352242922", display: "15550783881"}]
+    app_secret: s3cret-app-secret
+    verify_token: verify-token
+    upstream: {base_url: "http://127.0.0.1:1", access_token: token}
+    api_keys: [acme-api-key-000001]
+    topics: [{id: order_updates, category: utility}, {id: promotions, category: marketing}]
+`
+
+// cliEnv is a configuration file on a fresh, migrated database.
+type cliEnv struct {
+	cfg string
+	dir string
+}
+
+func newCLIEnv(t testing.TB, b storetest.Backend) *cliEnv {
+	dir := t.TempDir()
+	cfg := filepath.Join(dir, "optgate.yaml")
+	if err := os.WriteFile(cfg, []byte(fmt.Sprintf(importConfig, b.DSN(t))), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	e := &cliEnv{cfg: cfg, dir: dir}
+	if _, _, err := e.run("migrate", "--config", cfg); err != nil {
+		t.Fatal(err)
+	}
+	return e
+}
+
+func (e *cliEnv) run(args ...string) (string, string, error) {
+	var out, errOut bytes.Buffer
+	err := Run(context.Background(), args, func(string) string { return "" }, strings.NewReader(""), &out, &errOut)
+	return out.String(), errOut.String(), err
+}
+
+func (e *cliEnv) file(t *testing.T, name, content string) string {
+	p := filepath.Join(e.dir, name)
+	if err := os.WriteFile(p, []byte(content), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+func (e *cliEnv) export(t *testing.T) []map[string]any {
+	t.Helper()
+	out, _, err := e.run("export", "consents", "--config", e.cfg, "--format", "jsonl")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var evs []map[string]any
+	sc := bufio.NewScanner(strings.NewReader(out))
+	for sc.Scan() {
+		var m map[string]any
+		if err := json.Unmarshal(sc.Bytes(), &m); err != nil {
+			t.Fatal(err)
+		}
+		evs = append(evs, m)
+	}
+	return evs
+}
+
+const goodRows = `number,topic,action,time,source,evidence
++5511987654321,promotions,opt_in,2025-11-20T14:03:00Z,web_form,"{""text"":""Quero ofertas"",""form"":""checkout""}"
++55 (21) 99876-5432,promotions,opt_in,2025-11-20T14:03:00Z,web_form,Quero ofertas
++55 21 99876-5432,all,opt_out,2025-11-21,sms,
+5531991234567,order_updates,opt_in,2025-11-20 10:00:00,in_person,assinou no balcão
+`
+
+func TestImportBrokenFile(t *testing.T) {
+	forEachBackend(t, func(t *testing.T, b storetest.Backend) {
+		e := newCLIEnv(t, b)
+		path := e.file(t, "base.csv", goodRows+
+			"12345,promotions,opt_in,2025-11-20T14:03:00Z,web_form,x\n"+
+			"+5511987654321,newsletter,opt_in,2025-11-20T14:03:00Z,web_form,x\n"+
+			"+5511987654321,promotions,maybe,2025-11-20T14:03:00Z,web_form,x\n"+
+			"+5511987654321,promotions,opt_in,yesterday,web_form,x\n"+
+			"+5511987654321,promotions,opt_in,2025-11-20T14:03:00Z,web_form,\n"+
+			"+5511987654321,promotions,opt_in,2099-01-01,web_form,x\n")
+		_, stderr, err := e.run("import", "consents", path, "--config", e.cfg)
+		if err == nil || !strings.Contains(err.Error(), "6 of 10 rows are bad; nothing was imported") {
+			t.Fatalf("want a refusal naming the bad rows, got %v", err)
+		}
+		for _, want := range []string{
+			`line 6: number "12345" is not a valid phone number`,
+			`line 7: topic "newsletter" is not one of the account's topics`,
+			`line 8: action "maybe" must be opt_in or opt_out`,
+			`line 9: time "yesterday" is not RFC 3339`,
+			`line 10: an opt-in needs evidence`,
+			`line 11: time 2099-01-01T00:00:00Z is in the future`,
+		} {
+			if !strings.Contains(stderr, want) {
+				t.Errorf("stderr lacks %q:\n%s", want, stderr)
+			}
+		}
+		if evs := e.export(t); len(evs) != 0 {
+			t.Fatalf("a broken file imported %d events", len(evs))
+		}
+		// --skip-bad imports the good ones.
+		out, _, err := e.run("import", "consents", "--config", e.cfg, "--skip-bad", path)
+		if err != nil || !strings.Contains(out, "10 rows: 4 imported, 0 imported before, 0 opt-ins skipped (a newer opt-out is on record), 6 bad") {
+			t.Fatalf("skip-bad: %v %s", err, out)
+		}
+	})
+}
+
+func TestImportIdempotentAndNeverOverridesNewerOptOut(t *testing.T) {
+	forEachBackend(t, func(t *testing.T, b storetest.Backend) {
+		e := newCLIEnv(t, b)
+		path := e.file(t, "base.csv", goodRows)
+		out, stderr, err := e.run("import", "consents", path, "--config", e.cfg)
+		if err != nil || !strings.Contains(out, "4 rows: 4 imported") || !strings.Contains(stderr, "importing [") {
+			t.Fatalf("import: %v\n%s\n%s", err, out, stderr)
+		}
+		out, _, err = e.run("import", "consents", path, "--config", e.cfg)
+		if err != nil || !strings.Contains(out, "4 rows: 0 imported, 4 imported before") {
+			t.Fatalf("second import: %v %s", err, out)
+		}
+		// Bob opted out of everything on 2025-11-21: an older opt-in does not
+		// undo it; a newer one, and an opt-out, are recorded.
+		path = e.file(t, "old.csv", "phone,scope,action,date,source,evidence\n"+
+			"+5521998765432,promotions,opt_in,2025-11-20T18:00:00Z,crm,old list\n"+
+			"+5521998765432,category:marketing,opt_in,2025-01-01,crm,older list\n"+
+			"+5521998765432,promotions,opt_in,2025-12-01,crm,new list\n"+
+			"+5511987654321,category:marketing,opt_out,2025-01-01,crm,\n")
+		out, _, err = e.run("import", "consents", path, "--config", e.cfg)
+		if err != nil || !strings.Contains(out, "4 rows: 2 imported, 0 imported before, 2 opt-ins skipped") {
+			t.Fatalf("old list: %v %s", err, out)
+		}
+		evs := e.export(t)
+		if len(evs) != 6 {
+			t.Fatalf("events: %d, want 6: %v", len(evs), evs)
+		}
+		last := evs[4]
+		if last["number"] != "+5521998765432" || last["action"] != "opt_in" || last["occurred_at"] != "2025-12-01T00:00:00Z" {
+			t.Fatalf("the newer opt-in: %v", last)
+		}
+		ev := evs[0]["evidence"].(map[string]any)
+		if ev["form"] != "checkout" || ev["import"].(map[string]any)["line"] != 2.0 || evs[0]["actor"] != "import:acme" {
+			t.Fatalf("imported evidence: %v", evs[0])
+		}
+		// The ledger is intact.
+		if out, _, err := e.run("ledger", "verify", "--config", e.cfg); err != nil || !strings.Contains(out, "acme: ok, 6 events") {
+			t.Fatalf("ledger verify: %v %s", err, out)
+		}
+	})
+}
+
+func TestExportCSVImportsAgain(t *testing.T) {
+	e := newCLIEnv(t, storetest.SQLite)
+	if _, _, err := e.run("import", "consents", e.file(t, "base.csv", goodRows), "--config", e.cfg); err != nil {
+		t.Fatal(err)
+	}
+	csvOut := filepath.Join(e.dir, "export.csv")
+	if _, _, err := e.run("export", "consents", "--config", e.cfg, "--output", csvOut); err != nil {
+		t.Fatal(err)
+	}
+	b, _ := os.ReadFile(csvOut)
+	if !strings.HasPrefix(string(b), "number,user_id,topic,action,time,source,evidence,reason,actor,seq,recorded_at,hash\n+5511987654321,,promotions,opt_in,2025-11-20T14:03:00Z,web_form,") {
+		t.Fatalf("export:\n%s", b)
+	}
+	f := newCLIEnv(t, storetest.SQLite)
+	out, _, err := f.run("import", "consents", csvOut, "--config", f.cfg)
+	if err != nil || !strings.Contains(out, "4 rows: 4 imported") {
+		t.Fatalf("re-import of an export: %v %s", err, out)
+	}
+}
+
+// BenchmarkImport imports a generated file of OPTGATE_IMPORT_ROWS rows
+// (default 100,000) and reports rows per second and the peak resident
+// memory of the process. docs/optin.md has the 1,000,000-row figure.
+func BenchmarkImport(b *testing.B) {
+	rows := 100_000
+	if v := os.Getenv("OPTGATE_IMPORT_ROWS"); v != "" {
+		rows, _ = strconv.Atoi(v)
+	}
+	for range b.N {
+		b.StopTimer()
+		e := newCLIEnv(b, storetest.SQLite)
+		path := filepath.Join(e.dir, "big.csv")
+		f, _ := os.Create(path)
+		w := bufio.NewWriter(f)
+		w.WriteString("number,topic,action,time,source,evidence\n")
+		start := time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC)
+		for i := range rows {
+			action, topic := "opt_in", "promotions"
+			if i%10 == 9 {
+				action = "opt_out"
+			}
+			if i%3 == 0 {
+				topic = "order_updates"
+			}
+			fmt.Fprintf(w, "+55119%08d,%s,%s,%s,import,\"{\"\"list\"\":\"\"crm-2025\"\",\"\"row\"\":%d}\"\n", i, topic, action,
+				start.Add(time.Duration(i)*time.Second).Format(time.RFC3339), i)
+		}
+		w.Flush()
+		f.Close()
+		b.StartTimer()
+		t0 := time.Now()
+		if _, stderr, err := e.run("import", "consents", path, "--config", e.cfg, "--quiet"); err != nil {
+			b.Fatal(err, stderr)
+		}
+		b.ReportMetric(float64(rows)/time.Since(t0).Seconds(), "rows/s")
+	}
+	b.ReportMetric(float64(peakRSS())/(1<<20), "peak-RSS-MB")
+}
+
+// peakRSS reads the process's peak resident memory (Linux), in bytes.
+func peakRSS() int64 {
+	b, err := os.ReadFile("/proc/self/status")
+	if err != nil {
+		return 0
+	}
+	for _, line := range strings.Split(string(b), "\n") {
+		if v, ok := strings.CutPrefix(line, "VmHWM:"); ok {
+			kb, _ := strconv.ParseInt(strings.TrimSuffix(strings.TrimSpace(v), " kB"), 10, 64)
+			return kb << 10
+		}
+	}
+	return 0
+}
