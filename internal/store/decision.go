@@ -71,4 +71,3 @@ func (s *Store) decisionState(ctx context.Context, query string, args ...any) (i
 	}
 	return id, st, nil
 }
-
