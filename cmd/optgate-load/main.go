@@ -33,6 +33,7 @@ import (
 	"time"
 
 	"github.com/optgate/optgate/internal/cli"
+	"github.com/optgate/optgate/internal/config"
 	"github.com/optgate/optgate/internal/meta"
 )
 
@@ -49,6 +50,8 @@ type options struct {
 	concurrency     int
 	webhookDuration time.Duration
 	webhookRate     float64
+	forward         bool
+	forwardRate     float64
 	rateBatch       int
 	rateDuration    time.Duration
 	sendDuration    time.Duration
@@ -83,6 +86,8 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 	fs.DurationVar(&o.sendDuration, "send-duration", 4*time.Second, "length of each closed-loop send run (two rounds per target)")
 	fs.Float64Var(&o.sendRate, "send-rate", 1000, "sends per second in the fixed-rate send run")
 	fs.IntVar(&o.sendContacts, "send-contacts", 2000, "contacts opted in before the send runs")
+	fs.BoolVar(&o.forward, "forward", false, "forward every webhook to an in-process downstream and measure forwarding (latency at -forward-rate, then a burst)")
+	fs.Float64Var(&o.forwardRate, "forward-rate", 1000, "webhooks per second in the forwarding latency run")
 	fs.IntVar(&o.rateBatch, "rate-batch", 1, "messages per delivery in the open-loop webhook run (the events/s are deliveries/s times this)")
 	fs.IntVar(&o.batch, "batch", 10, "messages per delivery in the batched webhook run (0 skips it)")
 	fs.IntVar(&o.maxRequests, "max-requests", 2_000_000, "upper bound on requests in any one run")
@@ -137,6 +142,14 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 		return err
 	}
 	cfg := cli.DemoConfig(ln.Addr().String(), dsn, upstream.URL, appSecret, "load-verify", accessToken)
+	var down *downstream
+	if o.forward {
+		if down, err = startDownstream(); err != nil {
+			return err
+		}
+		defer down.Close()
+		cfg.Accounts[0].Forward = []config.Forward{{URL: down.URL, Secret: "load-downstream-secret"}}
+	}
 	if err := cfg.Validate(); err != nil {
 		return err
 	}
@@ -177,6 +190,11 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 	// Webhooks: closed loop (max throughput), then open loop at a fixed rate.
 	if !o.skipWebhooks {
 		if err := l.webhooks(ctx, add); err != nil {
+			return err
+		}
+	}
+	if o.forward {
+		if err := l.forwarding(ctx, down, add); err != nil {
 			return err
 		}
 	}

@@ -208,8 +208,8 @@ func (g *Gate) wakeForwarder() {
 
 // Forwarding tuning.
 const (
-	forwardBatch       = 128
-	forwardConcurrency = 32
+	forwardBatch       = 256
+	forwardConcurrency = 64
 	// forwardLease outlasts one round of attempts (the client times out at
 	// 15 s); after a crash, what the dead instance held is retried then.
 	forwardLease      = 30 * time.Second

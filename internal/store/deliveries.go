@@ -5,6 +5,8 @@ import (
 	"database/sql"
 	"errors"
 	"maps"
+	"strconv"
+	"strings"
 	"time"
 
 	"github.com/optgate/optgate/internal/consent"
@@ -72,7 +74,8 @@ func (t *Tx) EnqueueDelivery(ctx context.Context, d Delivery) error {
 	return err
 }
 
-// ClaimDeliveries leases up to limit due deliveries, with their bodies.
+// ClaimDeliveries leases up to limit due deliveries, with their bodies, in
+// three statements whatever the number claimed.
 func (s *Store) ClaimDeliveries(ctx context.Context, limit int, lease time.Duration) ([]Delivery, error) {
 	var out []Delivery
 	err := s.Write(ctx, func(ctx context.Context, tx *Tx) error {
@@ -90,24 +93,68 @@ func (s *Store) ClaimDeliveries(ctx context.Context, limit int, lease time.Durat
 				return unavailable(err)
 			}
 			d.CreatedAt, d.ExpiresAt, d.State = fromMS(created), fromMS(expires), "pending"
+			d.Attempts++
 			out = append(out, d)
 		}
 		rows.Close()
 		if err := rows.Err(); err != nil {
 			return unavailable(err)
 		}
+		if len(out) == 0 {
+			return nil
+		}
+		ids := make([]any, 0, len(out)+1)
+		ids = append(ids, ms(now.Add(lease)))
+		digests := make([]any, 0, len(out))
+		seen := map[string]bool{}
+		for _, d := range out {
+			ids = append(ids, d.ID)
+			if !seen[d.EventID] {
+				seen[d.EventID] = true
+				digests = append(digests, d.EventID)
+			}
+		}
+		if _, err := tx.tx.ExecContext(ctx, "UPDATE deliveries SET next_attempt_at = $1, attempts = attempts + 1 WHERE id IN ("+placeholders(2, len(out))+")", ids...); err != nil {
+			return s.wrap(err)
+		}
+		brows, err := tx.tx.QueryContext(ctx, "SELECT digest, body FROM webhook_payloads WHERE digest IN ("+placeholders(1, len(digests))+")", digests...)
+		if err != nil {
+			return s.wrap(err)
+		}
+		bodies := map[string][]byte{}
+		for brows.Next() {
+			var dg string
+			var b []byte
+			if err := brows.Scan(&dg, &b); err != nil {
+				brows.Close()
+				return unavailable(err)
+			}
+			bodies[dg] = b
+		}
+		brows.Close()
+		if err := brows.Err(); err != nil {
+			return unavailable(err)
+		}
 		for i := range out {
-			if _, err := tx.exec(ctx, "leaseDelivery", out[i].ID, ms(now.Add(lease))); err != nil {
-				return err
+			if out[i].Body = bodies[out[i].EventID]; out[i].Body == nil {
+				return consent.Errorf(consent.EInternal, "delivery %d: payload %s is missing", out[i].ID, out[i].EventID)
 			}
-			if err := tx.queryRow(ctx, "payloadBody", out[i].EventID).Scan(&out[i].Body); err != nil {
-				return tx.s.wrap(err)
-			}
-			out[i].Attempts++
 		}
 		return nil
 	})
 	return out, err
+}
+
+// placeholders returns "$first, $first+1, ..." for n values.
+func placeholders(first, n int) string {
+	var b strings.Builder
+	for i := range n {
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		b.WriteString("$" + strconv.Itoa(first+i))
+	}
+	return b.String()
 }
 
 // DeliveryOutcome is the result of one attempt.
@@ -120,10 +167,13 @@ type DeliveryOutcome struct {
 	Error     string
 }
 
-// RecordDeliveries stores the outcomes of a round of attempts in one transaction.
+// RecordDeliveries stores the outcomes of a round of attempts in one
+// transaction: the deliveries in one statement, each failure in its own.
 func (s *Store) RecordDeliveries(ctx context.Context, outcomes []DeliveryOutcome) error {
 	return s.Write(ctx, func(ctx context.Context, tx *Tx) error {
 		now := ms(s.now())
+		delivered := map[int][]any{} // by the downstream's 2xx status
+		var statuses []int
 		for _, o := range outcomes {
 			msg := o.Error
 			if len(msg) > 500 {
@@ -132,7 +182,10 @@ func (s *Store) RecordDeliveries(ctx context.Context, outcomes []DeliveryOutcome
 			var err error
 			switch {
 			case o.Delivered:
-				_, err = tx.exec(ctx, "deliveredDelivery", o.ID, now, o.Status)
+				if delivered[o.Status] == nil {
+					statuses = append(statuses, o.Status)
+				}
+				delivered[o.Status] = append(delivered[o.Status], o.ID)
 			case o.Dead:
 				_, err = tx.exec(ctx, "deadDelivery", o.ID, o.Status, msg)
 			default:
@@ -140,6 +193,14 @@ func (s *Store) RecordDeliveries(ctx context.Context, outcomes []DeliveryOutcome
 			}
 			if err != nil {
 				return err
+			}
+		}
+		for _, st := range statuses {
+			ids := delivered[st]
+			args := append([]any{now, st}, ids...)
+			if _, err := tx.tx.ExecContext(ctx, "UPDATE deliveries SET state = 'delivered', delivered_at = $1, last_status = $2, last_error = '' WHERE id IN ("+
+				placeholders(3, len(ids))+")", args...); err != nil {
+				return s.wrap(err)
 			}
 		}
 		return nil

@@ -1,0 +1,149 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"slices"
+	"strconv"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/optgate/optgate/internal/meta"
+)
+
+// downstream is the business's own webhook server in the forwarding runs: it
+// answers 200 at once and notes when each message arrived.
+type downstream struct {
+	*http.Server
+	URL string
+
+	mu      sync.Mutex
+	arrived map[int64]time.Time // message number (wamid.LOAD<n>) -> arrival
+	count   atomic.Int64
+}
+
+func startDownstream() (*downstream, error) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return nil, err
+	}
+	d := &downstream{URL: "http://" + ln.Addr().String() + "/webhook", arrived: map[int64]time.Time{}}
+	d.Server = &http.Server{Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		body, _ := io.ReadAll(r.Body)
+		now := time.Now()
+		d.mu.Lock()
+		for rest := body; ; {
+			i := bytes.Index(rest, []byte(`"wamid.LOAD`))
+			if i < 0 {
+				break
+			}
+			rest = rest[i+len(`"wamid.LOAD`):]
+			j := bytes.IndexByte(rest, '"')
+			if n, err := strconv.ParseInt(string(rest[:j]), 10, 64); err == nil {
+				if _, seen := d.arrived[n]; !seen {
+					d.arrived[n] = now
+					d.count.Add(1)
+				}
+			}
+		}
+		d.mu.Unlock()
+		w.WriteHeader(http.StatusOK)
+	})}
+	go d.Serve(ln)
+	return d, nil
+}
+
+func (d *downstream) arrival(n int64) (time.Time, bool) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	t, ok := d.arrived[n]
+	return t, ok
+}
+
+// forwarding measures (1) the time from Meta's webhook to the downstream's
+// 200 at a fixed rate, and (2) how many events per second forwarding
+// delivers when a burst arrives as fast as optgate ingests it.
+func (l *loader) forwarding(ctx context.Context, d *downstream, add addFunc) error {
+	o := l.o
+	// Earlier runs forward too: let their backlog drain first.
+	if err := waitFor(ctx, func() bool { return d.count.Load() >= l.seq.Load() }, 5*time.Minute); err != nil {
+		return fmt.Errorf("earlier runs not forwarded: %w", err)
+	}
+	// (1) fixed rate, one message per delivery: record when each was sent.
+	var mu sync.Mutex
+	sentAt := map[int64]time.Time{}
+	first := l.seq.Load()
+	post := func(ctx context.Context) error {
+		n := l.seq.Add(1) - 1
+		mu.Lock()
+		sentAt[n] = time.Now()
+		mu.Unlock()
+		return l.postWebhook(ctx, n, 1)
+	}
+	r, err := l.openLoop(ctx, fmt.Sprintf("webhooks at %.0f/s (ingest)", o.forwardRate), o.forwardRate, o.rateDuration, 1, post)
+	if err := add(r, err); err != nil {
+		return err
+	}
+	last := l.seq.Load()
+	if err := waitFor(ctx, func() bool { return d.count.Load() >= last-first }, 2*time.Minute); err != nil {
+		return fmt.Errorf("forwarding at %.0f/s: %d of %d reached the downstream: %w", o.forwardRate, d.count.Load(), last-first, err)
+	}
+	lat := result{name: fmt.Sprintf("webhook → downstream 200, %.0f/s", o.forwardRate), elapsed: o.rateDuration}
+	for n := first; n < last; n++ {
+		at, ok := d.arrival(n)
+		if ok {
+			lat.latencies = append(lat.latencies, at.Sub(sentAt[n]))
+		}
+	}
+	lat.requests, lat.events = len(lat.latencies), len(lat.latencies)
+	slices.Sort(lat.latencies)
+	if err := add(lat, nil); err != nil {
+		return err
+	}
+
+	// (2) a burst: ingest as fast as possible, and time until the downstream has all of it.
+	before := d.count.Load()
+	start := time.Now()
+	burst, err := l.closedLoop(ctx, "burst ingest (forwarded)", o.webhookDuration, 1, func(ctx context.Context) error {
+		n := l.seq.Add(1) - 1
+		return l.postWebhook(ctx, n, 1)
+	})
+	if err := add(burst, err); err != nil {
+		return err
+	}
+	want := before + int64(burst.events)
+	if err := waitFor(ctx, func() bool { return d.count.Load() >= want }, 5*time.Minute); err != nil {
+		return fmt.Errorf("burst: %d of %d forwarded: %w", d.count.Load()-before, burst.events, err)
+	}
+	took := time.Since(start)
+	fw := result{name: "forwarding of the burst, to the last 200", requests: burst.events, events: burst.events, elapsed: took}
+	return add(fw, nil)
+}
+
+func (l *loader) postWebhook(ctx context.Context, first int64, n int) error {
+	body := webhookBody(first, n)
+	req, _ := http.NewRequest(http.MethodPost, l.optURL+"/webhooks/whatsapp", bytes.NewReader(body))
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set(meta.SignatureHeader, meta.Sign(body, appSecret))
+	return l.do(ctx, req, http.StatusOK)
+}
+
+func waitFor(ctx context.Context, done func() bool, limit time.Duration) error {
+	deadline := time.Now().Add(limit)
+	for !done() {
+		if time.Now().After(deadline) {
+			return fmt.Errorf("timed out after %s", limit)
+		}
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(10 * time.Millisecond):
+		}
+	}
+	return nil
+}

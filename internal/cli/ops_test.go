@@ -1,0 +1,49 @@
+package cli
+
+import (
+	"net/http"
+	"strings"
+	"testing"
+
+	"github.com/optgate/optgate/internal/store/storetest"
+)
+
+// TestOperationsEndpoints: health, readiness and the Prometheus metrics that
+// count decisions by reason, webhooks and consent events by source.
+func TestOperationsEndpoints(t *testing.T) {
+	e := newEnv(t, storetest.SQLite)
+	if r := e.do("GET", "/healthz", "", nil, nil); r.Status != 200 {
+		t.Fatalf("/healthz: %d", r.Status)
+	}
+	if r := e.do("GET", "/readyz", "", nil, nil); r.Status != 200 || !strings.Contains(string(r.Body), `"ready"`) {
+		t.Fatalf("/readyz: %d %s", r.Status, r.Body)
+	}
+	e.wantRefused(e.send(tpl(demoPerson, "black_friday")), "no_opt_in")
+	e.wantAllowed(e.send(markRead))
+	if _, err := e.sim.SendText(ctxT(t), demoPerson, "PARAR"); err != nil {
+		t.Fatal(err)
+	}
+	if r := e.webhook([]byte(`{"object":"page"}`), "wrong-secret"); r.Status != http.StatusUnauthorized {
+		t.Fatalf("bad signature: %d", r.Status)
+	}
+	r := e.do("GET", "/metrics", "", nil, nil)
+	body := string(r.Body)
+	for _, want := range []string{
+		`optgate_send_decisions_total{account="demo",outcome="refused",reason="no_opt_in"} 1`,
+		`optgate_send_decisions_total{account="demo",outcome="allowed",reason="status_update"} 1`,
+		`optgate_webhooks_total{result="bad_signature"} 1`,
+		`optgate_consent_events_total{account="demo",action="opt_out",source="whatsapp_keyword"} 1`,
+		`go_goroutines`,
+	} {
+		if !strings.Contains(body, want) {
+			t.Errorf("/metrics lacks %s", want)
+		}
+	}
+	// The logs never carry a whole phone number or a secret.
+	logs := e.logs.String()
+	for _, secret := range []string{demoPerson, testAppSecret, testAccess, demoAPIKey} {
+		if strings.Contains(logs, secret) {
+			t.Errorf("logs contain %q", secret)
+		}
+	}
+}
