@@ -15,6 +15,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/optgate/optgate/internal/consent"
 	"github.com/optgate/optgate/internal/meta"
 )
 
@@ -80,13 +81,19 @@ func (c *Client) Forward(ctx context.Context, up Upstream, method, path string, 
 // SendText sends a free-form text from phoneNumberID to a person and returns
 // Meta's message id. A non-2xx answer is an error carrying Meta's message.
 func (c *Client) SendText(ctx context.Context, up Upstream, phoneNumberID, to, text string) (string, error) {
-	body, _ := json.Marshal(map[string]any{
+	msg := map[string]any{
 		"messaging_product": "whatsapp",
 		"recipient_type":    "individual",
-		"to":                to,
 		"type":              "text",
 		"text":              map[string]any{"preview_url": false, "body": text},
-	})
+	}
+	// A person who hides their number is reached by their business-scoped user id.
+	if consent.IsUserID(to) {
+		msg["recipient"] = to
+	} else {
+		msg["to"] = to
+	}
+	body, _ := json.Marshal(msg)
 	ctx, cancel := up.WithTimeout(ctx)
 	defer cancel()
 	resp, err := c.Forward(ctx, up, http.MethodPost, "/"+DefaultVersion+"/"+phoneNumberID+"/messages", bytes.NewReader(body), "application/json")

@@ -94,8 +94,18 @@ func (t *Tx) UpsertContact(ctx context.Context, accountID string, seen ContactSe
 	if c.WAID == "" && seen.Key.WAID != "" {
 		c.WAID, changed = seen.Key.WAID, true
 	}
-	if c.UserID == "" && seen.Key.UserID != "" {
-		c.UserID, changed = seen.Key.UserID, true
+	if seen.Key.UserID != "" && c.UserID != seen.Key.UserID && (c.UserID == "" || seen.Key.WAID == c.WAID) {
+		// Meta issues a new business-scoped user id when a person changes
+		// number: the id Meta sends with the number now is the one to keep,
+		// unless another contact already holds it.
+		other, err := scanContact(t.stmt(ctx, "contactByUserID").QueryRowContext(ctx, accountID, seen.Key.UserID))
+		switch {
+		case errors.Is(err, ErrNotFound):
+			c.UserID, changed = seen.Key.UserID, true
+		case err != nil:
+			return c, err
+		case other.ID == c.ID:
+		}
 	}
 	if seen.Name != "" && seen.Name != c.Name {
 		c.Name, changed = seen.Name, true
