@@ -118,29 +118,9 @@ func New(opts Options) (*Detector, error) {
 				}
 			}
 		}
-		st := signalTables[t.lang]
-		for c, list := range st.words {
-			for _, w := range strings.Fields(list) {
-				if err := d.add(w, c, lb, "", false); err != nil {
-					return nil, fmt.Errorf("intent: %s signal table: %w", t.lang, err)
-				}
-			}
-		}
-		for _, kw := range []struct {
-			in   Intent
-			list string
-		}{{OptOut, st.kwOut}, {OptIn, st.kwIn}} {
-			for _, w := range strings.Fields(kw.list) {
-				if err := d.add(w, 0, lb, kw.in, false); err != nil {
-					return nil, fmt.Errorf("intent: %s signal keywords: %w", t.lang, err)
-				}
-			}
-		}
-		for r, list := range st.roles {
-			for _, w := range strings.Fields(list) {
-				if err := d.addRole(w, 0, r, lb, "", false); err != nil {
-					return nil, fmt.Errorf("intent: %s roles: %w", t.lang, err)
-				}
+		for _, st := range []signalTable{signalTables[t.lang], moreTables[t.lang]} {
+			if err := d.addSignals(st, lb); err != nil {
+				return nil, fmt.Errorf("intent: %s signal table: %w", t.lang, err)
 			}
 		}
 		for _, w := range strings.Fields(t.hints) {
@@ -168,6 +148,35 @@ func New(opts Options) (*Detector, error) {
 		return nil, err
 	}
 	return d, nil
+}
+
+// addSignals adds one language's signal table: words, keywords and roles.
+func (d *Detector) addSignals(st signalTable, lb uint8) error {
+	for c, list := range st.words {
+		for _, w := range strings.Fields(list) {
+			if err := d.add(w, c, lb, "", false); err != nil {
+				return err
+			}
+		}
+	}
+	for _, kw := range []struct {
+		in   Intent
+		list string
+	}{{OptOut, st.kwOut}, {OptIn, st.kwIn}} {
+		for _, w := range strings.Fields(kw.list) {
+			if err := d.add(w, 0, lb, kw.in, false); err != nil {
+				return fmt.Errorf("keywords: %w", err)
+			}
+		}
+	}
+	for r, list := range st.roles {
+		for _, w := range strings.Fields(list) {
+			if err := d.addRole(w, 0, r, lb, "", false); err != nil {
+				return fmt.Errorf("roles: %w", err)
+			}
+		}
+	}
+	return nil
 }
 
 func splitEntry(w string) ([]string, error) {
@@ -340,7 +349,7 @@ func (d *Detector) Detect(text string) Result {
 	}
 	sc := scratchPool.Get().(*scratch)
 	defer scratchPool.Put(sc)
-	raw := tokenize(text, sc.raw[:0])
+	raw := mergeLetters(tokenize(text, sc.raw[:0]))
 	sc.raw = raw
 	if len(raw) == 0 {
 		if hasStopEmoji(text) {

@@ -39,6 +39,24 @@
 // help templates ("how did you get my number", "o que é isso", "como
 // funciona", "não entendi") are recognised in every language.
 //
+// Rules added after blind sets 5 and 6 (rules_more.go, lexicon_more.go):
+// spaced letters are joined ("U N S U B S C R I B E"); a count before
+// "time" ("c'est la 3e fois", "cuarta vez", "é o 4º pedido") is an earlier
+// request; "the sending of messages" is a message noun ("interrompam o envio
+// de mensagens"), not a shipment; a number that changed hands ("esse número
+// era do meu filho, podem tirar") asks to be removed; erasing my record or
+// data, a list after a preposition ("retirar do cadastro") or my name from a
+// list removes me; "only X, not Y" ("só quero as faturas, promoções não",
+// "só os lembretes, o resto dispenso") is a marketing opt-out; "I
+// unsubscribed and still get them" is an opt-out. Praise in a laughing
+// message makes a stop a joke ("chega de promoção boa assim kkk"), but
+// laughter does not cancel annoyance ("mds parem kkkk não aguento mais"); a
+// named group is someone else's ("sair do grupo da família"); a stop whose
+// next clause sends a non-message ("hört auf, mir falsche Rechnungen zu
+// schicken") is a complaint. Questions about a keyword ("o que significa
+// SAIR?"), about leaving ("se eu sair da lista ainda recebo o boleto?"),
+// about cost, commands, or managing the messages are help.
+//
 // Uncertain: words with an everyday meaning used alone ("cancelar",
 // "voltar", "chega"), "how do I stop?" questions, and vague refusals ("não
 // quero mais") come back with Uncertain set. Such a result still has Intent

@@ -273,7 +273,7 @@ var tables = []langTable{
 			cKnow:      "hear know",
 			cAux:       "be being",
 		},
-		kwOut:   "stop stopall stop_all unsubscribe unsub end quit cancel? opt_out optout revoke",
+		kwOut:   "stop stopall stop_all unsubscribe unsub end quit cancel? exit? opt_out optout revoke",
 		kwIn:    "sign_me_up start unstop subscribe opt_in optin resume",
 		kwHelp:  "help info information",
 		hints:   "the you your i my is are please thanks thank what when where can do have",

@@ -15,6 +15,7 @@ type message struct {
 	text       string   // the raw message
 	joy        bool     // laughter or a happy emoji: a bare "para" is an interjection
 	never      bool     // "I never signed up / não autorizei": stop words need no object
+	notMine    bool     // "esse número não é mais da X": the number changed hands
 	firedLangs uint8
 }
 
@@ -75,10 +76,12 @@ func (m *message) prepare() {
 			}
 		}
 	}
+	m.prepareMore()
 	for _, t := range m.toks {
 		m.all |= t.cls
 		m.allR |= t.role
 	}
+	m.notMine = m.notMineNumber()
 	m.prepareSignals()
 }
 
@@ -275,6 +278,9 @@ func (m *message) decide() Result {
 	}
 	m.threat(put)
 	m.alreadyAsked(put)
+	m.onlyNot(put)
+	m.stillReceiving(put)
+	m.helpMore(put)
 	m.helpRules(put)
 	m.helpSignals(put)
 
@@ -332,8 +338,8 @@ func (m *message) keyword(s, e int, whole bool) (candidate, bool) {
 			}
 			continue
 		}
-		if t.cls&cFiller != 0 {
-			continue
+		if t.cls&cFiller != 0 || (t.cls == 0 && t.lex.cls&cFiller != 0) {
+			continue // "unsubscribe porfavor ya": a filler of another language
 		}
 		if t.cls&(cMe|cMkt|cMsg|cAll|cMore|cResume) != 0 && t.cls&(cNeg|cNo) == 0 {
 			continue
@@ -426,6 +432,15 @@ func (m *message) clauseRules(s, e int, put func(int, candidate)) {
 		put(prioOptIn, candidate{intent: OptIn, scope: m.scope(s, e), conf: conf, rule: "phrase:" + ruleLang(m.lexLangs(i)) + ":" + rule, t0: i, t1: max(j, i) + 1, langs: m.lexLangs(i)})
 	}
 
+	if m.metaQuestion(s, e) {
+		put(prioHelp, candidate{intent: Help, conf: 0.75, rule: "phrase:" + ruleLang(m.lexLangs(s)) + ":what-does-it-mean", t0: s, t1: e})
+		return
+	}
+	if m.ifIQuestion(s, e) {
+		put(prioHelp, candidate{intent: Help, conf: 0.7, rule: "phrase:" + ruleLang(m.lexLangs(s)) + ":if-i-leave", t0: s, t1: e})
+		return
+	}
+
 	// A clause that is only a stop keyword: "..., STOP NOU", "para!".
 	if len(m.clauses) > 1 && !m.correction() {
 		if c, ok := m.keyword(s, e, false); ok && c.intent == OptOut && !m.interjection(c.t0) {
@@ -465,7 +480,7 @@ func (m *message) clauseRules(s, e int, put func(int, candidate)) {
 		case t.cls&cStop != 0:
 			o, prep := m.object(i, e)
 			if o < 0 {
-				if m.onlyAround(s, e, i, cEnough) && !(len(m.clauses) > 1 && m.correction()) && !m.interjection(i) {
+				if m.onlyAround(s, e, i, cEnough) && !(len(m.clauses) > 1 && m.correction()) && !m.interjection(i) && !m.nextNotMessages(e) {
 					if m.negated(s, i) {
 						negd(i, i)
 					} else {
@@ -513,6 +528,9 @@ func (m *message) clauseRules(s, e int, put func(int, candidate)) {
 				}
 				continue
 			}
+			if m.joke(o) {
+				continue // "para de mandar promoção boa assim kkk"
+			}
 			out(i, o+1, "stop-sending", 0.93, false)
 
 		case t.cls&cUnsub != 0:
@@ -555,6 +573,9 @@ func (m *message) clauseRules(s, e int, put func(int, candidate)) {
 			case ot.cls&(cMsg|cMkt|cRecv) != 0 && ot.cls&cTxn == 0:
 				out(i, o+1, "cancel-messages", 0.9, false)
 			case ot.cls&cData != 0 && ot.cls&cTxn == 0:
+				if m.has(o+1, e, cTxn) && !m.has(s, e, cMsg|cMkt) {
+					continue // "cancelar meu cadastro na academia"
+				}
 				out(i, o+1, "erase-data", 0.9, false)
 			case ot.cls&cTxn != 0 && ot.cls&cMsg == 0:
 				// "cancela o envio de mensagens": the sending of messages, not a shipment.
@@ -566,10 +587,35 @@ func (m *message) clauseRules(s, e int, put func(int, candidate)) {
 			}
 
 		case t.cls&(cRemove|cTake) != 0:
+			o, prep := m.object(i, e)
+			if o >= 0 && t.cls&cRemove != 0 && m.toks[o].cls&cConsent != 0 {
+				if !m.negated(s, i) {
+					out(i, o+1, "revoke-consent", 0.9, false) // "retirar o consentimento"
+				}
+				continue
+			}
 			if t.cls&cRemove == 0 && !m.has(s, e, cOff|cList) {
 				continue
 			}
-			me := t.cls&cMe != 0 || m.has(s, min(e, i+4), cMe) || m.has(s, e, cNumber) || m.never
+			me := t.cls&cMe != 0 || m.has(s, min(e, i+4), cMe) || m.has(s, e, cNumber) || m.never || m.notMine ||
+				(t.role&rClitic != 0 && m.all&(cNumber|cData) != 0) // "cancellatelo" (il mio numero)
+			owned := false
+			if o >= 0 {
+				ot := m.toks[o]
+				switch {
+				case m.groupOther(o, e):
+					continue // "me tira do grupo da família"
+				case ot.cls&cData != 0 && ot.cls&cTxn == 0:
+					if m.has(o+1, e, cTxn) && !m.has(s, e, cMsg|cMkt) {
+						continue // "apaga meu cadastro da academia"
+					}
+					me = true // "apaga meu cadastro", "eliminéis mis datos"
+				case prep && ot.cls&cList != 0 && ot.cls&cTxn == 0:
+					me = true // "favor retirar do cadastro": the speaker is removed
+				case ot.role&rName != 0 && o > s && m.toks[o-1].role&rMy != 0 && m.fromList(o, e):
+					me, owned = true, true // "retira meu nome e telefone do mailing"
+				}
+			}
 			if !me && t.cls&cTake != 0 && i+1 < e && m.toks[i+1].cls&cOff != 0 {
 				// "how do I get off this list": the speaker is the one taken off.
 				if o, _ := m.object(i+1, e); o >= 0 && m.toks[o].cls&cList != 0 {
@@ -579,8 +625,7 @@ func (m *message) clauseRules(s, e int, put func(int, candidate)) {
 			if !me {
 				continue
 			}
-			o, _ := m.object(i, e)
-			if o >= 0 && m.toks[o].cls&objKeep == 0 {
+			if o >= 0 && m.toks[o].cls&objKeep == 0 && !owned {
 				continue
 			}
 			if m.negated(s, i) {
@@ -614,7 +659,7 @@ func (m *message) clauseRules(s, e int, put func(int, candidate)) {
 
 		case t.cls&cLeave != 0:
 			o, _ := m.object(i, e)
-			if o >= 0 && m.toks[o].cls&cList != 0 && !m.negated(s, i) && !m.has(o, e, cTxn) {
+			if o >= 0 && m.toks[o].cls&cList != 0 && !m.negated(s, i) && !m.has(o, e, cTxn) && !m.groupOther(o, e) {
 				out(i, o+1, "leave-list", 0.92, false)
 			} else if o < 0 && m.has(s, i, cWant) && !m.negated(s, i) && m.onlyAround(s, e, i, 0) {
 				out(i, i+1, "want-out", 0.6, true) // "quero sair": ask first
@@ -628,6 +673,9 @@ func (m *message) clauseRules(s, e int, put func(int, candidate)) {
 					if o2, _ := m.object(o, e); o2 >= 0 && (m.toks[o2].lex == nil || m.toks[o2].cls&(cTxn|cCall) != 0) {
 						continue
 					}
+				}
+				if m.joke(o) {
+					continue // "chega de promoção boa assim kkkk"
 				}
 				out(i, o+1, "enough", 0.9, false)
 			} else if o < 0 && t.lex.kw == "" && m.onlyAround(s, e, i, 0) {
@@ -662,10 +710,12 @@ func (m *message) clauseRules(s, e int, put func(int, candidate)) {
 	if first < 0 || m.has(s, first+1, cNeg) || m.has(s, e, cStop|cUnsub) {
 		return
 	}
-	txn := m.has(s, e, cTxn)
+	txn := m.txnHead(s, e)
 	topic := m.has(s, e, cMsg|cMkt)
 	recv := m.find(s, e, cRecv)
 	switch {
+	case recv >= 0 && m.allR&rYes != 0 && m.has(s, e, cMkt) && !txn:
+		in(recv, recv, "yes-receive", 0.8) // "bora receber as promo sim"
 	case recv >= 0 && m.has(s, e, cResume) && !txn:
 		in(first, recv, "resume-receiving", 0.88)
 	case recv >= 0 && m.has(s, e, cWant) && topic && !txn:
@@ -718,8 +768,8 @@ func (m *message) noMore(s, e, i int, out func(int, int, string, float64, bool))
 func (m *message) negatedDesire(s, e, i int, out func(int, int, string, float64, bool)) {
 	wantBefore := false
 	for j := i - 1; j >= s && j >= i-2; j-- {
-		if m.toks[j].cls&(cWant|cInterest|cPurpose) != 0 {
-			wantBefore = true
+		if m.toks[j].cls&(cWant|cInterest) != 0 || (j == i-1 && m.toks[j].cls&cPurpose != 0) {
+			wantBefore = true // "para não receber", not "per WhatsApp nicht bekommen"
 		}
 	}
 	if m.has(max(s, i-3), i, cStop|cUnsub|cRemove|cCancel) {
@@ -808,6 +858,9 @@ func (m *message) negatedDesire(s, e, i int, out func(int, int, string, float64,
 func (m *message) helpRules(put func(int, candidate)) {
 	if m.all&(cWhy|cHow|cFreq) == 0 || m.all&(cMsg|cRecv|cSend) == 0 {
 		return
+	}
+	if m.all&(cWhy|cHow) == 0 && !strings.Contains(m.text, "?") {
+		return // "adoro receber 5 mensagem por dia": a frequency in a statement
 	}
 	for _, cl := range m.clauses {
 		s, e := cl[0], cl[1]

@@ -81,7 +81,7 @@ func (m *message) neverConsented() bool {
 // insist reports context that makes a bare stop word a demand: an earlier
 // request, an annoyance, never having signed up.
 func (m *message) insist() bool {
-	return m.allR&(rAlready|rAnnoy) != 0 || m.never
+	return m.allR&(rAlready|rAnnoy) != 0 || m.never || m.notMine
 }
 
 // txnOnly reports a message about orders, bookings or calls and not about messages.
@@ -103,7 +103,7 @@ func (m *message) interjection(i int) bool {
 	if !bare || m.all&(cMsg|cMkt|cNumber|cList|cSend|cUnsub|cRecv) != 0 {
 		return false
 	}
-	return m.joy || (len(m.clauses) > 1 && m.all&cTxn != 0)
+	return (m.joy && !m.insist()) || (len(m.clauses) > 1 && m.all&cTxn != 0)
 }
 
 // threat: report / denounce / block the sender, with a condition, an earlier
@@ -162,7 +162,7 @@ func (m *message) alreadyAsked(put func(int, candidate)) {
 				continue
 			}
 			kw := (t.lex.kw == OptOut && !t.lex.kwWeak) || t.cls&(cStop|cUnsub|cLeave|cEnough) != 0
-			rm := t.cls&cRemove != 0 && (m.never || m.allR&rAlready != 0)
+			rm := t.cls&cRemove != 0 && (m.never || m.notMine || m.allR&rAlready != 0)
 			if !kw && !rm {
 				continue
 			}
@@ -293,7 +293,7 @@ func (m *message) optInSignals(s, e int, in func(int, int, string, float64)) {
 		in(a, m.find(a, e, cMsg|cMkt), "authorize", 0.85) // "autorizo o envio de mensagens"
 		return
 	}
-	if m.has(s, e, cTxn) {
+	if m.txnHead(s, e) {
 		return
 	}
 	yes := m.allR&rYes != 0
@@ -416,7 +416,7 @@ func (m *message) helpSignals(put func(int, candidate)) {
 
 func (m *message) thanked(s, i int) bool {
 	for j := max(s, i-3); j < i; j++ {
-		if m.toks[j].cls&cPrep != 0 || (m.toks[j].lex != nil && thanksWords[m.toks[j].lex.key]) {
+		if m.toks[j].lex != nil && thanksWords[m.toks[j].lex.key] {
 			return true
 		}
 	}
