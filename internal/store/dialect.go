@@ -78,7 +78,8 @@ func openDialect(ctx context.Context, dsn string) (*dialect, *sql.DB, error) {
 		// keep send decisions off read() calls on large databases.
 		q := "?_txlock=immediate&_pragma=journal_mode(WAL)&_pragma=synchronous(FULL)" +
 			"&_pragma=busy_timeout(10000)&_pragma=foreign_keys(1)&_pragma=temp_store(MEMORY)" +
-			"&_pragma=mmap_size(268435456)&_pragma=cache_size(-16384)"
+			"&_pragma=mmap_size(268435456)&_pragma=cache_size(-16384)" +
+			"&_pragma=journal_size_limit(67108864)"
 		db, err := sql.Open("sqlite", "file:"+path+q)
 		if err != nil {
 			return nil, nil, fmt.Errorf("open sqlite: %w", err)
