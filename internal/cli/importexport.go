@@ -21,11 +21,6 @@ import (
 	"github.com/optgate/optgate/internal/store"
 )
 
-// importBatch is how many rows share one transaction: big enough that the
-// commit costs little per row, small enough to stay far from the store's
-// transaction timeout.
-const importBatch = 2000
-
 // maxBadShown bounds the bad rows listed one by one; all are counted.
 const maxBadShown = 200
 
@@ -141,7 +136,7 @@ func runImport(ctx context.Context, args []string, getenv func(string) string, s
 		defer f.Close()
 		in, name = f, filepath.Base(path)
 	}
-	st, g, a, err := openAccount(ctx, &cf, *accountID, getenv)
+	st, _, a, err := openAccount(ctx, &cf, *accountID, getenv)
 	if err != nil {
 		return err
 	}
@@ -152,42 +147,24 @@ func runImport(ctx context.Context, args []string, getenv func(string) string, s
 	}
 
 	// Pass 1: check every row; keep the good ones, normalized, in a spool.
-	spool, err := os.CreateTemp("", "optgate-import-*.jsonl")
+	spool, err := os.CreateTemp("", "optgate-import-*.spool")
 	if err != nil {
 		return err
 	}
 	defer os.Remove(spool.Name())
 	defer spool.Close()
 	sw := bufio.NewWriterSize(spool, 1<<20)
-	enc := json.NewEncoder(sw)
-	rd, err := optin.NewReader(bufio.NewReaderSize(in, 1<<20), name, a.Rules, time.Now)
-	if err != nil {
-		return fmt.Errorf("%s: %w", name, err)
-	}
 	check := &progress{w: progressOut, verb: "checking ", start: time.Now()}
-	good, bad := 0, 0
-	for n := 1; ; n++ {
-		r, err := rd.Next()
-		if errors.Is(err, io.EOF) {
-			break
-		}
-		var re *optin.RowError
-		if errors.As(err, &re) {
-			bad++
-			if bad <= maxBadShown {
+	res, err := checkRows(ctx, bufio.NewReaderSize(in, 1<<20), name, a.Rules, sw, func(n int) { check.update(n, false) },
+		func(re *optin.RowError, n int) {
+			if n <= maxBadShown {
 				fmt.Fprintf(stderr, "\r%s: %v\n", name, re)
 			}
-			continue
-		}
-		if err != nil {
-			return fmt.Errorf("%s: %w; nothing was imported", name, err)
-		}
-		if err := enc.Encode(&r); err != nil {
-			return err
-		}
-		good++
-		check.update(n, false)
+		})
+	if err != nil {
+		return fmt.Errorf("%s: %w; nothing was imported", name, err)
 	}
+	good, bad := res.good, res.bad
 	check.done(good + bad)
 	if bad > maxBadShown {
 		fmt.Fprintf(stderr, "%s: ... and %d more bad rows\n", name, bad-maxBadShown)
@@ -203,45 +180,14 @@ func runImport(ctx context.Context, args []string, getenv func(string) string, s
 	}
 
 	// Pass 2: append the good rows, a batch per transaction.
-	dec := json.NewDecoder(bufio.NewReaderSize(spool, 1<<20))
 	imp := &progress{w: progressOut, verb: "importing", total: good, start: time.Now()}
-	var total gate.ImportStats
-	batch := make([]optin.Row, 0, importBatch)
-	flush := func() error {
-		if len(batch) == 0 {
-			return nil
-		}
-		s, err := g.ImportRows(ctx, a, batch)
-		if err != nil {
-			return err
-		}
-		total.Add(s)
-		batch = batch[:0]
-		return nil
-	}
-	done := 0
-	for {
-		var r optin.Row
-		if err := dec.Decode(&r); errors.Is(err, io.EOF) {
-			break
-		} else if err != nil {
-			return fmt.Errorf("spool: %w", err)
-		}
-		batch = append(batch, r)
-		if len(batch) == importBatch {
-			if err := flush(); err != nil {
-				return fmt.Errorf("%s: import stopped after %d rows (run it again: rows already imported are skipped): %w", name, done, err)
-			}
-			done += importBatch
-			imp.update(done, false)
-		}
-	}
-	if err := flush(); err != nil {
-		return fmt.Errorf("%s: import stopped after %d rows (run it again: rows already imported are skipped): %w", name, done, err)
+	total, err := importSpool(ctx, st, a, bufio.NewReaderSize(spool, 1<<20), func(n int) { imp.update(n, false) })
+	if err != nil {
+		return fmt.Errorf("%s: import stopped after %d rows (run it again: rows already imported are skipped): %w", name, total.Imported+total.Duplicates+total.Skipped, err)
 	}
 	imp.done(good)
 	fmt.Fprintf(stdout, "%s: %d rows: %d imported, %d imported before, %d opt-ins skipped (a newer opt-out is on record), %d bad\n",
-		name, good+bad, total.Imported, total.Duplicates, total.NewerOptOut, bad)
+		name, good+bad, total.Imported, total.Duplicates, total.Skipped, bad)
 	return nil
 }
 

@@ -240,3 +240,65 @@ func peakRSS() int64 {
 	}
 	return 0
 }
+
+// TestImportBigFileAcrossChunksAndBatches: a file larger than a checking
+// chunk and an import batch, with evidence spanning lines inside quotes, keeps
+// the file's line numbers in errors and evidence, finds a person again under
+// the other Brazilian variant, and verifies.
+func TestImportBigFileAcrossChunksAndBatches(t *testing.T) {
+	forEachBackend(t, func(t *testing.T, b storetest.Backend) {
+		e := newCLIEnv(t, b)
+		var sb strings.Builder
+		sb.WriteString("number,topic,action,time,source,evidence\n")
+		line := 1
+		start := time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC)
+		const rows = 7000
+		for i := range rows {
+			line++
+			at := start.Add(time.Duration(i) * time.Minute).Format(time.RFC3339)
+			if i%1000 == 7 { // evidence over two lines
+				fmt.Fprintf(&sb, "+552198%07d,promotions,opt_in,%s,crm,\"signed at the counter\nby hand, row %d\"\n", i, at, i)
+				line++
+				continue
+			}
+			fmt.Fprintf(&sb, "+552198%07d,promotions,opt_in,%s,crm,\"{\"\"row\"\":%d,\"\"pad\"\":\"\"%s\"\"}\"\n", i, at, i, strings.Repeat("x", 40))
+		}
+		// The first person again, written without the ninth digit, opts out.
+		sb.WriteString("+55 21 8000-0000,all,opt_out,2026-01-01,crm,\n")
+		line++
+		sb.WriteString("+5521900000001,newsletter,opt_in,2025-01-01,crm,x\n")
+		line++
+		path := e.file(t, "big.csv", sb.String())
+		if len(sb.String()) < 2*checkChunk {
+			t.Fatalf("the file (%d bytes) should span several chunks", len(sb.String()))
+		}
+		_, stderr, err := e.run("import", "consents", path, "--config", e.cfg)
+		if err == nil || !strings.Contains(stderr, fmt.Sprintf("line %d: topic \"newsletter\"", line)) {
+			t.Fatalf("want the bad row at line %d: %v\n%s", line, err, stderr)
+		}
+		out, _, err := e.run("import", "consents", path, "--config", e.cfg, "--skip-bad")
+		if err != nil || !strings.Contains(out, fmt.Sprintf("%d rows: %d imported, 0 imported before", rows+2, rows+1)) {
+			t.Fatalf("skip-bad: %v %s", err, out)
+		}
+		evs := e.export(t)
+		if len(evs) != rows+1 {
+			t.Fatalf("events: %d", len(evs))
+		}
+		for _, ev := range evs {
+			imp := ev["evidence"].(map[string]any)["import"].(map[string]any)
+			if n := ev["number"].(string); n == "+5521980001007" && imp["line"] != 1010.0 {
+				t.Fatalf("line of row 1007 (two two-line rows: 7 before it, and itself): %v", imp)
+			}
+		}
+		if last := evs[len(evs)-1]; last["number"] != "+5521980000000" || last["action"] != "opt_out" || evs[0]["number"] != "+5521980000000" {
+			t.Fatalf("the opt-out under the old notation did not find the person: %v", last)
+		}
+		if out, _, err := e.run("ledger", "verify", "--config", e.cfg); err != nil || !strings.Contains(out, fmt.Sprintf("acme: ok, %d events", rows+1)) {
+			t.Fatalf("ledger verify: %v %s", err, out)
+		}
+		out, _, err = e.run("import", "consents", path, "--config", e.cfg, "--skip-bad")
+		if err != nil || !strings.Contains(out, fmt.Sprintf("0 imported, %d imported before", rows+1)) {
+			t.Fatalf("again: %v %s", err, out)
+		}
+	})
+}

@@ -60,6 +60,75 @@ func (t *Tx) AppendEvent(ctx context.Context, ev *consent.Event) error {
 	return err
 }
 
+// lockHead takes the account's ledger lock, as AppendEvent does, and returns
+// its head: the seq and hash of its last event. The lock is held until the
+// transaction ends.
+func (t *Tx) lockHead(ctx context.Context, accountID string) (int64, string, error) {
+	if l := t.s.dialect.lockLedger; l != "" {
+		if _, err := t.tx.ExecContext(ctx, l); err != nil {
+			return 0, "", fmt.Errorf("ledger lock: %w", t.s.wrap(err))
+		}
+	}
+	var seq int64
+	var prev string
+	if err := t.queryRow(ctx, "head", accountID).Scan(&seq, &prev); err != nil {
+		if err == sql.ErrNoRows {
+			return 0, "", consent.Errorf(consent.EInternal, "account %s has no ledger head", accountID)
+		}
+		return 0, "", fmt.Errorf("ledger head: %w", t.s.wrap(err))
+	}
+	return seq, prev, nil
+}
+
+// AppendEvents is AppendEvent for many events of one account, in order: the
+// head is read once, the chain computed here, and events and derived state
+// written with multi-row statements (bulk.go). evidence[i], when evidence is
+// not nil, is evs[i]'s evidence as EvidenceJSON gives it, so that callers
+// holding it already do not marshal it again. It fills in each event's ID,
+// Seq, hashes and RecordedAt.
+func (t *Tx) AppendEvents(ctx context.Context, evs []consent.Event, evidence []string) error {
+	if len(evs) == 0 {
+		return nil
+	}
+	if evidence != nil && len(evidence) != len(evs) {
+		return consent.Errorf(consent.EInternal, "AppendEvents: %d events, %d evidences", len(evs), len(evidence))
+	}
+	accountID := evs[0].AccountID
+	seq, prev, err := t.lockHead(ctx, accountID)
+	if err != nil {
+		return err
+	}
+	if evidence == nil {
+		evidence = make([]string, len(evs))
+		for i := range evs {
+			if evidence[i], err = evs[i].EvidenceJSON(); err != nil {
+				return err
+			}
+		}
+	}
+	now := t.s.now().UTC()
+	for i := range evs {
+		ev := &evs[i]
+		if ev.AccountID != accountID {
+			return consent.Errorf(consent.EInternal, "AppendEvents: events of accounts %s and %s", accountID, ev.AccountID)
+		}
+		seq++
+		ev.Seq, ev.PrevHash, ev.RecordedAt = seq, prev, now
+		if ev.OccurredAt.IsZero() {
+			ev.OccurredAt = now
+		}
+		ev.Hash = ev.ComputeHash(evidence[i])
+		prev = ev.Hash
+	}
+	if err := t.insertEvents(ctx, evs, evidence); err != nil {
+		return err
+	}
+	if _, err := t.exec(ctx, "setHead", accountID, seq, prev); err != nil {
+		return err
+	}
+	return t.upsertScopes(ctx, evs)
+}
+
 // State returns the contact's consent per scope and its service window on
 // one business phone number.
 func (s *Store) State(ctx context.Context, contactID int64, phoneNumberID string) (consent.State, error) {

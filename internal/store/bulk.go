@@ -1,0 +1,607 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/optgate/optgate/internal/consent"
+)
+
+// Bulk writes: multi-row statements for writers that handle thousands of rows
+// at once (a CSV import), where one statement per row would cost a round trip
+// (PostgreSQL) or a trip through database/sql and the SQL engine (SQLite)
+// each. Both dialects take multi-row VALUES, IN lists, ON CONFLICT and
+// RETURNING.
+
+// maxParams bounds the parameters of one statement: SQLite allows 32766,
+// PostgreSQL 65535.
+const maxParams = 30000
+
+// maxRowsPerStatement bounds the rows of one multi-row statement. Each
+// statement is prepared once per transaction and run for every full chunk of
+// rows: parsing a statement of n rows costs about as much as running it, so
+// smaller statements parse less per batch; much smaller ones pay more for
+// each run.
+const maxRowsPerStatement = 256
+
+// chunkRows is how many rows of cols parameters each go in one statement.
+func chunkRows(cols int) int {
+	return min(maxRowsPerStatement, maxParams/cols)
+}
+
+// sqlBuf builds a statement with many parameters. SQLite looks $N up by
+// name, in a list, which makes a statement of thousands of them quadratic
+// to prepare and to bind; its anonymous ? is positional. PostgreSQL only
+// takes $N.
+type sqlBuf struct {
+	strings.Builder
+	dollar bool
+	n      int
+}
+
+func (t *Tx) sqlBuf(size int) *sqlBuf {
+	b := &sqlBuf{dollar: t.s.dialect.name != "sqlite"}
+	b.Grow(size)
+	return b
+}
+
+// param appends the next parameter's placeholder.
+func (b *sqlBuf) param() {
+	b.n++
+	if b.dollar {
+		b.WriteByte('$')
+		b.WriteString(strconv.Itoa(b.n))
+	} else {
+		b.WriteByte('?')
+	}
+}
+
+// params appends n placeholders separated by commas.
+func (b *sqlBuf) params(n int) {
+	for i := range n {
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		b.param()
+	}
+}
+
+// valuesList appends n groups of cols placeholders, "(?, ?), (?, ?)".
+func (b *sqlBuf) valuesList(n, cols int) {
+	for i := range n {
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		b.WriteByte('(')
+		b.params(cols)
+		b.WriteByte(')')
+	}
+}
+
+// prepared returns the statement q prepared in the transaction, preparing it
+// on first use. The transaction's statement cache holds it under its text.
+func (t *Tx) prepared(ctx context.Context, q string) (*sql.Stmt, error) {
+	if st, ok := t.cache[q]; ok {
+		return st, nil
+	}
+	st, err := t.tx.PrepareContext(ctx, q)
+	if err != nil {
+		return nil, t.s.wrap(err)
+	}
+	if t.cache == nil {
+		t.cache = map[string]*sql.Stmt{}
+	}
+	t.cache[q] = st
+	return st, nil
+}
+
+// execValues runs "head VALUES (...), (...) tail" over rows of cols
+// parameters each, args holding them row after row, in as few statements as
+// the parameter limit allows.
+func (t *Tx) execValues(ctx context.Context, what, head, tail string, cols int, args []any) error {
+	per := chunkRows(cols)
+	for len(args) > 0 {
+		n := min(per, len(args)/cols)
+		b := t.sqlBuf(len(head) + len(tail) + n*cols*6)
+		b.WriteString(head)
+		b.WriteString(" VALUES ")
+		b.valuesList(n, cols)
+		b.WriteByte(' ')
+		b.WriteString(tail)
+		st, err := t.prepared(ctx, b.String())
+		if err == nil {
+			_, err = st.ExecContext(ctx, args[:n*cols]...)
+		}
+		if err != nil {
+			return fmt.Errorf("%s: %w", what, t.s.wrap(err))
+		}
+		args = args[n*cols:]
+	}
+	return nil
+}
+
+// insertEvents writes evs (their seqs and hashes computed) with multi-row
+// INSERTs and fills in their IDs.
+func (t *Tx) insertEvents(ctx context.Context, evs []consent.Event, evidence []string) error {
+	const cols = 13
+	per := chunkRows(cols)
+	first := evs[0].Seq
+	for start := 0; start < len(evs); start += per {
+		chunk := evs[start:min(start+per, len(evs))]
+		b := t.sqlBuf(len(chunk) * cols * 6)
+		b.WriteString(`INSERT INTO consent_events (account_id, seq, contact_id, action, scope, source, evidence, reason, actor,
+		occurred_at, recorded_at, prev_hash, hash) VALUES `)
+		b.valuesList(len(chunk), cols)
+		b.WriteString(" RETURNING seq, id")
+		args := make([]any, 0, len(chunk)*cols)
+		for i := range chunk {
+			ev := &chunk[i]
+			args = append(args, ev.AccountID, ev.Seq, ev.ContactID, string(ev.Action), string(ev.Scope), ev.Source,
+				evidence[start+i], ev.Reason, ev.Actor, ms(ev.OccurredAt), ms(ev.RecordedAt), ev.PrevHash, ev.Hash)
+		}
+		st, err := t.prepared(ctx, b.String())
+		if err != nil {
+			return fmt.Errorf("insert events: %w", err)
+		}
+		rows, err := st.QueryContext(ctx, args...)
+		if err != nil {
+			return fmt.Errorf("insert events: %w", t.s.wrap(err))
+		}
+		for rows.Next() {
+			var seq, id int64
+			if err := rows.Scan(&seq, &id); err != nil {
+				rows.Close()
+				return fmt.Errorf("insert events: %w", t.s.wrap(err))
+			}
+			if i := seq - first; i >= 0 && i < int64(len(evs)) {
+				evs[i].ID = id
+			}
+		}
+		if err := rows.Close(); err != nil {
+			return fmt.Errorf("insert events: %w", t.s.wrap(err))
+		}
+		if err := rows.Err(); err != nil {
+			return fmt.Errorf("insert events: %w", t.s.wrap(err))
+		}
+	}
+	return nil
+}
+
+// upsertScopes moves the derived state (consent_state) of each contact and
+// scope that evs touch to the last of evs that touches it, as AppendEvent
+// does one event at a time. A statement may not update a row twice, so each
+// contact and scope goes in once.
+func (t *Tx) upsertScopes(ctx context.Context, evs []consent.Event) error {
+	type cs struct {
+		contact int64
+		scope   consent.Scope
+	}
+	last := make(map[cs]int, len(evs))
+	for i := range evs {
+		last[cs{evs[i].ContactID, evs[i].Scope}] = i
+	}
+	const cols = 6
+	args := make([]any, 0, len(last)*cols)
+	for i := range evs {
+		ev := &evs[i]
+		if last[cs{ev.ContactID, ev.Scope}] != i {
+			continue
+		}
+		args = append(args, ev.ContactID, string(ev.Scope), string(ev.Action), ev.Seq, ev.Source, ms(ev.OccurredAt))
+	}
+	return t.execValues(ctx, "upsert state", `INSERT INTO consent_state (contact_id, scope, action, seq, source, occurred_at)`,
+		`ON CONFLICT (contact_id, scope) DO UPDATE SET action = excluded.action, seq = excluded.seq,
+		source = excluded.source, occurred_at = excluded.occurred_at`, cols, args)
+}
+
+// ImportRow is one checked row of a consent import, ready for the ledger.
+type ImportRow struct {
+	Key        string // the row's idempotency key: the same content is the same row
+	WAID       string
+	UserID     string
+	Action     consent.Action
+	Scope      consent.Scope
+	Source     string
+	Evidence   string // a JSON object, exactly as consent.Event.EvidenceJSON writes it
+	Reason     string
+	OccurredAt time.Time
+}
+
+// ImportCounts counts what ImportBatch did with a batch.
+type ImportCounts struct {
+	Imported   int // events appended to the ledger
+	Duplicates int // rows imported before, or twice in the batch
+	Skipped    int // opt-ins that skip turned down
+}
+
+// ImportSkip reports whether an opt-in row must not be appended, given the
+// contact's consent per scope at that point of the import (what is on record
+// and the batch's earlier rows).
+type ImportSkip func(scopes []consent.ScopeState, r *ImportRow) bool
+
+// ImportBatch appends a batch of import rows to the account's ledger in one
+// transaction, with a fixed number of statements whatever the batch size: the
+// ledger lock first (so that two imports, or an import and the webhooks, see
+// each other's rows), one multi-row lookup each of the rows' keys, of their
+// contacts and of those contacts' consent, multi-row inserts of the new
+// contacts, the events (the chain computed in memory from one read of the
+// head), the derived state and the keys.
+//
+// A row whose key was imported before is counted a duplicate and skipped; an
+// opt-in that skip turns down is recorded as taken (seq 0) and not appended.
+// Contacts are found as FindContact finds them (a wa_id under either Brazilian
+// variant, else the user id) and created when missing. Each event gets actor.
+func (s *Store) ImportBatch(ctx context.Context, accountID, actor string, rows []ImportRow, skip ImportSkip) (ImportCounts, error) {
+	var counts ImportCounts
+	err := s.Write(ctx, func(ctx context.Context, tx *Tx) error {
+		var err error
+		counts, err = tx.importBatch(ctx, accountID, actor, rows, skip)
+		return err
+	})
+	return counts, err
+}
+
+func (t *Tx) importBatch(ctx context.Context, accountID, actor string, rows []ImportRow, skip ImportSkip) (ImportCounts, error) {
+	var counts ImportCounts
+	if len(rows) == 0 {
+		return counts, nil
+	}
+	if _, _, err := t.lockHead(ctx, accountID); err != nil {
+		return counts, err
+	}
+
+	// The rows not imported before, nor earlier in the batch. Keys are
+	// looked up as stored now (storedKey) and as the first imports stored
+	// them (the bare hash).
+	stored := make([]string, len(rows))
+	keys := make([]string, 0, 2*len(rows))
+	for i := range rows {
+		stored[i] = storedKey(&rows[i])
+		keys = append(keys, stored[i], rows[i].Key)
+	}
+	taken, err := t.importedKeys(ctx, accountID, keys)
+	if err != nil {
+		return counts, err
+	}
+	live := make([]int, 0, len(rows))
+	for i := range rows {
+		_, again := taken[stored[i]]
+		_, before := taken[rows[i].Key]
+		if again || before {
+			counts.Duplicates++
+			continue
+		}
+		taken[stored[i]] = struct{}{}
+		live = append(live, i)
+	}
+	if len(live) == 0 {
+		return counts, nil
+	}
+
+	// Their contacts: found, or created.
+	contactOf, created, err := t.importContacts(ctx, accountID, rows, live)
+	if err != nil {
+		return counts, err
+	}
+
+	// The consent on record of the contacts that opt in, for skip.
+	var ask []int64
+	asked := map[int64]bool{}
+	if skip != nil {
+		for _, i := range live {
+			if c := contactOf[i]; rows[i].Action == consent.OptIn && !created[c] && !asked[c] {
+				asked[c] = true
+				ask = append(ask, c)
+			}
+		}
+	}
+	scopes, err := t.scopesOfMany(ctx, ask)
+	if err != nil {
+		return counts, err
+	}
+
+	// The events, in file order; the batch's own events count for later rows.
+	evs := make([]consent.Event, 0, len(live))
+	evidence := make([]string, 0, len(live))
+	eventOf := make([]int, len(live)) // index in evs, or -1
+	for n, i := range live {
+		r := &rows[i]
+		c := contactOf[i]
+		if skip != nil && r.Action == consent.OptIn && skip(scopes[c], r) {
+			counts.Skipped++
+			eventOf[n] = -1
+			continue
+		}
+		eventOf[n] = len(evs)
+		evs = append(evs, consent.Event{AccountID: accountID, ContactID: c, Action: r.Action, Scope: r.Scope, Source: r.Source,
+			Reason: r.Reason, Actor: actor, OccurredAt: r.OccurredAt})
+		evidence = append(evidence, r.Evidence)
+		if skip != nil {
+			scopes[c] = setScope(scopes[c], consent.ScopeState{Scope: r.Scope, Action: r.Action, Source: r.Source, OccurredAt: r.OccurredAt})
+		}
+	}
+	if err := t.AppendEvents(ctx, evs, evidence); err != nil {
+		return counts, err
+	}
+	counts.Imported = len(evs)
+
+	// The keys, with the seq each row became (0: skipped).
+	args := make([]any, 0, 3*len(live))
+	for n, i := range live {
+		var seq int64
+		if e := eventOf[n]; e >= 0 {
+			seq = evs[e].Seq
+		}
+		args = append(args, accountID, stored[i], seq)
+	}
+	err = t.execValues(ctx, "import keys", `INSERT INTO import_rows (account_id, row_key, seq)`,
+		`ON CONFLICT (account_id, row_key) DO NOTHING`, 3, args)
+	return counts, err
+}
+
+// storedKey is the form in which import_rows keeps a row's key: the row's
+// time, as 16 hex digits, then its content hash. The hash alone is random,
+// so each batch would write to pages all over the key index, and the
+// transaction would rewrite most of that index as it grows (at a million
+// rows, 18 MB per batch of 5,000); with the time first, the rows of a file in
+// time order, as exports are, land on a few pages at its end. The time is
+// part of the hashed content, so the same row still has the same key.
+func storedKey(r *ImportRow) string {
+	var b [16 + 64]byte
+	v := uint64(r.OccurredAt.UnixMilli()) ^ 1<<63 // earlier times sort first, negative ones too
+	const hexDigits = "0123456789abcdef"
+	for i := 15; i >= 0; i-- {
+		b[i] = hexDigits[v&15]
+		v >>= 4
+	}
+	return string(append(b[:16], r.Key...))
+}
+
+// setScope returns scopes with sc in place of the state of its scope.
+func setScope(scopes []consent.ScopeState, sc consent.ScopeState) []consent.ScopeState {
+	for i := range scopes {
+		if scopes[i].Scope == sc.Scope {
+			scopes[i] = sc
+			return scopes
+		}
+	}
+	return append(scopes, sc)
+}
+
+// importedKeys returns which of keys the account's imports took before.
+func (t *Tx) importedKeys(ctx context.Context, accountID string, keys []string) (map[string]struct{}, error) {
+	out := make(map[string]struct{}, len(keys))
+	err := t.selectIn(ctx, "import keys", "SELECT row_key FROM import_rows WHERE account_id = ? AND row_key IN", accountID, keys,
+		func(scan func(...any) error) error {
+			var k string
+			if err := scan(&k); err != nil {
+				return err
+			}
+			out[k] = struct{}{}
+			return nil
+		})
+	return out, err
+}
+
+// selectIn runs query, which ends "... = ? AND x IN", with first as its
+// parameter and the IN list filled from list, in chunks, calling each for
+// every row.
+func (t *Tx) selectIn(ctx context.Context, what, query string, first any, list []string, each func(scan func(...any) error) error) error {
+	per := maxRowsPerStatement * 4
+	for start := 0; start < len(list); start += per {
+		chunk := list[start:min(start+per, len(list))]
+		b := t.sqlBuf(len(query) + 6*len(chunk))
+		q, rest, _ := strings.Cut(query, "?")
+		b.WriteString(q)
+		b.param()
+		b.WriteString(rest)
+		b.WriteString(" (")
+		b.params(len(chunk))
+		b.WriteByte(')')
+		args := make([]any, 0, len(chunk)+1)
+		args = append(args, first)
+		for _, v := range chunk {
+			args = append(args, v)
+		}
+		st, err := t.prepared(ctx, b.String())
+		if err != nil {
+			return fmt.Errorf("%s: %w", what, err)
+		}
+		rows, err := st.QueryContext(ctx, args...)
+		if err != nil {
+			return fmt.Errorf("%s: %w", what, t.s.wrap(err))
+		}
+		for rows.Next() {
+			if err := each(rows.Scan); err != nil {
+				rows.Close()
+				return fmt.Errorf("%s: %w", what, t.s.wrap(err))
+			}
+		}
+		if err := rows.Close(); err != nil {
+			return fmt.Errorf("%s: %w", what, t.s.wrap(err))
+		}
+		if err := rows.Err(); err != nil {
+			return fmt.Errorf("%s: %w", what, t.s.wrap(err))
+		}
+	}
+	return nil
+}
+
+// importContacts finds the contact of each live row as FindContact would (the
+// wa_id, else its other Brazilian variant, else the user id), creating those
+// that do not exist yet, once each, with multi-row statements. created holds
+// the contacts it created.
+func (t *Tx) importContacts(ctx context.Context, accountID string, rows []ImportRow, live []int) (contactOf map[int]int64, created map[int64]bool, err error) {
+	var waIDs, userIDs []string
+	seenWA, seenUser := map[string]bool{}, map[string]bool{}
+	for _, i := range live {
+		r := &rows[i]
+		if r.WAID != "" {
+			for _, v := range consent.WAIDVariants(r.WAID) {
+				if !seenWA[v] {
+					seenWA[v] = true
+					waIDs = append(waIDs, v)
+				}
+			}
+		}
+		if r.UserID != "" && !seenUser[r.UserID] {
+			seenUser[r.UserID] = true
+			userIDs = append(userIDs, r.UserID)
+		}
+	}
+	byWA := make(map[string]int64, len(waIDs))
+	byUser := make(map[string]int64, len(userIDs))
+	collect := func(m map[string]int64) func(scan func(...any) error) error {
+		return func(scan func(...any) error) error {
+			var id int64
+			var k string
+			if err := scan(&id, &k); err != nil {
+				return err
+			}
+			m[k] = id
+			return nil
+		}
+	}
+	if err := t.selectIn(ctx, "find contacts", "SELECT id, wa_id FROM contacts WHERE account_id = ? AND wa_id IN", accountID, waIDs, collect(byWA)); err != nil {
+		return nil, nil, err
+	}
+	if err := t.selectIn(ctx, "find contacts", "SELECT id, user_id FROM contacts WHERE account_id = ? AND user_id IN", accountID, userIDs, collect(byUser)); err != nil {
+		return nil, nil, err
+	}
+
+	// New contacts get a placeholder id (-1, -2, ...) until inserted, so that
+	// later rows of the same person find them.
+	type newContact struct{ waID, userID string }
+	var fresh []newContact
+	contactOf = make(map[int]int64, len(live))
+	for _, i := range live {
+		r := &rows[i]
+		id, ok := int64(0), false
+		if r.WAID != "" {
+			if id, ok = byWA[r.WAID]; !ok {
+				v := consent.WAIDVariants(r.WAID)
+				id, ok = byWA[v[len(v)-1]]
+			}
+		}
+		if !ok && r.UserID != "" {
+			id, ok = byUser[r.UserID]
+		}
+		if !ok {
+			fresh = append(fresh, newContact{r.WAID, r.UserID})
+			id = -int64(len(fresh))
+			if r.WAID != "" {
+				byWA[r.WAID] = id
+			}
+			if r.UserID != "" {
+				byUser[r.UserID] = id
+			}
+		}
+		contactOf[i] = id
+	}
+	created = make(map[int64]bool, len(fresh))
+	if len(fresh) == 0 {
+		return contactOf, created, nil
+	}
+
+	real := make([]int64, len(fresh))
+	const cols = 7
+	per := chunkRows(cols)
+	now := ms(t.s.now())
+	for start := 0; start < len(fresh); start += per {
+		chunk := fresh[start:min(start+per, len(fresh))]
+		b := t.sqlBuf(len(chunk) * cols * 6)
+		b.WriteString("INSERT INTO contacts (account_id, wa_id, user_id, name, language, created_at, updated_at) VALUES ")
+		b.valuesList(len(chunk), cols)
+		args := make([]any, 0, cols*len(chunk))
+		for _, c := range chunk {
+			args = append(args, accountID, nullable(c.waID), nullable(c.userID), "", "", now, now)
+		}
+		b.WriteString(" ON CONFLICT DO NOTHING RETURNING id, COALESCE(wa_id, ''), COALESCE(user_id, '')")
+		st, err := t.prepared(ctx, b.String())
+		if err != nil {
+			return nil, nil, fmt.Errorf("insert contacts: %w", err)
+		}
+		res, err := st.QueryContext(ctx, args...)
+		if err != nil {
+			return nil, nil, fmt.Errorf("insert contacts: %w", t.s.wrap(err))
+		}
+		for res.Next() {
+			var id int64
+			var wa, user string
+			if err := res.Scan(&id, &wa, &user); err != nil {
+				res.Close()
+				return nil, nil, fmt.Errorf("insert contacts: %w", t.s.wrap(err))
+			}
+			ph, ok := byWA[wa]
+			if wa == "" {
+				ph, ok = byUser[user]
+			}
+			if ok && ph < 0 {
+				real[-ph-1] = id
+			}
+		}
+		if err := res.Close(); err != nil {
+			return nil, nil, fmt.Errorf("insert contacts: %w", t.s.wrap(err))
+		}
+		if err := res.Err(); err != nil {
+			return nil, nil, fmt.Errorf("insert contacts: %w", t.s.wrap(err))
+		}
+	}
+	for n, id := range real {
+		if id == 0 {
+			// Another instance created this person since we looked: Write
+			// runs the batch again, and then it finds them.
+			return nil, nil, &consent.Error{Code: consent.EConflict, Message: "contact was created concurrently",
+				Err: errors.Join(errLostRace, fmt.Errorf("contact %q/%q", fresh[n].waID, fresh[n].userID))}
+		}
+		created[id] = true
+	}
+	for i, id := range contactOf {
+		if id < 0 {
+			contactOf[i] = real[-id-1]
+		}
+	}
+	return contactOf, created, nil
+}
+
+// scopesOfMany returns the consent on record (consent_state) of contacts.
+func (t *Tx) scopesOfMany(ctx context.Context, contacts []int64) (map[int64][]consent.ScopeState, error) {
+	out := make(map[int64][]consent.ScopeState, len(contacts))
+	ids := make([]string, len(contacts))
+	for i, c := range contacts {
+		ids[i] = strconv.FormatInt(c, 10)
+	}
+	// The ids are integers this function formatted: they go in the SQL as
+	// they are, which spares a parameter each and the text-to-integer casts.
+	per := maxRowsPerStatement * 4
+	for start := 0; start < len(ids); start += per {
+		chunk := ids[start:min(start+per, len(ids))]
+		rows, err := t.tx.QueryContext(ctx, "SELECT contact_id, scope, action, seq, source, occurred_at FROM consent_state WHERE contact_id IN ("+
+			strings.Join(chunk, ", ")+")")
+		if err != nil {
+			return nil, fmt.Errorf("consent of contacts: %w", t.s.wrap(err))
+		}
+		for rows.Next() {
+			var c, at int64
+			var sc consent.ScopeState
+			if err := rows.Scan(&c, &sc.Scope, &sc.Action, &sc.Seq, &sc.Source, &at); err != nil {
+				rows.Close()
+				return nil, fmt.Errorf("consent of contacts: %w", t.s.wrap(err))
+			}
+			sc.OccurredAt = fromMS(at)
+			out[c] = append(out[c], sc)
+		}
+		if err := rows.Close(); err != nil {
+			return nil, fmt.Errorf("consent of contacts: %w", t.s.wrap(err))
+		}
+		if err := rows.Err(); err != nil {
+			return nil, fmt.Errorf("consent of contacts: %w", t.s.wrap(err))
+		}
+	}
+	return out, nil
+}
