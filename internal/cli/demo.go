@@ -49,7 +49,7 @@ func DemoConfig(listen, database, sandboxURL, appSecret, verifyToken, accessToke
 		DefaultLanguage: "pt",
 		Topics: []config.Topic{
 			{ID: "order_updates", Category: "utility", Description: "Avisos sobre seus pedidos"},
-			{ID: "promotions", Category: "marketing", Description: "Ofertas e promoções, até uma por semana"},
+			{ID: "promotions", Category: "marketing", Description: "Ofertas e promoções"},
 		},
 		Templates: []config.Template{
 			{Name: "order_shipped", Topic: "order_updates"},

@@ -184,7 +184,7 @@ func TestFormDoubleOptIn(t *testing.T) {
 			t.Fatalf("optin text: %d %s", tr.Status, tr.Body)
 		}
 		text := tr.json(t)["text"].(string)
-		if !strings.Contains(text, "Acme Lojas") || !strings.Contains(text, "topic promotions: Ofertas e promoções, até uma por semana (até uma por semana)") {
+		if !strings.Contains(text, "Acme Lojas") || !strings.Contains(text, "topic promotions: Ofertas e promoções (até uma por semana)") {
 			t.Fatalf("stored text: %q", text)
 		}
 		// A second tap changes nothing.
