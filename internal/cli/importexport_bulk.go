@@ -297,7 +297,7 @@ func readSpoolRow(in *bufio.Reader, r *store.ImportRow) error {
 func importSpool(ctx context.Context, st *store.Store, a *gate.Account, in *bufio.Reader, progress func(int)) (store.ImportCounts, error) {
 	var total store.ImportCounts
 	skip := func(scopes []consent.ScopeState, r *store.ImportRow) bool {
-		return newerOptOut(a.Rules, scopes, r.Scope, r.OccurredAt)
+		return consent.NewerOptOut(a.Rules, scopes, r.Scope, r.OccurredAt)
 	}
 	type batch struct {
 		rows []store.ImportRow
@@ -347,33 +347,4 @@ func importSpool(ctx context.Context, st *store.Store, a *gate.Account, in *bufi
 		progress(total.Imported + total.Duplicates + total.Skipped)
 	}
 	return total, nil
-}
-
-// newerOptOut reports whether an opt-out newer than at stands in a scope that
-// overlaps sc: an opt-in of sc appended now would override it. (The same rule
-// as the gate's, for rows the store hands back in bulk.)
-func newerOptOut(r *consent.Rules, scopes []consent.ScopeState, sc consent.Scope, at time.Time) bool {
-	for _, s := range scopes {
-		if s.Action == consent.OptOut && s.OccurredAt.After(at) && scopesOverlap(r, s.Scope, sc) {
-			return true
-		}
-	}
-	return false
-}
-
-func scopesOverlap(r *consent.Rules, x, y consent.Scope) bool {
-	if x == y || x == consent.ScopeAll || y == consent.ScopeAll {
-		return true
-	}
-	cx, xIsCat := x.Category()
-	cy, yIsCat := y.Category()
-	tx, _ := x.Topic()
-	ty, _ := y.Topic()
-	switch {
-	case xIsCat && !yIsCat:
-		return r.Topics[ty].Category == cx
-	case yIsCat && !xIsCat:
-		return r.Topics[tx].Category == cy
-	}
-	return false
 }

@@ -231,3 +231,33 @@ func msgType(m Outbound) string {
 	}
 	return m.Type
 }
+
+// NewerOptOut reports whether an opt-out that happened after at stands in a
+// scope overlapping sc, so that an opt-in of sc dated at (an imported list,
+// say) must not override it: an old list never undoes a later opt-out.
+func NewerOptOut(r *Rules, scopes []ScopeState, sc Scope, at time.Time) bool {
+	for _, s := range scopes {
+		if s.Action == OptOut && s.OccurredAt.After(at) && overlaps(r, s.Scope, sc) {
+			return true
+		}
+	}
+	return false
+}
+
+// overlaps reports whether two scopes cover a topic in common.
+func overlaps(r *Rules, x, y Scope) bool {
+	if x == y || x == ScopeAll || y == ScopeAll {
+		return true
+	}
+	cx, xIsCat := x.Category()
+	cy, yIsCat := y.Category()
+	tx, _ := x.Topic()
+	ty, _ := y.Topic()
+	switch {
+	case xIsCat && !yIsCat:
+		return r.Topics[ty].Category == cx
+	case yIsCat && !xIsCat:
+		return r.Topics[tx].Category == cy
+	}
+	return false
+}
