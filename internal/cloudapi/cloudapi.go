@@ -94,6 +94,13 @@ func (c *Client) SendText(ctx context.Context, up Upstream, phoneNumberID, to, t
 		msg["to"] = to
 	}
 	body, _ := json.Marshal(msg)
+	return c.Send(ctx, up, phoneNumberID, body)
+}
+
+// Send posts a send request (Meta's JSON) from phoneNumberID and returns
+// Meta's message id. A non-2xx answer is an *UpstreamError carrying Meta's
+// message and code.
+func (c *Client) Send(ctx context.Context, up Upstream, phoneNumberID string, body []byte) (string, error) {
 	ctx, cancel := up.WithTimeout(ctx)
 	defer cancel()
 	resp, err := c.Forward(ctx, up, http.MethodPost, "/"+DefaultVersion+"/"+phoneNumberID+"/messages", bytes.NewReader(body), "application/json")

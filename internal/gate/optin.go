@@ -1,26 +1,21 @@
 package gate
 
 import (
-	"bytes"
 	"context"
 	"crypto/rand"
 	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"maps"
-	"net/http"
 	"regexp"
 	"slices"
 	"strings"
 	"time"
 
-	"github.com/optgate/optgate/internal/cloudapi"
 	"github.com/optgate/optgate/internal/config"
 	"github.com/optgate/optgate/internal/consent"
 	"github.com/optgate/optgate/internal/intent"
-	"github.com/optgate/optgate/internal/meta"
 	"github.com/optgate/optgate/internal/optin"
 	"github.com/optgate/optgate/internal/store"
 )
@@ -235,29 +230,7 @@ func (g *Gate) sendConfirmation(ctx context.Context, a *Account, f *optin.Form, 
 				"parameters": []any{map[string]any{"type": "payload", "payload": confirmPrefix + p.Token}}}},
 		},
 	})
-	ctx, cancel := a.Upstream.WithTimeout(ctx)
-	defer cancel()
-	resp, err := g.client.Forward(ctx, a.Upstream, http.MethodPost, "/"+cloudapi.DefaultVersion+"/"+f.PhoneNumberID+"/messages",
-		bytes.NewReader(body), "application/json")
-	if err != nil {
-		return "", err
-	}
-	defer resp.Body.Close()
-	b, _ := io.ReadAll(io.LimitReader(resp.Body, 1<<20))
-	if resp.StatusCode/100 != 2 {
-		var e meta.ErrorBody
-		_ = json.Unmarshal(b, &e)
-		return "", &cloudapi.UpstreamError{Status: resp.StatusCode, Code: e.Error.Code, Message: e.Error.Message}
-	}
-	var ok struct {
-		Messages []struct {
-			ID string `json:"id"`
-		} `json:"messages"`
-	}
-	if err := json.Unmarshal(b, &ok); err != nil || len(ok.Messages) == 0 {
-		return "", fmt.Errorf("upstream answered %d without a message id", resp.StatusCode)
-	}
-	return ok.Messages[0].ID, nil
+	return g.client.Send(ctx, a.Upstream, f.PhoneNumberID, body)
 }
 
 func randomToken() string {
