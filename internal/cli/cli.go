@@ -160,6 +160,19 @@ func (c *configFlags) load(getenv func(string) string) (config.Config, error) {
 	return cfg, nil
 }
 
+// commandConfig parses the flags of a command that takes only the config
+// flags, and loads and validates the configuration.
+func commandConfig(name string, args []string, getenv func(string) string, stderr io.Writer) (config.Config, configFlags, error) {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	var cf configFlags
+	cf.register(fs)
+	if err := parseFlags(fs, args, stderr); err != nil {
+		return config.Config{}, cf, err
+	}
+	cfg, err := cf.load(getenv)
+	return cfg, cf, err
+}
+
 func parseFlags(fs *flag.FlagSet, args []string, stderr io.Writer) error {
 	fs.SetOutput(stderr)
 	if err := fs.Parse(args); err != nil {
@@ -202,13 +215,7 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 }
 
 func runMigrate(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
-	fs := flag.NewFlagSet("migrate", flag.ContinueOnError)
-	var cf configFlags
-	cf.register(fs)
-	if err := parseFlags(fs, args, stderr); err != nil {
-		return err
-	}
-	cfg, err := cf.load(getenv)
+	cfg, _, err := commandConfig("migrate", args, getenv, stderr)
 	if err != nil {
 		return err
 	}
@@ -231,13 +238,7 @@ func runMigrate(ctx context.Context, args []string, getenv func(string) string, 
 }
 
 func runConfigCheck(args []string, getenv func(string) string, stdout, stderr io.Writer) error {
-	fs := flag.NewFlagSet("config check", flag.ContinueOnError)
-	var cf configFlags
-	cf.register(fs)
-	if err := parseFlags(fs, args, stderr); err != nil {
-		return err
-	}
-	cfg, err := cf.load(getenv)
+	cfg, cf, err := commandConfig("config check", args, getenv, stderr)
 	if err != nil {
 		return err
 	}
@@ -253,13 +254,7 @@ func runConfigCheck(args []string, getenv func(string) string, stdout, stderr io
 }
 
 func runLedgerVerify(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
-	fs := flag.NewFlagSet("ledger verify", flag.ContinueOnError)
-	var cf configFlags
-	cf.register(fs)
-	if err := parseFlags(fs, args, stderr); err != nil {
-		return err
-	}
-	cfg, err := cf.load(getenv)
+	cfg, _, err := commandConfig("ledger verify", args, getenv, stderr)
 	if err != nil {
 		return err
 	}
