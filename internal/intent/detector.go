@@ -118,7 +118,7 @@ func New(opts Options) (*Detector, error) {
 				}
 			}
 		}
-		for _, st := range []signalTable{signalTables[t.lang], moreTables[t.lang]} {
+		for _, st := range []signalTable{signalTables[t.lang], moreTables[t.lang], b7Tables[t.lang]} {
 			if err := d.addSignals(st, lb); err != nil {
 				return nil, fmt.Errorf("intent: %s signal table: %w", t.lang, err)
 			}
@@ -164,7 +164,8 @@ func (d *Detector) addSignals(st signalTable, lb uint8) error {
 		list string
 	}{{OptOut, st.kwOut}, {OptIn, st.kwIn}} {
 		for _, w := range strings.Fields(kw.list) {
-			if err := d.add(w, 0, lb, kw.in, false); err != nil {
+			weak := strings.HasSuffix(w, "?")
+			if err := d.add(strings.TrimSuffix(w, "?"), 0, lb, kw.in, weak); err != nil {
 				return fmt.Errorf("keywords: %w", err)
 			}
 		}

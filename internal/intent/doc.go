@@ -57,6 +57,27 @@
 // SAIR?"), about leaving ("se eu sair da lista ainda recebo o boleto?"),
 // about cost, commands, or managing the messages are help.
 //
+// Rules added after blind sets 7 and 8 (rules_b7.go, lexicon_b7.go) look at
+// the sense of the verb and the kind of object. A stop verb whose object is
+// a malfunction ("deja de funcionar la app") or a send or receive verb whose
+// object is a person, a delivery or an invoice ("parar de mandar o
+// entregador", "paro de receber a fatura?") is not an opt-out, unless an
+// offer is named too ("cobrança e propaganda") or the verb is one of
+// offering ("parem de me oferecer cartão"); "não chega o sms" (a verb before
+// its subject, or negated) is "arrives", not "enough"; a negated send or
+// receive after "why / por que / warum / perché" is a complaint; "forgot to
+// say" is a self-correction; a clause-final unsubscribe verb with a
+// prepositional object before it ("mich für die Fahrstunde abmelden") leaves
+// an appointment; "aufnehmen" takes in (opt-in); premium plans and
+// shipments are not messages. New forms: "im out", "ya vale de", "nada de",
+// "me salgo", preference verbs ("prefiro não receber", "I'd rather not"), the
+// right to object ("derecho de oposición al envío"), Swiss German ("nüme
+// schriibe", "hör uf"), the object before the negation in verb-second
+// languages ("wil de nieuwsbrief niet meer"), "X yes, Y no" as a marketing
+// opt-out, a closing second negation ("não quero mais não, pode tirar"), a
+// refusal clause before a stop ("lol no. stop"); opt-in by "add me", "notify
+// me when", "send me X every day" and "back to the list".
+//
 // Uncertain: words with an everyday meaning used alone ("cancelar",
 // "voltar", "chega"), "how do I stop?" questions, and vague refusals ("não
 // quero mais") come back with Uncertain set. Such a result still has Intent

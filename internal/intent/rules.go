@@ -77,6 +77,7 @@ func (m *message) prepare() {
 		}
 	}
 	m.prepareMore()
+	m.prepareB7()
 	for _, t := range m.toks {
 		m.all |= t.cls
 		m.allR |= t.role
@@ -140,6 +141,9 @@ func (m *message) find(s, e int, c class) int {
 func (m *message) negated(s, i int) bool {
 	for j := i - 1; j >= s && j >= i-4; j-- {
 		if m.toks[j].cls&cNeg != 0 {
+			if m.closingNeg(s, j) {
+				continue // "não quero mais não, pode tirar": the second "não" closes the first
+			}
 			return true
 		}
 	}
@@ -279,6 +283,7 @@ func (m *message) decide() Result {
 	m.threat(put)
 	m.alreadyAsked(put)
 	m.onlyNot(put)
+	m.yesNo(put)
 	m.stillReceiving(put)
 	m.helpMore(put)
 	m.helpRules(put)
@@ -474,11 +479,16 @@ func (m *message) clauseRules(s, e int, put func(int, candidate)) {
 		if t.lex.kw == OptOut && t.cls&(cStop|cUnsub|cLeave|cRemove) == 0 {
 			if o, prep := m.object(i, e); o >= 0 && m.stopPlease(s, i, o, prep) {
 				out(i, o, "stop-please", 0.85, false) // "PARA PELO AMOR DE DEUS JA SÃO 5 MSG"
+			} else if m.keywordFromList(s, e, i, o, prep) {
+				out(i, o+1, "keyword-from-list", 0.88, false) // "baja de la lista de difusión"
 			}
 		}
 		switch {
 		case t.cls&cStop != 0:
 			o, prep := m.object(i, e)
+			if o >= 0 && m.toks[o].role&rBreak != 0 {
+				continue // "deja de funcionar la app": a malfunction
+			}
 			if o < 0 {
 				if m.onlyAround(s, e, i, cEnough) && !(len(m.clauses) > 1 && m.correction()) && !m.interjection(i) && !m.nextNotMessages(e) {
 					if m.negated(s, i) {
@@ -508,8 +518,11 @@ func (m *message) clauseRules(s, e int, put func(int, candidate)) {
 			if ot.cls&(cMsg|cMkt|cSend|cRecv|cAll) == 0 && m.interjection(i) {
 				continue // "haha stop it"
 			}
-			if ot.cls&cSend != 0 {
-				if o2, _ := m.object(o, e); o2 >= 0 && m.toks[o2].cls&(cTxn|cCall|cCorrect) != 0 && m.toks[o2].cls&(cMsg|cMkt) == 0 && !m.disinterest() {
+			if ot.cls&(cSend|cRecv) != 0 && ot.role&rOffer == 0 {
+				// "parar de mandar o entregador", "paro de receber a fatura?": the thing
+				// sent is a person, a delivery or an invoice, unless an offer follows it
+				// ("parem de mandar cobrança e propaganda").
+				if o2, _ := m.object(o, e); o2 >= 0 && m.toks[o2].cls&(cTxn|cCall|cCorrect) != 0 && m.toks[o2].cls&(cMsg|cMkt) == 0 && !m.disinterest() && !m.has(o2+1, e, cMkt) {
 					continue
 				}
 			}
@@ -544,6 +557,9 @@ func (m *message) clauseRules(s, e int, put func(int, candidate)) {
 			o, _ := m.object(i, e)
 			if o >= 0 && (m.toks[o].cls&objKeep == 0 || m.toks[o].cls&cTxn != 0) {
 				continue
+			}
+			if o < 0 && m.prepObjectBefore(s, i, e) {
+				continue // "ich muss mich für die Fahrstunde abmelden"
 			}
 			if m.has(s, e, cTxn) && !m.has(s, e, cMsg|cMkt|cList) {
 				continue
@@ -666,7 +682,10 @@ func (m *message) clauseRules(s, e int, put func(int, candidate)) {
 			}
 
 		case t.cls&cEnough != 0:
-			o, _ := m.object(i, e)
+			o, prep := m.object(i, e)
+			if m.negated(s, i) || (o >= 0 && !prep && m.hasRole(i+1, o, rSing|rDet)) {
+				continue // "não chega o sms": arrives, not enough
+			}
 			if o >= 0 && m.toks[o].cls&(cMsg|cMkt|cSend) != 0 && m.toks[o].cls&cTxn == 0 {
 				if m.toks[o].cls&(cMsg|cMkt) == 0 {
 					// "basta con enviar el comprobante": a send verb whose own object is not a message.
@@ -692,6 +711,8 @@ func (m *message) clauseRules(s, e int, put func(int, candidate)) {
 		case t.cls&cRevoke != 0:
 			if j := m.find(s, e, cConsent|cData); j >= 0 {
 				out(i, j+1, "revoke-consent", 0.92, false)
+			} else if j := m.find(i, min(len(m.toks), i+14), cMsg|cMkt); j >= 0 && m.toks[j].cls&cTxn == 0 && !m.negated(s, i) && !m.txnOnly() {
+				out(i, j+1, "object-to-messages", 0.88, false) // "derecho de oposición al envío de comunicaciones"
 			}
 		}
 	}
@@ -720,8 +741,12 @@ func (m *message) clauseRules(s, e int, put func(int, candidate)) {
 		in(first, recv, "resume-receiving", 0.88)
 	case recv >= 0 && m.has(s, e, cWant) && topic && !txn:
 		in(first, recv, "want-receive", 0.85)
-	case m.has(s, e, cAdd) && (m.has(s, e, cList|cResume) || (m.has(s, e, cMe) && m.has(s, e, cMkt))) && !txn:
+	case recv >= 0 && m.has(s, e, cWant) && m.has(s, e, cFreq) && !txn && !m.has(s, e, cWhy|cHow):
+		in(first, recv, "want-receive-here", 0.75) // "quero receber o jornal por aqui todo dia"
+	case m.has(s, e, cAdd) && (m.has(s, e, cList|cResume) || (m.has(s, e, cMe) && m.has(s, e, cMkt|cMsg))) && !txn:
 		in(m.find(s, e, cAdd), m.find(s, e, cList|cResume), "add-me", 0.85)
+	case m.has(s, e, cResume) && m.has(s, e, cList) && m.has(s, e, cWant|cCan) && !txn && !m.has(s, e, cLeave|cRemove):
+		in(first, m.find(s, e, cList), "back-to-list", 0.8) // "quero voltar pra lista"
 	case m.has(s, e, cActivate) && topic && !txn:
 		in(m.find(s, e, cActivate), m.find(s, e, cMsg|cMkt), "activate", 0.85)
 	case m.has(s, e, cContinue) && (m.has(s, e, cSend) || (m.has(s, e, cRecv) && m.has(s, e, cWant|cCan))) && !txn:
@@ -734,6 +759,9 @@ func (m *message) clauseRules(s, e int, put func(int, candidate)) {
 // noMore handles "no more X" forms: "sem propaganda", "geen reclame meer",
 // "keine Nachrichten mehr", "plus de pubs", "niente più pubblicità".
 func (m *message) noMore(s, e, i int, out func(int, int, string, float64, bool)) bool {
+	if m.has(s, i, cWhy) && !m.has(s, e, cWant) {
+		return false // "warum bekomme ich keine Nachrichten mehr?": a complaint
+	}
 	o, _ := m.object(i, e)
 	if o < 0 && (m.toks[i].cls&cMore != 0 || m.has(i+1, e, cMore)) && m.has(max(s, i-3), i, cSend) && !m.has(s, i, cIndicative|cNeg) {
 		out(m.find(max(s, i-3), i, cSend), i+1, "dont-send-me", 0.85, false) // "stuur me niks meer"
@@ -778,6 +806,7 @@ func (m *message) negatedDesire(s, e, i int, out func(int, int, string, float64,
 	if m.has(s, e, cMiss) {
 		return // "não quero perder nenhuma promoção"
 	}
+	why := m.has(s, i, cWhy) // "por que o app não me manda mais": a complaint
 	selfWant := m.toks[i].cls&cWant != 0
 	want := wantBefore || m.toks[i].cls&cWant != 0 // "je veux plus recevoir"
 	more := m.has(i, e, cMore|cResume)
@@ -806,13 +835,16 @@ func (m *message) negatedDesire(s, e, i int, out func(int, int, string, float64,
 		}
 		return
 	}
+	if why && !want {
+		return
+	}
 	if head < 0 {
 		// Verb-second languages: "schreibt mir nicht mehr", "stuur me niet meer".
 		if more && m.has(max(s, i-3), i, cSend) && m.onlyAround(i, e, i, cMore|cResume) {
 			out(m.find(max(s, i-3), i, cSend), e, "dont-send-me", 0.85, false)
 			return
 		}
-		if want && (more || m.all&(cRecv|cMsg|cMkt) != 0 && len(m.clauses) > 1 && !m.txnOnly()) && m.onlyAround(s, e, i, cWant|cInterest|cMore|cNeg) {
+		if want && (more || m.stopEmoji() || m.all&(cRecv|cMsg|cMkt) != 0 && len(m.clauses) > 1 && !m.txnOnly()) && m.onlyAround(s, e, i, cWant|cInterest|cMore|cNeg|cThis) {
 			out(i, e, "dont-want-more", 0.55, true)
 		}
 		return
@@ -831,6 +863,9 @@ func (m *message) negatedDesire(s, e, i int, out func(int, int, string, float64,
 		return
 	}
 	o, prep := m.object(head, e)
+	if o >= 0 && m.toks[o].cls&(cNeg|cNo) != 0 && m.toks[o].cls&(cMsg|cMkt|cAll) == 0 {
+		o = -1 // "não quero mais receber isso não"
+	}
 	if o >= 0 && prep && m.toks[o].cls&cNumber != 0 && h.cls&cSend != 0 {
 		o = -1 // "não quero ser contatado por esse número"
 	}
@@ -865,8 +900,8 @@ func (m *message) helpRules(put func(int, candidate)) {
 	for _, cl := range m.clauses {
 		s, e := cl[0], cl[1]
 		v := m.find(s, e, cRecv|cSend)
-		if v < 0 || m.has(s, v, cStop) || m.hasRole(s, v, rStopped) {
-			continue // "pq vcs pararam de mandar os lembretes": they want them back
+		if v < 0 || m.has(s, v, cStop) || m.hasRole(s, v, rStopped) || m.negated(s, v) {
+			continue // "pq vcs pararam de mandar os lembretes", "non ricevo più le notifiche": they want them back
 		}
 		if m.has(s, e, cMsg) || m.has(s, e, cWhy) || m.has(s, e, cFreq) {
 			if m.has(s, e, cTxn) && !m.has(s, e, cMsg) {

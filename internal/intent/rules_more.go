@@ -171,6 +171,9 @@ func (m *message) txnHead(s, e int) bool {
 // metaQuestion: "o que significa SAIR e PARAR?", "what does STOP mean": a
 // question about a keyword, not a use of it.
 func (m *message) metaQuestion(s, e int) bool {
+	if m.hasRole(s, e, rQuery) && m.hasRole(s, e, rWhat) && !m.has(s, e, cTxn) && !m.anyUnknown(s, e) {
+		return true // "pra que serve essa lista?", not "para qué sirve este producto"
+	}
 	return m.hasRole(s, e, rMean) && m.hasRole(s, e, rWhat|rWho|rWhere) && !m.insist()
 }
 

@@ -103,7 +103,7 @@ func (m *message) interjection(i int) bool {
 	if !bare || m.all&(cMsg|cMkt|cNumber|cList|cSend|cUnsub|cRecv) != 0 {
 		return false
 	}
-	return (m.joy && !m.insist()) || (len(m.clauses) > 1 && m.all&cTxn != 0)
+	return (m.joy && !m.insist() && !m.refusalClause()) || (len(m.clauses) > 1 && m.all&cTxn != 0)
 }
 
 // threat: report / denounce / block the sender, with a condition, an earlier
@@ -249,14 +249,25 @@ func (m *message) objectBeforeNeg(s, e, i int, out func(int, int, string, float6
 			break
 		}
 	}
-	if !want || m.has(s, e, cTxn|cCall|cMiss) || m.has(i, e, cRecv|cSend|cStop) {
+	if m.has(i, e, cTxn|cCall) || m.has(s, e, cMiss) || m.has(i, e, cRecv|cSend|cStop) {
 		return false
 	}
-	for j := i - 1; j >= s && j >= i-3; j-- {
+	if !want && !m.has(i+1, e, cMore) {
+		return false
+	}
+	unknown := 0
+	for j := i - 1; j >= s && j >= i-6; j-- {
 		t := m.toks[j]
 		if t.cls&(cMsg|cMkt) != 0 && t.cls&cTxn == 0 {
+			if !want && !m.has(max(s, j-3), j, cWant) {
+				return false // verb second: "wil de nieuwsbrief niet meer"
+			}
 			out(j, min(e, k+1), "object-not-wanted", 0.88, false)
 			return true
+		}
+		if (m.unknown(j) || t.cls == 0 || t.cls&cTxn != 0) && unknown < 3 {
+			unknown++ // "oferta de consórcio e empréstimo não quero mais"
+			continue
 		}
 		if !skippable(t) {
 			return false
@@ -273,6 +284,9 @@ func (m *message) onlyWhen(s, e int, out func(int, int, string, float64, bool)) 
 	}
 	if m.find(s, e, cSend|cRecv) >= 0 && m.toks[m.find(s, e, cSend|cRecv)].role&rYou != 0 {
 		return
+	}
+	if !m.has(s, e, cMsg|cRecv) && !m.hasRole(s, e, rWhen) && m.all&cMkt == 0 {
+		return // "pode mandar só o produto": a shipment
 	}
 	i := m.find(s, e, cOnly)
 	for j := i + 1; j < e && j <= i+4; j++ {
@@ -296,6 +310,9 @@ func (m *message) optInSignals(s, e int, in func(int, int, string, float64)) {
 	if m.txnHead(s, e) {
 		return
 	}
+	if m.notifyWhen(s, e, in) {
+		return
+	}
 	yes := m.allR&rYes != 0
 	mkt := m.has(s, e, cMkt)
 	for i := s; i < e; i++ {
@@ -309,7 +326,7 @@ func (m *message) optInSignals(s, e int, in func(int, int, string, float64)) {
 				if p.cls&cCan != 0 {
 					can = true
 				}
-				if p.cls&(cMe|cCan|cFiller|cWant|cResume|cMore) == 0 && p.role&rYes == 0 {
+				if p.cls&(cMe|cCan|cFiller|cWant|cResume|cMore) == 0 && p.role&rYes == 0 && (p.role&rYou == 0 || !can) { // "can you send me"
 					ok = false
 				}
 				if p.cls&cNeg != 0 || (p.role&rYou != 0 && !m.has(s, i, cCan)) {
@@ -325,8 +342,10 @@ func (m *message) optInSignals(s, e int, in func(int, int, string, float64)) {
 				in(i, m.find(i, e, cMkt), "send-me-offers", 0.8)
 			case yes && (o < 0 || m.toks[o].cls&(cMsg|cAll|cThis) != 0 || m.toks[o].role&rYes != 0):
 				in(i, i, "yes-send", 0.75)
-			case can && m.has(s, e, cMe) && o >= 0 && m.toks[o].cls&cMsg != 0 && m.toks[o].cls&cTxn == 0:
-				in(i, o, "send-me-messages", 0.7)
+			case can && m.has(s, e, cMe) && o >= 0 && m.toks[m.msgHead(o, e)].cls&cMsg != 0 && m.toks[m.msgHead(o, e)].cls&cTxn == 0:
+				in(i, o, "send-me-messages", 0.7) // "can you send me the event alerts"
+			case can && m.has(s, e, cMe) && o >= 0 && m.has(i, e, cFreq) && !m.has(s, e, cTxn|cHow|cWhy):
+				in(i, o, "send-me-daily", 0.7) // "pode me mandar as vagas todo dia"
 			}
 			return
 		case t.cls&cWant != 0 && t.cls&cNeg == 0 && yes && !m.has(s, i, cNeg):
