@@ -447,3 +447,24 @@ func TestNumberChangeThroughSandbox(t *testing.T) {
 func signWith(body []byte, secret string) string {
 	return meta.Sign(body, secret)
 }
+
+// TestRepeatedOptOutConfirmedOnce: every SAIR is recorded as evidence, but
+// the person gets one confirmation, not one per message.
+func TestRepeatedOptOutConfirmedOnce(t *testing.T) {
+	e := newEnv(t, storetest.SQLite)
+	ctx := ctxT(t)
+	p := "5511944443333"
+	for range 3 {
+		if _, err := e.sim.SendText(ctx, p, "SAIR"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	time.Sleep(300 * time.Millisecond)
+	if got := e.waitInbox(p, 1); len(got) != 1 {
+		t.Fatalf("want one confirmation, got %d: %+v", len(got), got)
+	}
+	if h := e.contact("+" + p)["history"].([]any); len(h) != 3 {
+		t.Fatalf("want every SAIR in the ledger, got %d events", len(h))
+	}
+	e.wantRefused(e.send(text(p, "Oi")), "opted_out")
+}

@@ -415,6 +415,23 @@ func (g *Gate) apply(ctx context.Context, tx *store.Tx, st *step, res *IngestRes
 		res.ConsentEvents++
 		return ev, err
 	}
+	// Said twice in a day, the same opt-out (or opt-in) is recorded again, as
+	// evidence, but confirmed once: a person who types SAIR ten times gets one reply.
+	var before consent.State
+	if st.optOut || st.optIn || (st.detection.Intent != "" && st.detection.Intent != intent.None) {
+		var err error
+		if before, err = tx.State(ctx, c.ID, st.phoneID); err != nil {
+			return nil, err
+		}
+	}
+	repeated := func(action consent.Action, scope consent.Scope) bool {
+		for _, sc := range before.Scopes {
+			if sc.Scope == scope && sc.Action == action && st.at.Sub(sc.OccurredAt) < consent.ServiceWindow {
+				return true
+			}
+		}
+		return false
+	}
 	reply := func(kind string) error {
 		res.Replies++
 		return g.enqueueReply(ctx, tx, a, st, c, a.replies.text(kind, lang()), kind)
@@ -426,9 +443,10 @@ func (g *Gate) apply(ctx context.Context, tx *store.Tx, st *step, res *IngestRes
 		if err := setIntent("opt_out:marketing"); err != nil {
 			return nil, err
 		}
+		again := repeated(consent.OptOut, consent.CategoryScope(consent.Marketing))
 		ev, err := record(consent.OptOut, consent.CategoryScope(consent.Marketing), consent.SourceWhatsAppButton, "the person tapped an opt-out button")
-		if err != nil {
-			return nil, err
+		if err != nil || again {
+			return []consent.Event{ev}, err
 		}
 		return []consent.Event{ev}, reply("opt_out_marketing")
 	case st.optIn:
@@ -485,9 +503,10 @@ func (g *Gate) apply(ctx context.Context, tx *store.Tx, st *step, res *IngestRes
 		if err := setIntent("opt_out:" + string(d.Scope)); err != nil {
 			return nil, err
 		}
+		again := repeated(consent.OptOut, scope)
 		ev, err := record(consent.OptOut, scope, source, "the person asked to stop: "+d.Rule)
-		if err != nil {
-			return nil, err
+		if err != nil || again {
+			return []consent.Event{ev}, err
 		}
 		return []consent.Event{ev}, reply(kind)
 	case intent.OptIn:
