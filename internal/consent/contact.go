@@ -2,6 +2,7 @@ package consent
 
 import (
 	"regexp"
+	"strconv"
 	"strings"
 	"time"
 
@@ -60,6 +61,9 @@ func NormalizePhone(raw string) (string, error) {
 	}
 	if !strings.HasPrefix(s, "+") {
 		s = "+" + s
+	}
+	if e164, ok := fastE164(s); ok {
+		return e164, nil
 	}
 	num, err := phonenumbers.Parse(s, "")
 	if err != nil {
@@ -146,3 +150,45 @@ func WAIDVariants(waID string) []string {
 	}
 	return []string{waID}
 }
+
+// fastE164 validates a number already written as '+' and digits without
+// libphonenumber's text parsing (the costly part, regular expressions for
+// extensions and punctuation): it splits off the country code and asks
+// libphonenumber only whether the number is valid. Anything else returns
+// false and takes the full path.
+func fastE164(s string) (string, bool) {
+	if len(s) < 8 || len(s) > 16 || s[1] == '0' {
+		return "", false
+	}
+	for i := 1; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return "", false
+		}
+	}
+	for ccLen := 1; ccLen <= 3; ccLen++ {
+		cc, err := strconv.Atoi(s[1 : 1+ccLen])
+		if err != nil {
+			return "", false
+		}
+		region := phonenumbers.GetRegionCodeForCountryCode(cc)
+		if region == "" || region == "ZZ" {
+			continue
+		}
+		national := s[1+ccLen:]
+		if national == "" || national[0] == '0' {
+			return "", false // leading zeros need the full parser's care (Italy)
+		}
+		nn, err := strconv.ParseUint(national, 10, 64)
+		if err != nil {
+			return "", false
+		}
+		num := &phonenumbers.PhoneNumber{CountryCode: proto32(int32(cc)), NationalNumber: &nn}
+		if !phonenumbers.IsValidNumber(num) {
+			return "", false
+		}
+		return s, true
+	}
+	return "", false
+}
+
+func proto32(v int32) *int32 { return &v }
