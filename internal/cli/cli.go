@@ -160,6 +160,20 @@ func (c *configFlags) load(getenv func(string) string) (config.Config, error) {
 	return cfg, nil
 }
 
+// openStore opens and starts the store for a command that runs against an
+// existing, current schema.
+func openStore(ctx context.Context, dsn string) (*store.Store, error) {
+	st, err := store.Open(ctx, dsn, store.Options{})
+	if err != nil {
+		return nil, err
+	}
+	if err := st.Start(ctx); err != nil {
+		st.Close()
+		return nil, err
+	}
+	return st, nil
+}
+
 // commandConfig parses the flags of a command that takes only the config
 // flags, and loads and validates the configuration.
 func commandConfig(name string, args []string, getenv func(string) string, stderr io.Writer) (config.Config, configFlags, error) {
@@ -258,14 +272,11 @@ func runLedgerVerify(ctx context.Context, args []string, getenv func(string) str
 	if err != nil {
 		return err
 	}
-	st, err := store.Open(ctx, cfg.Database, store.Options{})
+	st, err := openStore(ctx, cfg.Database)
 	if err != nil {
 		return err
 	}
 	defer st.Close()
-	if err := st.Start(ctx); err != nil {
-		return err
-	}
 	var failed error
 	for _, a := range cfg.Accounts {
 		rep, err := st.VerifyLedger(ctx, a.ID)

@@ -12,7 +12,6 @@ import (
 
 	"github.com/optgate/optgate/internal/config"
 	"github.com/optgate/optgate/internal/gate"
-	"github.com/optgate/optgate/internal/store"
 )
 
 const forwardUsage = `usage:
@@ -51,14 +50,11 @@ func runForward(ctx context.Context, args []string, getenv func(string) string, 
 	if sub == "verify" {
 		return forwardVerify(ctx, &cfg, stdout)
 	}
-	st, err := store.Open(ctx, cfg.Database, store.Options{})
+	st, err := openStore(ctx, cfg.Database)
 	if err != nil {
 		return err
 	}
 	defer st.Close()
-	if err := st.Start(ctx); err != nil {
-		return err
-	}
 	switch sub {
 	case "list":
 		ds, err := st.Deliveries(ctx, *state, 0, *limit)

@@ -37,12 +37,8 @@ func openAccount(ctx context.Context, cf *configFlags, accountID string, getenv 
 		}
 		accountID = cfg.Accounts[0].ID
 	}
-	st, err := store.Open(ctx, cfg.Database, store.Options{})
+	st, err := openStore(ctx, cfg.Database)
 	if err != nil {
-		return nil, nil, nil, err
-	}
-	if err := st.Start(ctx); err != nil {
-		st.Close()
 		return nil, nil, nil, err
 	}
 	g, err := gate.New(&cfg, gate.Options{Store: st})
