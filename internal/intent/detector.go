@@ -118,7 +118,7 @@ func New(opts Options) (*Detector, error) {
 				}
 			}
 		}
-		for _, st := range []signalTable{signalTables[t.lang], moreTables[t.lang], b7Tables[t.lang]} {
+		for _, st := range []signalTable{signalTables[t.lang], moreTables[t.lang], b7Tables[t.lang], b9Tables[t.lang]} {
 			if err := d.addSignals(st, lb); err != nil {
 				return nil, fmt.Errorf("intent: %s signal table: %w", t.lang, err)
 			}
@@ -134,6 +134,11 @@ func New(opts Options) (*Detector, error) {
 			if err := d.add(w, c, 0, "", false); err != nil {
 				return nil, err
 			}
+		}
+	}
+	for _, w := range strings.Fields(b9Fillers) {
+		if err := d.add(w, cFiller, 0, "", false); err != nil {
+			return nil, err
 		}
 	}
 	for r, list := range commonRoles {

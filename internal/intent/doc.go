@@ -78,6 +78,22 @@
 // refusal clause before a stop ("lol no. stop"); opt-in by "add me", "notify
 // me when", "send me X every day" and "back to the list".
 //
+// Rules added after blind sets 9 and 10 (rules_b9.go, lexicon_b9.go): "did
+// you" before a stop, remove or unsubscribe verb asks what happened ("why did
+// you stop sending me the boarding pass", "did you remove me?"), while "why
+// won't you stop" demands it; an object after "via / through" is the means
+// ("stoppen via de app"); "stop everything" in a message about an errand is an
+// interjection; a weak keyword after a clause naming a product cancels the
+// product ("não quero mais o seguro, cancela"); a group of people ("da
+// família") is someone else's, a group named after a business is the sender's
+// list. The Brazilian clause-final negation ("manda mais não", "quero mais
+// essas msg não") and an elliptical refusal of marketing ("ofertas não, obg")
+// are opt-outs; so are "escusam de mandar", "desisto das notificações",
+// "cease and desist", "opor-me ao tratamento dos dados", "ni una promo más"
+// and "I want out of these messages". "Can I choose only X and not Y?" is
+// help; "resubscribe", "quero receber tbm" and "cadastra meu número pra avisar
+// quando ..." are opt-ins; "how often will you message me" is help.
+//
 // Uncertain: words with an everyday meaning used alone ("cancelar",
 // "voltar", "chega"), "how do I stop?" questions, and vague refusals ("não
 // quero mais") come back with Uncertain set. Such a result still has Intent

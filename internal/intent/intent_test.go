@@ -540,3 +540,69 @@ func TestBlind78Classes(t *testing.T) {
 		{"can you not message me on here anymore", OptOut, ScopeAll, false},
 	})
 }
+
+// TestBlind910Classes covers the general causes of the misses of blind sets
+// 9 and 10, each with hard negatives written alongside (not taken from the sets).
+func TestBlind910Classes(t *testing.T) {
+	check(t, newDetector(t), []tc{
+		// false opt-outs: a question about what happened, a means, an errand, a product
+		{"why did you stop sending me the updates?", None, "", false},
+		{"did you stop sending the newsletter?", None, "", false},
+		{"did you delete my account?", None, "", false},
+		{"did you unsubscribe me?", None, "", false},
+		{"Kan ik de parkeeractie stoppen via de website?", None, "", false},
+		{"para tudo, não precisa mais mandar o entregador", None, "", false},
+		{"não quero mais o plano do celular, cancela", None, "", false},
+		{"que coisa, vcs tem meu numero errado", None, "", false},
+		{"o desconto não", None, "", false},
+		{"desconto não?", None, "", false},
+		{"o app manda mais não", None, "", false},
+		{"desisto, nao consigo pagar", None, "", false},
+		{"desisto del pedido", None, "", false},
+		{"me quitan el pedido?", None, "", false},
+		{"sácame del grupo de mi familia", None, "", false},
+		{"ni una palabra más sobre el pedido", None, "", false},
+		{"vos envois sont arrivés", None, "", false},
+		{"baja definitiva del pedido", None, "", false},
+		{"I received your communications about the order", None, "", false},
+		{"posso receber só os lembretes e não as promoções?", Help, "", false},
+		// opt-outs that are still opt-outs
+		{"I did ask you to stop sending me messages", OptOut, ScopeAll, false},
+		{"why won't you stop texting me", OptOut, ScopeAll, false},
+		{"stop sending me messages via whatsapp", OptOut, ScopeAll, false},
+		{"para tudo, não quero mais mensagens", OptOut, ScopeAll, false},
+		{"can you remove me?", OptOut, ScopeAll, false},
+		{"não quero mais, cancela", OptOut, ScopeAll, true},
+		// missed opt-outs: clause-final negation, regional and legal forms
+		{"me manda mais nao", OptOut, ScopeAll, false},
+		{"num quero mais propaganda nao", OptOut, ScopeMarketing, false},
+		{"ofertas nao obg", OptOut, ScopeMarketing, false},
+		{"escusa de me mandar mais nada", OptOut, ScopeAll, false},
+		{"escusam de mandar promoções", OptOut, ScopeMarketing, false},
+		{"ik wil eruit", OptOut, ScopeAll, true},
+		{"I want out of these promos", OptOut, ScopeMarketing, false},
+		{"enlevez-moi de vos envois", OptOut, ScopeAll, false},
+		{"stop definitivamente", OptOut, ScopeAll, false},
+		{"me quitan de la lista de difusión", OptOut, ScopeAll, false},
+		{"me pueden sacar del grupo de la panadería?", OptOut, ScopeAll, false},
+		{"cease and desist", OptOut, ScopeAll, false},
+		{"oponho-me ao envio de publicidade", OptOut, ScopeMarketing, false},
+		{"venho opor-me ao tratamento dos meus dados para marketing", OptOut, ScopeMarketing, false},
+		{"ni un mensaje más por favor", OptOut, ScopeAll, false},
+		{"desisto de las promociones", OptOut, ScopeMarketing, false},
+		{"Não tenho mais interesse em receber as ofertas", OptOut, ScopeMarketing, false},
+		{"tira meu curriculo e meu numero", OptOut, ScopeAll, false},
+		// opt-ins, and their hard negatives
+		{"vuelvo a suscribirme al boletín", OptIn, "", false},
+		{"me vuelvo a casa", None, "", false},
+		{"voglio essere aggiornata su whatsapp", OptIn, "", false},
+		{"voglio aggiornare l'app", None, "", false},
+		{"vcs mandam as promoções pro meu marido, quero receber tbm", OptIn, "", false},
+		{"quero receber o reembolso tbm", None, "", false},
+		{"cadastra meu número pra me avisar quando o pedido ficar pronto", OptIn, "", false},
+		{"cadastra meu numero", None, "", false},
+		// help, and its hard negative
+		{"how often do you send offers", Help, "", false},
+		{"how often should I water it", None, "", false},
+	})
+}

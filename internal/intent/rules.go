@@ -448,11 +448,13 @@ func (m *message) clauseRules(s, e int, put func(int, candidate)) {
 
 	// A clause that is only a stop keyword: "..., STOP NOU", "para!".
 	if len(m.clauses) > 1 && !m.correction() {
-		if c, ok := m.keyword(s, e, false); ok && c.intent == OptOut && !m.interjection(c.t0) {
+		if c, ok := m.keyword(s, e, false); ok && c.intent == OptOut && !m.interjection(c.t0) && !(m.has(s, e, cAll) && m.errand()) {
 			if m.negated(s, c.t0) {
 				negd(c.t0, c.t0)
 			} else if c.uncertain {
-				put(prioUncertainOut, c)
+				if !m.thingCancelled(c.t0) {
+					put(prioUncertainOut, c)
+				}
 			} else {
 				put(prioOptOut, c)
 			}
@@ -489,6 +491,17 @@ func (m *message) clauseRules(s, e int, put func(int, candidate)) {
 			if o >= 0 && m.toks[o].role&rBreak != 0 {
 				continue // "deja de funcionar la app": a malfunction
 			}
+			if m.pastQuestion(s, i) {
+				continue // "why did you stop sending me the boarding pass"
+			}
+			if o >= 0 && prep && m.hasRole(i+1, o, rMeans) {
+				continue // "Kan ik mijn parkeersessie stoppen via de app?"
+			}
+			if o >= 0 && m.toks[o].cls&cOnly != 0 {
+				if o2, _ := m.object(o, e); o2 >= 0 {
+					o = o2 // "como eu paro só as promoções?"
+				}
+			}
 			if o < 0 {
 				if m.onlyAround(s, e, i, cEnough) && !(len(m.clauses) > 1 && m.correction()) && !m.interjection(i) && !m.nextNotMessages(e) {
 					if m.negated(s, i) {
@@ -500,6 +513,9 @@ func (m *message) clauseRules(s, e int, put func(int, candidate)) {
 				continue
 			}
 			ot := m.toks[o]
+			if m.errandStop(o) {
+				continue // "Parem tudo! ... não precisa mais mandar o motoboy"
+			}
 			if i == s && (ot.cls&cWant != 0 || (ot.cls&cNeg != 0 && m.has(o+1, e, cWant|cInterest))) && t.lex.kw == OptOut && !m.has(o, e, cTxn|cCall) {
 				out(i, e, "stop-dont-want", 0.85, false) // "stop porfa ya no quiero", "STOP non mi interessa"
 				continue
@@ -533,6 +549,10 @@ func (m *message) clauseRules(s, e int, put func(int, candidate)) {
 				out(i, o+1, "stop-or-else", 0.9, false)
 				continue
 			}
+			if m.negated(s, i) && m.has(s, i, cWhy) && !m.hasRole(s, i, rPastAux) && t.cls&cIndicative == 0 {
+				out(i, o+1, "why-dont-you-stop", 0.85, false) // "why won't you stop texting me", "por que não param de mandar"
+				continue
+			}
 			if m.negated(s, i) {
 				if t.cls&cIndicative != 0 {
 					out(i, o+1, "complaint-stop", 0.6, true)
@@ -547,6 +567,9 @@ func (m *message) clauseRules(s, e int, put func(int, candidate)) {
 			out(i, o+1, "stop-sending", 0.93, false)
 
 		case t.cls&cUnsub != 0:
+			if m.pastQuestion(s, i) {
+				continue // "did you unsubscribe me?"
+			}
 			if m.negated(s, i) {
 				negd(i, i)
 				continue
@@ -603,6 +626,9 @@ func (m *message) clauseRules(s, e int, put func(int, candidate)) {
 			}
 
 		case t.cls&(cRemove|cTake) != 0:
+			if m.pastQuestion(s, i) {
+				continue // "did you remove me?"
+			}
 			o, prep := m.object(i, e)
 			if o >= 0 && t.cls&cRemove != 0 && m.toks[o].cls&cConsent != 0 {
 				if !m.negated(s, i) {
@@ -625,7 +651,7 @@ func (m *message) clauseRules(s, e int, put func(int, candidate)) {
 					if m.has(o+1, e, cTxn) && !m.has(s, e, cMsg|cMkt) {
 						continue // "apaga meu cadastro da academia"
 					}
-					me = true // "apaga meu cadastro", "eliminéis mis datos"
+					me, owned = true, true // "apaga meu cadastro", "eliminéis mis datos", "tira meu cv"
 				case prep && ot.cls&cList != 0 && ot.cls&cTxn == 0:
 					me = true // "favor retirar do cadastro": the speaker is removed
 				case ot.role&rName != 0 && o > s && m.toks[o-1].role&rMy != 0 && m.fromList(o, e):
@@ -674,9 +700,11 @@ func (m *message) clauseRules(s, e int, put func(int, candidate)) {
 			}
 
 		case t.cls&cLeave != 0:
-			o, _ := m.object(i, e)
+			o, prep := m.object(i, e)
 			if o >= 0 && m.toks[o].cls&cList != 0 && !m.negated(s, i) && !m.has(o, e, cTxn) && !m.groupOther(o, e) {
 				out(i, o+1, "leave-list", 0.92, false)
+			} else if o >= 0 && prep && m.toks[o].cls&(cMsg|cMkt) != 0 && !m.negated(s, i) && !m.has(s, e, cTxn|cCall) {
+				out(i, o+1, "leave-messages", 0.88, false) // "I want out of these messages"
 			} else if o < 0 && m.has(s, i, cWant) && !m.negated(s, i) && m.onlyAround(s, e, i, 0) {
 				out(i, i+1, "want-out", 0.6, true) // "quero sair": ask first
 			}
@@ -718,6 +746,7 @@ func (m *message) clauseRules(s, e int, put func(int, candidate)) {
 	}
 
 	m.onlyWhen(s, e, out)
+	m.finalNeg(s, e, out)
 
 	// Opt-in rules; a negation before the verb turns them off.
 	if accident {
@@ -739,6 +768,10 @@ func (m *message) clauseRules(s, e int, put func(int, candidate)) {
 		in(recv, recv, "yes-receive", 0.8) // "bora receber as promo sim"
 	case recv >= 0 && m.has(s, e, cResume) && !txn:
 		in(first, recv, "resume-receiving", 0.88)
+	case m.has(s, e, cSubscribe) && m.has(s, e, cResume) && !txn && !m.has(s, e, cWhy|cHow):
+		in(m.find(s, e, cSubscribe), m.find(s, e, cSubscribe), "subscribe-again", 0.8) // "I'd like to resubscribe"
+	case recv >= 0 && m.has(s, recv, cWant) && m.hasRole(recv, e, rAlso) && m.all&(cMsg|cMkt) != 0 && !txn:
+		in(first, recv, "want-receive-too", 0.75) // "(vcs mandam os avisos pra minha esposa) quero receber tbm"
 	case recv >= 0 && m.has(s, e, cWant) && topic && !txn:
 		in(first, recv, "want-receive", 0.85)
 	case recv >= 0 && m.has(s, e, cWant) && m.has(s, e, cFreq) && !txn && !m.has(s, e, cWhy|cHow):
@@ -894,7 +927,7 @@ func (m *message) helpRules(put func(int, candidate)) {
 	if m.all&(cWhy|cHow|cFreq) == 0 || m.all&(cMsg|cRecv|cSend) == 0 {
 		return
 	}
-	if m.all&(cWhy|cHow) == 0 && !strings.Contains(m.text, "?") {
+	if m.all&(cWhy|cHow) == 0 && !strings.Contains(m.text, "?") && m.toks[0].cls&cFreq == 0 {
 		return // "adoro receber 5 mensagem por dia": a frequency in a statement
 	}
 	for _, cl := range m.clauses {

@@ -119,10 +119,13 @@ func (m *message) notifyWhen(s, e int, in func(int, int, string, float64)) bool 
 			break
 		}
 	}
-	if n < 0 || m.has(s, n, cNeg) || !m.hasRole(n, e, rWhen) || m.has(s, e, cTxn|cCall|cHow|cWhy) {
+	// "cadastra meu número pra avisar quando ...": registering the number is
+	// a request to be notified, even about one order.
+	reg := n >= 0 && m.has(s, n, cSubscribe|cAdd) && m.has(s, n, cNumber)
+	if n < 0 || m.has(s, n, cNeg) || !m.hasRole(n, e, rWhen) || m.has(s, e, cHow|cWhy) || (m.has(s, e, cTxn|cCall) && !reg) {
 		return false
 	}
-	if !m.has(s, n, cWant) && !m.hasRole(n, e, rHere) && !m.has(s, e, cMsg|cMkt) {
+	if !m.has(s, n, cWant) && !m.hasRole(n, e, rHere) && !m.has(s, e, cMsg|cMkt) && !reg {
 		return false // "me avisa quando chegar": about one event
 	}
 	in(n, n, "notify-me-when", 0.7)

@@ -115,7 +115,10 @@ func (m *message) groupOther(o, e int) bool {
 		if u.cls&cPrep != 0 || (u.cls&cSkip != 0 && u.role&rYou == 0) {
 			continue
 		}
-		return m.unknown(j) || u.cls&cTxn != 0
+		// A group of people ("da família", "de la escuela") is someone else's;
+		// a group named after a business or a product ("de la lotería") is
+		// the sender's list.
+		return u.role&rPeople != 0 || u.cls&cTxn != 0
 	}
 	return false
 }
@@ -226,6 +229,10 @@ func (m *message) onlyNot(put func(int, candidate)) {
 		}
 	}
 	if only < 0 {
+		return
+	}
+	if m.chooseQuestion(only) {
+		put(prioHelp, candidate{intent: Help, conf: 0.7, rule: "phrase:" + ruleLang(m.lexLangs(only)) + ":choose-question", t0: only, t1: kept + 1, langs: m.lexLangs(only)})
 		return
 	}
 	for j := range m.toks {

@@ -307,8 +307,8 @@ func (m *message) optInSignals(s, e int, in func(int, int, string, float64)) {
 		in(a, m.find(a, e, cMsg|cMkt), "authorize", 0.85) // "autorizo o envio de mensagens"
 		return
 	}
-	if m.txnHead(s, e) {
-		return
+	if m.txnHead(s, e) && !(m.has(s, e, cSubscribe|cAdd) && m.has(s, e, cNumber)) {
+		return // but "cadastra meu número pra avisar quando o pedido ficar pronto" registers
 	}
 	if m.notifyWhen(s, e, in) {
 		return
@@ -407,7 +407,8 @@ func (m *message) helpSignals(put func(int, candidate)) {
 		for i := s; i < e; i++ {
 			t := m.toks[i]
 			switch {
-			case q >= 0 && t.role&rAcquire != 0 && m.all&cNumber != 0,
+			case q >= 0 && i > q && i-q <= 4 && t.role&rAcquire != 0 && m.all&cNumber != 0 &&
+				(m.has(s, e, cNumber) || strings.Contains(m.text, "?")),
 				m.toks[max(q, s)].role&rWho != 0 && q >= 0 && t.cls&cSubscribe != 0:
 				help(q, "how-got-my-number", 0.75)
 				return
