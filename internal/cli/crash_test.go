@@ -59,12 +59,21 @@ func freeAddr(t *testing.T) string {
 type process struct {
 	cmd  *exec.Cmd
 	logs *bytes.Buffer
+	w    *lockedWriter
+}
+
+// logText reads what the process printed so far, under the writer's lock.
+func (p *process) logText() string {
+	p.w.mu.Lock()
+	defer p.w.mu.Unlock()
+	return p.logs.String()
 }
 
 func startProcess(t *testing.T, bin, cfgPath, addr string) *process {
 	t.Helper()
 	p := &process{cmd: exec.Command(bin, "serve", "--config", cfgPath), logs: &bytes.Buffer{}}
-	p.cmd.Stdout, p.cmd.Stderr = &lockedWriter{w: p.logs}, &lockedWriter{w: p.logs}
+	p.w = &lockedWriter{w: p.logs} // one lock for both streams
+	p.cmd.Stdout, p.cmd.Stderr = p.w, p.w
 	if err := p.cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
@@ -79,7 +88,7 @@ func startProcess(t *testing.T, bin, cfgPath, addr string) *process {
 		}
 		if time.Now().After(deadline) {
 			p.cmd.Process.Kill()
-			t.Fatalf("optgate did not become ready: %v\n%s", err, p.logs.String())
+			t.Fatalf("optgate did not become ready: %v\n%s", err, p.logText())
 		}
 		time.Sleep(50 * time.Millisecond)
 	}
@@ -198,7 +207,7 @@ accounts:
 		p.cmd.Process.Signal(syscall.SIGTERM)
 		p.cmd.Wait()
 		if t.Failed() {
-			t.Logf("optgate logs:\n%s", p.logs.String())
+			t.Logf("optgate logs:\n%s", p.logText())
 		}
 	}()
 	var missing []int

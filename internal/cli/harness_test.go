@@ -65,6 +65,14 @@ type env struct {
 	simURL string
 	cfg    config.Config
 	logs   *bytes.Buffer
+	logw   *lockedWriter // guards logs for every start of optgate
+}
+
+// logText reads optgate's logs so far.
+func (e *env) logText() string {
+	e.logw.mu.Lock()
+	defer e.logw.mu.Unlock()
+	return e.logs.String()
 }
 
 type envOption func(*config.Config)
@@ -74,6 +82,7 @@ type envOption func(*config.Config)
 func newEnv(t *testing.T, b storetest.Backend, opts ...envOption) *env {
 	t.Helper()
 	e := &env{t: t, dsn: b.DSN(t), clock: &clock{t: time.Now().UTC().Truncate(time.Second)}, logs: &bytes.Buffer{}}
+	e.logw = &lockedWriter{w: e.logs}
 	simLn, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
@@ -120,7 +129,7 @@ func newEnv(t *testing.T, b storetest.Backend, opts ...envOption) *env {
 			e.app.Close(ctx)
 		}
 		if t.Failed() {
-			t.Logf("optgate logs:\n%s", e.logs.String())
+			t.Logf("optgate logs:\n%s", e.logText())
 		}
 	})
 	return e
@@ -128,7 +137,7 @@ func newEnv(t *testing.T, b storetest.Backend, opts ...envOption) *env {
 
 func (e *env) start(ln net.Listener) {
 	e.t.Helper()
-	log := slog.New(slog.NewTextHandler(&lockedWriter{w: e.logs}, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	log := slog.New(slog.NewTextHandler(e.logw, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	app, err := Start(context.Background(), &e.cfg, log, AppOptions{Migrate: true, Listener: ln, Now: e.clock.Now})
 	if err != nil {
 		e.t.Fatal(err)
