@@ -1,6 +1,7 @@
 // Package cli is optgate's command line: serve, demo, migrate, config check,
-// intent, ledger verify and version. Run is the real entry point, so that
-// tests can boot the whole program in-process.
+// intent, ledger verify, forward (dead letters), import, export and version.
+// Run is the real entry point, so that tests can boot the whole program
+// in-process.
 package cli
 
 import (
