@@ -94,6 +94,23 @@
 // help; "resubscribe", "quero receber tbm" and "cadastra meu número pra avisar
 // quando ..." are opt-ins; "how often will you message me" is help.
 //
+// Rules added after blind set 11 (rules_b11.go, lexicon_b11.go), precision
+// first: a stop next to praise of the offers in a laughing message is a joke
+// ("stop sending me such good deals 😂"), unless the stop is repeated; a bare
+// stop with disbelief in a question is an exclamation ("arrête, t'es
+// sérieux?"); leaving or cancelling an app or a game with no messaging word
+// is not an opt-out ("sair do app do jogo", "disdire l'abbonamento all'app"),
+// nor is a help word about it help; "I don't get X any more" as a statement
+// is a complaint, not a question ("ich krieg keine Erinnerungen mehr,
+// warum?"). Recall: nouns of revoking and ceasing ("revogação do
+// consentimento", "cessação de qualquer comunicação", nl "trek ... in"), a
+// keyword sent to a short code ("STOP au 36179"), "ALTO" (asked first),
+// "stahp", "párale", "lâche-moi avec", polite conditionals ("le agradecería
+// que no me enviaran"), leaving a list while keeping the paid plan. Opt-in:
+// accept verbs ("accetto di ricevere"), "voltar a mandar", a bare "quero!"
+// after a clause naming the offers. Help: "what happens if I send SAIR / if I
+// unsubscribe?" and "which / what kind of messages will you send?".
+//
 // Uncertain: words with an everyday meaning used alone ("cancelar",
 // "voltar", "chega"), "how do I stop?" questions, and vague refusals ("não
 // quero mais") come back with Uncertain set. Such a result still has Intent

@@ -606,3 +606,82 @@ func TestBlind910Classes(t *testing.T) {
 		{"how often should I water it", None, "", false},
 	})
 }
+
+// TestBlind11Classes covers the general causes of the blind11 misses with new
+// sentences in several languages, and the hard negatives of each rule.
+func TestBlind11Classes(t *testing.T) {
+	d := newDetector(t)
+	check(t, d, []tc{
+		// false opt-outs: praise in a joke, disbelief, apps and games, complaints
+		{"kkkk para de mandar promoção boa assim, vou falir", None, "", false},
+		{"jajaja deja de mandar ofertas tan buenas 😂", None, "", false},
+		{"lol stop sending me great offers, I'll go broke", None, "", false},
+		{"para de mandar promoção kkkk ninguém aguenta", OptOut, ScopeMarketing, false},
+		{"para, sério? 50% no tênis? tô indo", None, "", false},
+		{"stop, seriously? half price? omw", None, "", false},
+		{"para, é sério, não quero mais mensagens", OptOut, ScopeAll, false},
+		{"how do I leave the game app without losing my level?", None, "", false},
+		{"quiero cancelar la suscripción de la app de juegos", None, "", false},
+		{"dejen de mandarme cosas del juego", OptOut, ScopeAll, false},
+		{"o app trava quando clico em sair, ajuda", None, "", false},
+		{"ik krijg geen herinneringen meer, waarom?", None, "", false},
+		{"non ricevo più i promemoria, perché?", None, "", false},
+		// missed opt-outs: consent withdrawal, keywords, regional and polite forms
+		{"solicito a revogação do meu consentimento", OptOut, ScopeAll, false},
+		{"peço a cessação do envio de comunicações", OptOut, ScopeAll, false},
+		{"ik trek mijn toestemming voor marketing in", OptOut, ScopeMarketing, false},
+		{"ik heb trek in pizza", None, "", false},
+		{"SAIR para 28000", OptOut, ScopeAll, false},
+		{"STOP to 12345", OptOut, ScopeAll, false},
+		{"pedido 12345", None, "", false},
+		{"ALTO", OptOut, ScopeAll, true},
+		{"el volumen está muy alto", None, "", false},
+		{"párenle con los mensajes", OptOut, ScopeAll, false},
+		{"agradecería que no me mandaran más promociones", OptOut, ScopeMarketing, false},
+		{"agradeceria que me mandassem o boleto", None, "", false},
+		{"disattivate le notifiche per favore", OptOut, ScopeAll, false},
+		{"lâchez-moi avec vos messages", OptOut, ScopeAll, false},
+		{"quero sair da lista de ofertas da academia, o plano eu mantenho", OptOut, ScopeMarketing, false},
+		{"pode tirar meu numero da lista", OptOut, ScopeAll, false},
+		// missed opt-ins, and their hard negatives
+		{"podem voltar a mandar as ofertas", OptIn, "", false},
+		{"vuelvan a enviarme las promociones", OptIn, "", false},
+		{"por que voltaram a mandar? parem", OptOut, ScopeAll, false},
+		{"acepto recibir mensajes por whatsapp", OptIn, "", false},
+		{"I accept to receive messages", OptIn, "", false},
+		{"non accetto di ricevere pubblicità", OptOut, ScopeMarketing, false},
+		{"vi que vcs mandam promoções, quero", OptIn, "", false},
+		{"vcs mandam promoções? não quero", OptOut, "", true},
+		// help, and its hard negatives
+		{"o que acontece se eu responder PARAR?", Help, "", false},
+		{"what happens if I reply STOP?", Help, "", false},
+		{"o que acontece com meu pedido?", None, "", false},
+		{"quais mensagens vocês vão mandar?", Help, "", false},
+		{"which messages will I receive?", Help, "", false},
+		{"qué tipo de mensajes van a enviar?", Help, "", false},
+		{"quais produtos vocês vendem?", None, "", false},
+		{"was passiert, wenn ich STOP schicke?", Help, "", false},
+		{"que pasa si me doy de baja?", Help, "", false},
+		{"o que acontece se eu sair da lista?", Help, "", false},
+		{"what happens to my order?", None, "", false},
+		{"haha stop sending me good deals, I said stop already", OptOut, ScopeMarketing, false},
+		{"para de mandar essas ofertas ruins", OptOut, ScopeMarketing, false},
+		{"arrête, t'es sérieux? arrêtez de m'envoyer des pubs", OptOut, ScopeMarketing, false},
+		{"quero sair do app de vocês, não quero mais mensagens", OptOut, ScopeAll, false},
+		{"pode voltar a mandar o boleto", None, "", false},
+		{"voltaram a mandar spam", None, "", false},
+		{"agradeço por receber as mensagens", None, "", false},
+	})
+}
+
+func TestKeywordShortCode(t *testing.T) {
+	d := newDetector(t)
+	check(t, d, []tc{
+		{"STOP au 36179", OptOut, ScopeAll, false},
+		{"STOP au 36179 merci", OptOut, ScopeAll, false},
+		{"BAJA al 2020", OptOut, ScopeAll, false},
+		{"para 28000", None, "", false},
+		{"STOP para 2 pedidos", None, "", false},
+		{"mesa para 4", None, "", false},
+	})
+}

@@ -288,10 +288,11 @@ func (m *message) decide() Result {
 	m.helpMore(put)
 	m.helpRules(put)
 	m.helpSignals(put)
+	m.b11(put)
 
 	for p := range prioCount {
 		c := best[p]
-		if c == nil {
+		if c == nil || m.b11Veto(c) {
 			continue
 		}
 		r := Result{Intent: c.intent, Scope: c.scope, Confidence: c.conf, Uncertain: c.uncertain, Keyword: c.keyword, Rule: c.rule, Matched: m.span(*c)}
