@@ -118,7 +118,7 @@ func New(opts Options) (*Detector, error) {
 				}
 			}
 		}
-		for _, st := range []signalTable{signalTables[t.lang], moreTables[t.lang], b7Tables[t.lang], b9Tables[t.lang], b11Tables[t.lang]} {
+		for _, st := range []signalTable{signalTables[t.lang], moreTables[t.lang], b7Tables[t.lang], b9Tables[t.lang], b11Tables[t.lang], b12Tables[t.lang]} {
 			if err := d.addSignals(st, lb); err != nil {
 				return nil, fmt.Errorf("intent: %s signal table: %w", t.lang, err)
 			}
@@ -353,6 +353,9 @@ func (d *Detector) Detect(text string) Result {
 	if len(text) > maxInput {
 		text = text[:maxInput]
 	}
+	if r, ok := d.quotedReply(text); ok {
+		return r
+	}
 	sc := scratchPool.Get().(*scratch)
 	defer scratchPool.Put(sc)
 	raw := mergeLetters(tokenize(text, sc.raw[:0]))
@@ -424,6 +427,12 @@ func (d *Detector) lexify(words []word, toks []tok) []tok {
 		w := words[i]
 		lx := d.uni[w.key]
 		if lx == nil {
+			if neg, rest := d.gluedNegation(w.key); neg != nil {
+				toks = append(toks, tok{text: neg.key, lex: neg, cls: neg.cls, role: neg.roles, clause: w.clause, w0: i, w1: i + 1},
+					tok{text: rest.key, lex: rest, cls: rest.cls, role: rest.roles, clause: w.clause, w0: i, w1: i + 1})
+				i++
+				continue
+			}
 			lx = d.fuzzy(w.key, delBuf[:0])
 		}
 		t := tok{text: w.text, lex: lx, clause: w.clause, w0: i, w1: i + 1}

@@ -111,6 +111,19 @@
 // after a clause naming the offers. Help: "what happens if I send SAIR / if I
 // unsubscribe?" and "which / what kind of messages will you send?".
 //
+// Rules added after blind set 12 (rules_b12.go, lexicon_b12.go), precision
+// first: a bare stop opening a message whose other clause asks about
+// something else is an exclamation ("para tudo! vcs têm X em estoque??"); a
+// stop word before a colon is a label ("Para: Joana"); WhatsApp placeholders
+// and passive reports of deletion ("Esta mensagem foi apagada") are not
+// requests; "you no longer send X" with a question of concern ("c'est normal
+// ?", "is er iets mis?") is a complaint; my own offer or bid ("retirar mi
+// oferta") is not marketing. Recall: wanting it to stop ("queria que
+// parasse"), not standing the messages ("não aguento mais essas msgs"), my
+// name "from there" ("tira meu nome daí"), a negation glued to its verb
+// ("naoquero"), abbreviations that do not end a clause ("Art. 21 DSGVO"), and
+// a keyword written next to a quoted business message.
+//
 // Uncertain: words with an everyday meaning used alone ("cancelar",
 // "voltar", "chega"), "how do I stop?" questions, and vague refusals ("não
 // quero mais") come back with Uncertain set. Such a result still has Intent

@@ -181,6 +181,10 @@ func tokenize(text string, buf []rawToken) []rawToken {
 			continue
 		}
 		if isClauseBreak(r) {
+			if r == '.' && abbreviations[string(word)] {
+				flush() // "Art. 21 DSGVO", "z.B.": an abbreviation does not end the clause
+				continue
+			}
 			brk()
 			continue
 		}
@@ -195,4 +199,11 @@ func tokenize(text string, buf []rawToken) []rawToken {
 	}
 	flush()
 	return toks
+}
+
+// abbreviations end with a full stop that does not end a clause.
+var abbreviations = map[string]bool{
+	"art": true, "abs": true, "nr": true, "ziff": true, "bzw": true, "ca": true, "dr": true, "dra": true, "sr": true,
+	"sra": true, "srta": true, "av": true, "tel": true, "pag": true, "cf": true, "vs": true, "etc": true, "ex": true,
+	"z": true, "lgpd": true, "rgpd": true, "dsgvo": true, "gdpr": true, "avg": true, "par": true, "gem": true, "lt": true,
 }

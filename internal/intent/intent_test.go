@@ -685,3 +685,53 @@ func TestKeywordShortCode(t *testing.T) {
 		{"mesa para 4", None, "", false},
 	})
 }
+
+// Round after blind set 12: hard negatives first, then recall.
+func TestBlind12Rules(t *testing.T) {
+	d := newDetector(t)
+	check(t, d, []tc{
+		// an exclamation followed by a question about something else
+		{"para tudo! vcs têm fone bluetooth em estoque??", None, "", false},
+		{"stop! do you still have the red jacket in size M?", None, "", false},
+		{"stop alles! habt ihr den Rucksack noch auf Lager?", None, "", false},
+		{"basta! ma avete ancora le scarpe blu?", None, "", false},
+		// a stop word used as a label
+		{"Para: Ana. De: Pedro. Escreve no cartão: parabéns", None, "", false},
+		{"Stop: 14h, rua das flores 20", None, "", false},
+		// WhatsApp placeholders and passive reports of deletion
+		{"Esta mensagem foi apagada", None, "", false},
+		{"This message was deleted", None, "", false},
+		{"Se eliminó este mensaje", None, "", false},
+		{"Diese Nachricht wurde gelöscht", None, "", false},
+		{"Questo messaggio è stato eliminato", None, "", false},
+		// my own offer or bid is not marketing
+		{"quiero retirar mi oferta del remate", None, "", false},
+		{"posso cancellare la mia offerta?", None, "", false},
+		{"can I withdraw my offer on the house?", None, "", false},
+		// "you no longer send X" with a question of concern is a complaint
+		{"jullie sturen geen updates meer, is er iets mis?", None, "", false},
+		{"Vous ne m'envoyez plus les factures, c'est normal ?", None, "", false},
+		{"vcs não mandam mais os lembretes, aconteceu alguma coisa?", None, "", false},
+		{"ya no me mandan los recordatorios, ¿pasa algo?", None, "", false},
+		// but a stop with a concern is still a stop
+		{"parem de mandar mensagem, é normal isso?", OptOut, "", false},
+		// recall
+		{"recebo mensagem de vcs toda hora eu queria que parasse", OptOut, "", false},
+		{"I get texts from you every day and I want it to stop", OptOut, "", false},
+		{"naoquero mais msg", OptOut, "", false},
+		{"n qro mais receber isso", OptOut, "", false},
+		{"tira meu nome daí por favor", OptOut, "", false},
+		{"não aguento mais essas mensagens", OptOut, "", false},
+		{"I can't stand these messages anymore", OptOut, "", false},
+		{"\"Oferta imperdível! Responda SAIR para cancelar\" SAIR", OptOut, "", false},
+		{"STOP \"Big sale today! Reply STOP to opt out\"", OptOut, "", false},
+		{"eliminar suscripción", OptOut, "", false},
+		{"kei Wärbig meh", OptOut, "", false},
+		{"lasst mich in Ruhe mit eurer Werbung", OptOut, "", false},
+		{"Ich widerspreche gem. Art. 21 DSGVO der Verarbeitung meiner Daten", OptOut, "", false},
+		// not these
+		{"não aguento mais esperar meu pedido", None, "", false},
+		{"\"Promoção de hoje\" que legal", None, "", false},
+		{"não queria que parasse de mandar as promoções", None, "", false},
+	})
+}

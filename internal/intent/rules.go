@@ -289,6 +289,7 @@ func (m *message) decide() Result {
 	m.helpRules(put)
 	m.helpSignals(put)
 	m.b11(put)
+	m.b12(put)
 
 	for p := range prioCount {
 		c := best[p]

@@ -14,6 +14,9 @@ import "strings"
 
 // b11Veto reports whether an opt-out or help candidate must be dropped.
 func (m *message) b11Veto(c *candidate) bool {
+	if m.b12Veto(c) {
+		return true
+	}
 	noTopic := m.all&(cMsg|cMkt|cList|cNumber|cUnsub|cRecv) == 0
 	switch c.intent {
 	case OptOut:
