@@ -124,6 +124,17 @@
 // ("naoquero"), abbreviations that do not end a clause ("Art. 21 DSGVO"), and
 // a keyword written next to a quoted business message.
 //
+// Rules added after blind set 13 (rules_b13.go, lexicon_b13.go): laughter
+// right after the object of a stop is a tone, not praise, unless praise is
+// in the message ("hört auf mit den Sprachnachrichten haha" is meant); voice
+// messages are messages; a keyword asked back and answered with "never" is
+// a refusal to leave ("Stop? Never, love your deals"); "no interest (any
+// more) in X" with offers or messages after it is an opt-out; "my no." is my
+// number, not the end of a clause; "withdrawing my consent" revokes it.
+// Help: "what do I reply to leave / to change my preferences?" and "is this
+// an official number?". Opt-in: "let me know when there are new X / when X
+// reopen" and "send the reminders here".
+//
 // Uncertain: words with an everyday meaning used alone ("cancelar",
 // "voltar", "chega"), "how do I stop?" questions, and vague refusals ("não
 // quero mais") come back with Uncertain set. Such a result still has Intent

@@ -185,6 +185,10 @@ func tokenize(text string, buf []rawToken) []rawToken {
 				flush() // "Art. 21 DSGVO", "z.B.": an abbreviation does not end the clause
 				continue
 			}
+			if r == '.' && numberAbbrev[string(word)] && len(toks) > 0 && toks[len(toks)-1].clause == clause && possessives[toks[len(toks)-1].text] {
+				flush() // "remove my no. from the list": "no." after "my" is my number
+				continue
+			}
 			brk()
 			continue
 		}
@@ -200,6 +204,12 @@ func tokenize(text string, buf []rawToken) []rawToken {
 	flush()
 	return toks
 }
+
+// numberAbbrev are abbreviations of "number" that end a clause unless a
+// possessive comes before them ("my no.", "meu num.").
+var numberAbbrev = map[string]bool{"no": true, "num": true, "nro": true, "n": true}
+
+var possessives = map[string]bool{"my": true, "meu": true, "mijn": true, "mio": true, "mein": true, "meine": true}
 
 // abbreviations end with a full stop that does not end a clause.
 var abbreviations = map[string]bool{

@@ -735,3 +735,61 @@ func TestBlind12Rules(t *testing.T) {
 		{"não queria que parasse de mandar as promoções", None, "", false},
 	})
 }
+
+// Round after blind set 13: each class with its hard negatives.
+func TestBlind13Rules(t *testing.T) {
+	d := newDetector(t)
+	check(t, d, []tc{
+		// laughter does not cancel a stop whose object is messages or offers
+		{"para de mandar esses audios de oferta kkkk", OptOut, ScopeMarketing, false},
+		{"stop sending me voice notes about the sale lol", OptOut, "", false},
+		{"hört auf mit den Sprachnachrichten haha", OptOut, "", false},
+		// hard negatives: laughter with praise, a stop about something else
+		{"para de me mandar promo boa assim kkkk", None, "", false},
+		{"para kkkk que áudio engraçado", None, "", false},
+		// a keyword asked back and answered with "never"
+		{"Stop? Never haha I love your deals", None, "", false},
+		{"Baja? Nunca jaja me encantan sus ofertas", None, "", false},
+		{"Sair? nunca mais quero essas mensagens", OptOut, "", false},
+		// no interest in X (any more)
+		{"não tenho mais interesse nas promoções, só os avisos de entrega", OptOut, ScopeMarketing, false},
+		{"kein Interesse mehr an euren Angeboten", OptOut, ScopeMarketing, false},
+		{"nessun interesse nelle vostre offerte", OptOut, "", false},
+		{"não tenho interesse em comprar agora", None, "", false},
+		{"geen interesse meer in de bestelling", None, "", false},
+		// my number written "no."
+		{"please delete my no. from your marketing list", OptOut, "", false},
+		{"I said no. from now on I pay cash", None, "", false},
+		// Indian English fillers around a keyword
+		{"kindly unsubscribe bhai", OptOut, "", false},
+		{"I am withdrawing consent for promotional texts", OptOut, "", false},
+		// withdrawing an offer or bid is not an opt-out
+		{"I am withdrawing my bid on the car", None, "", false},
+		// how-to questions about leaving
+		{"come faccio a non ricevere più le vostre offerte?", OptOut, "", true},
+		{"como é que eu deixo de receber estas notificações?", OptOut, "", true},
+		{"quero deixar de pagar juros no cartão", None, "", false},
+		// what to reply: help
+		{"qué contesto para recibir menos mensajes?", Help, "", false},
+		{"was muss ich antworten, um die Einstellungen zu ändern?", Help, "", false},
+		{"que dois-je répondre pour changer mes préférences ?", Help, "", false},
+		{"o que eu respondo pro cliente?", None, "", false},
+		{"what should I reply to my boss?", None, "", false},
+		// who is writing: help
+		{"esse número é oficial?", Help, "", false},
+		{"ist das eine offizielle Nummer?", Help, "", false},
+		{"is de officiële winkel open op zondag?", None, "", false},
+		{"the official launch is next week", None, "", false},
+		// opt-in: let me know when there is something new
+		{"avisa aqui quando tiver modelos novos", OptIn, "", false},
+		{"let me know when you have new flavours", OptIn, "", false},
+		{"prevenez-moi quand les inscriptions rouvrent", OptIn, "", false},
+		{"laat me weten wanneer er nieuwe cursussen zijn", OptIn, "", false},
+		{"me avisa quando meu pedido novo chegar", None, "", false},
+		{"avísame cuando llegue el paquete", None, "", false},
+		// opt-in: send the reminders here
+		{"manda as notificações por aqui mesmo", OptIn, "", false},
+		{"send the reminders here please", OptIn, "", false},
+		{"vcs mandam os lembretes por aqui?", None, "", false},
+	})
+}

@@ -290,6 +290,7 @@ func (m *message) decide() Result {
 	m.helpSignals(put)
 	m.b11(put)
 	m.b12(put)
+	m.b13(put)
 
 	for p := range prioCount {
 		c := best[p]

@@ -36,7 +36,7 @@ func (m *message) b12Veto(c *candidate) bool {
 	if m.passiveRemoved(c) {
 		return true // "mensagem apagada", "fui removido do grupo?"
 	}
-	return false
+	return m.b13Veto(c)
 }
 
 // systemNotices are WhatsApp's placeholders, folded: they are not written by the person.

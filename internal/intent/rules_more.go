@@ -101,7 +101,13 @@ func (m *message) joke(o int) bool {
 	if m.toks[o].cls&(cMsg|cMkt) == 0 {
 		o = m.find(o, e, cMsg|cMkt) // "para de mandar promoção boa assim"
 	}
-	return o >= 0 && o+1 < e && m.toks[o+1].role&(rPraise|rJoy) != 0
+	if o < 0 || o+1 >= e {
+		return false
+	}
+	// Laughter alone after the object is a tone, not praise: "hört auf mit
+	// den Sprachnachrichten haha" is meant. It makes a joke only next to
+	// praise elsewhere in the message.
+	return m.toks[o+1].role&rPraise != 0 || (m.toks[o+1].role&rJoy != 0 && m.allR&rPraise != 0)
 }
 
 // groupOther: "o grupo da família", "the group of my school": a group that a
