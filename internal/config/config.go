@@ -282,45 +282,33 @@ func (c *Config) resolveFiles() error {
 		}
 		return strings.TrimSpace(string(b)), nil
 	}
+	// load fills dst from the file at path, when a *_file key names one.
+	load := func(field, path string, dst *Secret) error {
+		if path == "" {
+			return nil
+		}
+		v, err := read(field, path)
+		*dst = Secret(v)
+		return err
+	}
 	for i := range c.Accounts {
 		a := &c.Accounts[i]
 		f := fmt.Sprintf("accounts[%d]", i)
-		if a.AppSecretFile != "" {
-			v, err := read(f+".app_secret_file", a.AppSecretFile)
-			if err != nil {
-				return err
-			}
-			a.AppSecret = Secret(v)
-		}
-		if a.VerifyTokenFile != "" {
-			v, err := read(f+".verify_token_file", a.VerifyTokenFile)
-			if err != nil {
-				return err
-			}
-			a.VerifyToken = Secret(v)
-		}
-		if a.Upstream.AccessTokenFile != "" {
-			v, err := read(f+".upstream.access_token_file", a.Upstream.AccessTokenFile)
-			if err != nil {
-				return err
-			}
-			a.Upstream.AccessToken = Secret(v)
+		if err := errors.Join(
+			load(f+".app_secret_file", a.AppSecretFile, &a.AppSecret),
+			load(f+".verify_token_file", a.VerifyTokenFile, &a.VerifyToken),
+			load(f+".upstream.access_token_file", a.Upstream.AccessTokenFile, &a.Upstream.AccessToken),
+		); err != nil {
+			return err
 		}
 		for j := range a.Forward {
 			fw := &a.Forward[j]
-			if fw.SecretFile != "" {
-				v, err := read(fmt.Sprintf("%s.forward[%d].secret_file", f, j), fw.SecretFile)
-				if err != nil {
-					return err
-				}
-				fw.Secret = Secret(v)
-			}
-			if fw.VerifyTokenFile != "" {
-				v, err := read(fmt.Sprintf("%s.forward[%d].verify_token_file", f, j), fw.VerifyTokenFile)
-				if err != nil {
-					return err
-				}
-				fw.VerifyToken = Secret(v)
+			ff := fmt.Sprintf("%s.forward[%d]", f, j)
+			if err := errors.Join(
+				load(ff+".secret_file", fw.SecretFile, &fw.Secret),
+				load(ff+".verify_token_file", fw.VerifyTokenFile, &fw.VerifyToken),
+			); err != nil {
+				return err
 			}
 		}
 		if a.APIKeysFile != "" {
