@@ -173,8 +173,10 @@ func (s *Store) writer() {
 }
 
 // maxAttempts bounds how many times a writer is run when the database asks
-// for it to be run again (see retryable).
-const maxAttempts = 5
+// for it to be run again (see retryable). Under heavy contention between
+// instances, a competitor that is itself rolled back by deadlocks can make a
+// writer lose the same race several times in a row, so the bound is generous.
+const maxAttempts = 10
 
 // runBatch runs the batch's writers in one transaction. A writer that fails is
 // rolled back to its savepoint, and the others commit. When the database
