@@ -218,12 +218,33 @@ func BenchmarkImport(b *testing.B) {
 		f.Close()
 		b.StartTimer()
 		t0 := time.Now()
-		if _, stderr, err := e.run("import", "consents", path, "--config", e.cfg, "--quiet"); err != nil {
+		_, stderr, err := e.run("import", "consents", path, "--config", e.cfg)
+		if err != nil {
 			b.Fatal(err, stderr)
 		}
 		b.ReportMetric(float64(rows)/time.Since(t0).Seconds(), "rows/s")
+		// The progress lines end with each pass's own rate.
+		for _, pass := range []string{"checking", "importing"} {
+			if r := lastRate(stderr, pass); r > 0 {
+				b.ReportMetric(r, pass+"-rows/s")
+			}
+		}
 	}
 	b.ReportMetric(float64(peakRSS())/(1<<20), "peak-RSS-MB")
+}
+
+// lastRate is the last "N rows/s" that the progress bar of pass wrote.
+func lastRate(stderr, pass string) float64 {
+	var rate float64
+	for _, seg := range strings.Split(stderr, "\r") {
+		if !strings.HasPrefix(seg, pass) {
+			continue
+		}
+		if f := strings.Fields(strings.TrimSuffix(strings.TrimSpace(seg), " rows/s")); len(f) > 0 {
+			rate, _ = strconv.ParseFloat(f[len(f)-1], 64)
+		}
+	}
+	return rate
 }
 
 // peakRSS reads the process's peak resident memory (Linux), in bytes.
