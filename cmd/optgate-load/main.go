@@ -216,7 +216,11 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 	tw.Flush()
 	if !o.skipSends {
 		ratio := viaOpt.rate() / viaProxy.rate()
-		fmt.Fprintf(stdout, "\nsend path: optgate %.0f/s vs bare proxy %.0f/s = %.2fx (target >= 0.80x)\n", viaOpt.rate(), viaProxy.rate(), ratio)
+		target := 0.8 // issue 2, SQLite
+		if !strings.HasPrefix(dsn, "sqlite:") {
+			target = 0.7 // issue 4, PostgreSQL on the same cores
+		}
+		fmt.Fprintf(stdout, "\nsend path: optgate %.0f/s vs bare proxy %.0f/s = %.2fx (target >= %.2fx)\n", viaOpt.rate(), viaProxy.rate(), ratio, target)
 	}
 	fmt.Fprintf(stdout, "fake Cloud API received %d sends\n", upstream.sends.Load())
 	if logFile != nil {

@@ -31,7 +31,14 @@ func init() {
 func (s *Store) DecisionState(ctx context.Context, accountID string, key consent.ContactKey, phoneNumberID string) (int64, consent.State, error) {
 	if key.WAID != "" {
 		v := consent.WAIDVariants(key.WAID)
-		id, st, err := s.decisionState(ctx, "decisionByWAIDs", accountID, key.WAID, v[len(v)-1], phoneNumberID)
+		var id int64
+		var st consent.State
+		var err error
+		if s.decisions != nil {
+			id, st, err = s.decisions.state(ctx, accountID, key.WAID, v[len(v)-1], phoneNumberID)
+		} else {
+			id, st, err = s.decisionState(ctx, "decisionByWAIDs", accountID, key.WAID, v[len(v)-1], phoneNumberID)
+		}
 		if err != ErrNotFound || key.UserID == "" {
 			return id, st, err
 		}

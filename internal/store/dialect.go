@@ -39,6 +39,13 @@ type dialect struct {
 	// maxBatch how many writers one of them takes.
 	writers  int
 	maxBatch int
+	// cancelWrites bounds a write transaction with a timeout. SQLite needs
+	// none (busy_timeout bounds its only wait, for the lock), and a
+	// cancelable context costs each statement a goroutine.
+	cancelWrites bool
+	// decisionReaders, when above zero, is how many group reads of send
+	// decisions run at once (decision_batch.go).
+	decisionReaders int
 }
 
 func (d *dialect) rewrite(q string) string {

@@ -22,10 +22,11 @@ import (
 // one database: rows that a writer reads to decide what it writes (the ledger
 // head) are locked FOR UPDATE, and outbox claims skip rows another instance holds.
 var postgresDialect = &dialect{
-	name:       "postgres",
-	forUpdate:  "FOR UPDATE",
-	skipLocked: "FOR UPDATE SKIP LOCKED",
-	isConflict: func(err error) bool { return pgCode(err) == "23505" }, // unique_violation
+	name:         "postgres",
+	cancelWrites: true,
+	forUpdate:    "FOR UPDATE",
+	skipLocked:   "FOR UPDATE SKIP LOCKED",
+	isConflict:   func(err error) bool { return pgCode(err) == "23505" }, // unique_violation
 	// The database rolled the whole transaction back and it may simply be run
 	// again: serialization_failure, deadlock_detected.
 	isRetryable: func(err error) bool {
@@ -78,6 +79,12 @@ const (
 	// idle_in_transaction_session_timeout (a PostgreSQL setting): the server
 	// ends a session that holds a transaction open, and its locks, this long.
 	defaultPGIdleInTxTimeout = "60s"
+	// defaultPGDecisionReads: two group reads in flight. Fewer means larger
+	// groups, and less of the database's time per decision (one group read
+	// made the send path 0.93x a bare proxy on 2 cores, two 0.82x, eight
+	// 0.58x); a second keeps decisions moving while one read waits on a cold
+	// page or a slow moment of the database.
+	defaultPGDecisionReads = 2
 )
 
 // pgPool is how database/sql's pool is sized for PostgreSQL.
@@ -86,6 +93,9 @@ type pgPool struct {
 	maxIdleConns int
 	maxLifetime  time.Duration
 	maxIdleTime  time.Duration
+	// decisionReads is how many group reads of send decisions run at once
+	// (decision_batch.go); 0 reads each decision with a query of its own.
+	decisionReads int
 }
 
 // parsePostgresDSN reads a postgres:// URL: optgate's pool parameters are
@@ -94,10 +104,11 @@ type pgPool struct {
 // (statement_timeout, search_path, application_name, ...).
 func parsePostgresDSN(dsn string) (*pgx.ConnConfig, pgPool, error) {
 	pool := pgPool{
-		maxConns:     defaultPGMaxConns,
-		maxIdleConns: defaultPGMaxIdleConns,
-		maxLifetime:  defaultPGMaxConnLifetime,
-		maxIdleTime:  defaultPGMaxConnIdleTime,
+		maxConns:      defaultPGMaxConns,
+		maxIdleConns:  defaultPGMaxIdleConns,
+		maxLifetime:   defaultPGMaxConnLifetime,
+		maxIdleTime:   defaultPGMaxConnIdleTime,
+		decisionReads: defaultPGDecisionReads,
 	}
 	u, err := url.Parse(dsn)
 	if err != nil {
@@ -119,6 +130,14 @@ func parsePostgresDSN(dsn string) (*pgx.ConnConfig, pgPool, error) {
 		}
 		q.Del(p.key)
 	}
+	if v := q.Get("decision_reads"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 0 {
+			return nil, pool, consent.Errorf(consent.EInvalid, "database: decision_reads=%q must be a whole number (0 reads each send decision alone)", v)
+		}
+		pool.decisionReads = n
+	}
+	q.Del("decision_reads")
 	durations := []struct {
 		key string
 		dst *time.Duration
@@ -173,5 +192,6 @@ func openPostgres(ctx context.Context, dsn string) (*dialect, *sql.DB, error) {
 	}
 	d := *postgresDialect
 	d.writers = max(1, min(d.writers, pool.maxConns/2))
+	d.decisionReaders = pool.decisionReads
 	return &d, db, nil
 }

@@ -25,7 +25,7 @@ func TestParsePostgresDSN(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if pool != (pgPool{defaultPGMaxConns, defaultPGMaxIdleConns, defaultPGMaxConnLifetime, defaultPGMaxConnIdleTime}) {
+	if pool != (pgPool{defaultPGMaxConns, defaultPGMaxIdleConns, defaultPGMaxConnLifetime, defaultPGMaxConnIdleTime, defaultPGDecisionReads}) {
 		t.Errorf("default pool %+v", pool)
 	}
 	if cfg.Host != "db.internal" || cfg.Port != 6543 || cfg.Database != "optgate" || cfg.User != "optgate" || cfg.ConnectTimeout != defaultPGConnectTimeout {
@@ -38,12 +38,12 @@ func TestParsePostgresDSN(t *testing.T) {
 		}
 	}
 
-	cfg, pool, err = parsePostgresDSN("postgres://h/db?pool_max_conns=40&pool_max_idle_conns=8&pool_max_conn_lifetime=1h&pool_max_conn_idle_time=0s" +
+	cfg, pool, err = parsePostgresDSN("postgres://h/db?pool_max_conns=40&pool_max_idle_conns=8&pool_max_conn_lifetime=1h&pool_max_conn_idle_time=0s&decision_reads=0" +
 		"&statement_timeout=2500ms&connect_timeout=2&application_name=optgate-eu1&search_path=tenant1")
 	if err != nil {
 		t.Fatal(err)
 	}
-	if pool != (pgPool{40, 8, time.Hour, 0}) {
+	if pool != (pgPool{40, 8, time.Hour, 0, 0}) {
 		t.Errorf("pool %+v", pool)
 	}
 	if cfg.ConnectTimeout != 2*time.Second {
@@ -56,7 +56,7 @@ func TestParsePostgresDSN(t *testing.T) {
 		}
 	}
 	for k := range cfg.RuntimeParams {
-		if strings.HasPrefix(k, "pool_") {
+		if strings.HasPrefix(k, "pool_") || k == "decision_reads" {
 			t.Errorf("%s would be sent to the server", k)
 		}
 	}
@@ -73,6 +73,7 @@ func TestParsePostgresDSN(t *testing.T) {
 		"postgres://u:pw@h/db?pool_max_conns=0",
 		"postgres://u:pw@h/db?pool_max_conns=many",
 		"postgres://u:pw@h/db?pool_max_conn_lifetime=forever",
+		"postgres://u:pw@h/db?decision_reads=-1",
 		"postgres://u:pw@h/db?sslmode=sometimes",
 		"postgres://u:pw@h:port/db",
 	} {

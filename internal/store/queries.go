@@ -1,5 +1,8 @@
 package store
 
+// dialectOnly names the queries that only one dialect prepares.
+var dialectOnly = map[string]string{}
+
 // queries are prepared once at Start. $N placeholders work in both dialects.
 var queries = map[string]string{
 	"contactByWAID": `SELECT id, account_id, COALESCE(wa_id, ''), COALESCE(user_id, ''), name, language, created_at

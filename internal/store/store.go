@@ -34,6 +34,8 @@ type Store struct {
 
 	stmts map[string]*sql.Stmt
 
+	decisions *decisionReader // group reads of send decisions (PostgreSQL); nil: one query each
+
 	retries atomic.Int64 // batches run again, for tests and logs
 
 	jobs      chan *writeJob
@@ -86,6 +88,9 @@ func (s *Store) Start(ctx context.Context) error {
 		return err
 	}
 	for name, q := range queries {
+		if d, ok := dialectOnly[name]; ok && d != s.dialect.name {
+			continue
+		}
 		st, err := s.db.PrepareContext(ctx, s.dialect.rewrite(q))
 		if err != nil {
 			return fmt.Errorf("prepare %s: %w", name, s.wrap(err))
@@ -95,6 +100,9 @@ func (s *Store) Start(ctx context.Context) error {
 	for range s.dialect.writers {
 		s.wg.Add(1)
 		go s.writer()
+	}
+	if s.dialect.decisionReaders > 0 {
+		s.startDecisionReader(s.dialect.decisionReaders)
 	}
 	return nil
 }
@@ -208,6 +216,11 @@ func (s *Store) runBatch(batch []*writeJob) {
 func (s *Store) tryBatch(batch []*writeJob) (errs []error, err error) {
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
+	if !s.dialect.cancelWrites {
+		// Without a Done channel, database/sql and the driver skip the
+		// goroutine that each statement would start to watch for it.
+		ctx = context.WithoutCancel(ctx)
+	}
 	sqlTx, err := s.db.BeginTx(ctx, nil)
 	if err != nil {
 		return nil, s.wrap(err)

@@ -1,0 +1,183 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"reflect"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/optgate/optgate/internal/consent"
+	"github.com/optgate/optgate/internal/store/storetest"
+)
+
+// decisionFixture writes contacts in every shape a decision can meet, on two
+// accounts, and returns the keys to ask for (some unknown).
+func decisionFixture(t *testing.T, s *Store) []struct{ acct, waID string } {
+	t.Helper()
+	ctx := context.Background()
+	t0 := time.Date(2026, 3, 2, 10, 0, 0, 0, time.UTC)
+	var asks []struct{ acct, waID string }
+	for i := range 40 {
+		acct := acctA
+		if i%4 == 3 {
+			acct = acctB
+		}
+		waID := fmt.Sprintf("4477009%05d", i)
+		if i%5 == 0 {
+			waID = fmt.Sprintf("55119%08d", i) // Brazilian mobile, asked for under its other form below
+		}
+		c := upsert(t, s, acct, ContactSeen{Key: consent.ContactKey{WAID: waID}})
+		if i%2 == 0 {
+			mustAppend(t, s, consent.ContactKey{WAID: waID}, event(acct, consent.OptIn, "promotions"))
+		}
+		if i%3 == 0 {
+			mustAppend(t, s, consent.ContactKey{WAID: waID}, event(acct, consent.OptOut, consent.ScopeAll))
+		}
+		err := s.Write(ctx, func(ctx context.Context, tx *Tx) error {
+			if i%2 == 1 {
+				if err := tx.TouchWindow(ctx, c.ID, "phone-1", t0.Add(time.Duration(i)*time.Minute)); err != nil {
+					return err
+				}
+			}
+			if i%6 == 1 {
+				if err := tx.CloseWindow(ctx, c.ID, "phone-1", t0.Add(time.Hour)); err != nil {
+					return err
+				}
+			}
+			if i%7 == 2 {
+				return tx.HoldMarketing(ctx, c.ID, t0.Add(24*time.Hour), "meta_marketing_limit", fmt.Sprintf("wamid.%d", i))
+			}
+			return nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		ask := waID
+		if i%5 == 0 {
+			v := consent.WAIDVariants(waID)
+			ask = v[len(v)-1]
+		}
+		asks = append(asks, struct{ acct, waID string }{acct, ask})
+		if i%8 == 0 {
+			// The same person asked for under the other account: unknown there.
+			other := acctB
+			if acct == acctB {
+				other = acctA
+			}
+			asks = append(asks, struct{ acct, waID string }{other, ask})
+		}
+	}
+	return append(asks, struct{ acct, waID string }{acctA, "447700999999"}, struct{ acct, waID string }{acctB, "5511987654321"})
+}
+
+// TestDecisionGroupRead: one group read answers every recipient exactly as
+// its own query does (state, window, hold, unknown), whatever else is in the
+// batch, including the same recipient twice.
+func TestDecisionGroupRead(t *testing.T) {
+	for _, b := range storetest.Backends(t) {
+		if b.Name != "postgres" {
+			continue // group reads are PostgreSQL's
+		}
+		t.Run(b.Name, func(t *testing.T) {
+			s := openStore(t, b.DSN(t), nil)
+			asks := decisionFixture(t, s)
+			asks = append(asks, asks[3], asks[0])
+			var reqs []*decisionReq
+			for _, a := range asks {
+				v := consent.WAIDVariants(a.waID)
+				reqs = append(reqs, &decisionReq{ctx: context.Background(), accountID: a.acct, waID: a.waID,
+					otherWAID: v[len(v)-1], phoneNumberID: "phone-1"})
+			}
+			ids, sts, err := s.decisionStates(reqs)
+			if err != nil {
+				t.Fatal(err)
+			}
+			known := 0
+			for i, q := range reqs {
+				id, st, err := s.decisionState(context.Background(), "decisionByWAIDs", q.accountID, q.waID, q.otherWAID, q.phoneNumberID)
+				if err == ErrNotFound {
+					if sts[i].Known {
+						t.Errorf("%s/%s: group read found contact %d, its own query none", q.accountID, q.waID, ids[i])
+					}
+					continue
+				}
+				if err != nil {
+					t.Fatal(err)
+				}
+				known++
+				sortScopes(st.Scopes)
+				sortScopes(sts[i].Scopes)
+				if id != ids[i] || !reflect.DeepEqual(st, sts[i]) {
+					t.Errorf("%s/%s: group read %d %+v, own query %d %+v", q.accountID, q.waID, ids[i], sts[i], id, st)
+				}
+			}
+			if known < 40 || known == len(reqs) {
+				t.Fatalf("%d of %d recipients known: the fixture should mix known and unknown", known, len(reqs))
+			}
+		})
+	}
+}
+
+// TestDecisionStateConcurrent: many concurrent decisions, batched together
+// on PostgreSQL, each get their own recipient's state, as a lone call does.
+func TestDecisionStateConcurrent(t *testing.T) {
+	eachBackend(t, func(t *testing.T, b storetest.Backend) {
+		concurrentDecisions(t, b.DSN(t))
+		if b.Name == "postgres" {
+			t.Run("decision_reads=0", func(t *testing.T) { concurrentDecisions(t, b.DSN(t)+"&decision_reads=0") })
+		}
+	})
+}
+
+func concurrentDecisions(t *testing.T, dsn string) {
+	s := openStore(t, dsn, nil)
+	if pg := strings.HasPrefix(dsn, "postgres"); pg && strings.Contains(dsn, "decision_reads=0") != (s.decisions == nil) || !pg && s.decisions != nil {
+		t.Fatalf("decision_reads in %q, group reads %v", dsn, s.decisions != nil)
+	}
+	asks := decisionFixture(t, s)
+	type answer struct {
+		id  int64
+		st  consent.State
+		err error
+	}
+	want := make([]answer, len(asks))
+	for i, a := range asks {
+		id, st, err := s.DecisionState(context.Background(), a.acct, consent.ContactKey{WAID: a.waID}, "phone-1")
+		sortScopes(st.Scopes)
+		want[i] = answer{id, st, err}
+	}
+	var wg sync.WaitGroup
+	errs := make(chan string, 64)
+	for w := range 32 {
+		wg.Go(func() {
+			for n := range 200 {
+				i := (w*7 + n) % len(asks)
+				id, st, err := s.DecisionState(context.Background(), asks[i].acct, consent.ContactKey{WAID: asks[i].waID}, "phone-1")
+				sortScopes(st.Scopes)
+				if got := (answer{id, st, err}); !reflect.DeepEqual(got, want[i]) {
+					select {
+					case errs <- fmt.Sprintf("%s/%s: got %+v, want %+v", asks[i].acct, asks[i].waID, got, want[i]):
+					default:
+					}
+					return
+				}
+			}
+		})
+	}
+	wg.Wait()
+	close(errs)
+	for e := range errs {
+		t.Error(e)
+	}
+}
+
+func sortScopes(sc []consent.ScopeState) {
+	for i := 1; i < len(sc); i++ {
+		for j := i; j > 0 && sc[j].Scope < sc[j-1].Scope; j-- {
+			sc[j], sc[j-1] = sc[j-1], sc[j]
+		}
+	}
+}
