@@ -378,23 +378,16 @@ func (g *Gate) apply(ctx context.Context, tx *store.Tx, st *step, res *IngestRes
 		_, err = tx.InsertInbound(ctx, store.Inbound{AccountID: a.ID, MessageID: st.msg.ID, ContactID: c.ID, PhoneNumberID: st.phoneID, Type: "system", SentAt: st.at})
 		return nil, err
 	}
-	c, err := tx.UpsertContact(ctx, a.ID, st.contact)
-	if err != nil {
-		return nil, err
-	}
-	isNew, err := tx.InsertInbound(ctx, store.Inbound{AccountID: a.ID, MessageID: st.msg.ID, ContactID: c.ID, PhoneNumberID: st.phoneID, Type: st.msg.Type, SentAt: st.at})
+	c, isNew, err := tx.IngestMessage(ctx, st.contact,
+		store.Inbound{AccountID: a.ID, MessageID: st.msg.ID, PhoneNumberID: st.phoneID, Type: st.msg.Type, SentAt: st.at},
+		st.msg.Type != "system")
 	if err != nil || !isNew {
-		if !isNew {
+		if err == nil {
 			res.Duplicates++
 		}
 		return nil, err
 	}
 	res.Messages++
-	if st.msg.Type != "system" {
-		if err := tx.TouchWindow(ctx, c.ID, st.phoneID, st.at); err != nil {
-			return nil, err
-		}
-	}
 	// A double opt-in confirmation or a wa.me link's text (optin.go).
 	if evs, handled, err := g.applyOptIn(ctx, tx, st, c, res); handled || err != nil {
 		return evs, err

@@ -237,8 +237,8 @@ func (s *Store) tryBatch(batch []*writeJob) (errs []error, err error) {
 			sqlTx.Rollback()
 			return nil, err
 		}
-		if err := sqlTx.Commit(); err != nil {
-			return nil, s.wrap(err)
+		if err := tx.commit(ctx); err != nil {
+			return nil, err
 		}
 		return []error{nil}, nil
 	}
@@ -247,8 +247,8 @@ func (s *Store) tryBatch(batch []*writeJob) (errs []error, err error) {
 	// writer. If any writer fails, that attempt is rolled back and the batch
 	// runs again with a savepoint per writer, so the others still commit.
 	if errs, ok := s.tryWithoutSavepoints(ctx, sqlTx, tx, batch); ok {
-		if err := sqlTx.Commit(); err != nil {
-			return nil, s.wrap(err)
+		if err := tx.commit(ctx); err != nil {
+			return nil, err
 		}
 		return errs, nil
 	}
@@ -268,8 +268,8 @@ func (s *Store) tryBatch(batch []*writeJob) (errs []error, err error) {
 			return nil, err
 		}
 	}
-	if err := sqlTx.Commit(); err != nil {
-		return nil, s.wrap(err)
+	if err := tx.commit(ctx); err != nil {
+		return nil, err
 	}
 	return errs, nil
 }
@@ -300,8 +300,10 @@ func (s *Store) runInSavepoint(ctx context.Context, sqlTx *sql.Tx, tx *Tx, j *wr
 		if _, err := sqlTx.ExecContext(ctx, "SAVEPOINT w"); err != nil {
 			return nil, s.wrap(err)
 		}
+		saved := len(tx.payloads)
 		fnErr = j.fn(ctx, tx)
 		if fnErr != nil {
+			tx.payloads = tx.payloads[:saved] // rolled back with the rest of the writer
 			if s.dialect.isRetryable != nil && s.dialect.isRetryable(fnErr) {
 				// Rolling back to the savepoint would keep the locks the
 				// batch's earlier writers hold, and with them the deadlock.
@@ -341,6 +343,18 @@ type Tx struct {
 	tx    *sql.Tx
 	s     *Store
 	cache map[string]*sql.Stmt // the prepared statements bound to this transaction
+
+	payloads []pendingPayload // saved by SavePayload, written at commit
+}
+
+// commit writes what the transaction's writers left for the end, then
+// commits.
+func (t *Tx) commit(ctx context.Context) error {
+	if err := t.flushPayloads(ctx); err != nil {
+		t.tx.Rollback()
+		return err
+	}
+	return t.s.wrap(t.tx.Commit())
 }
 
 func (t *Tx) exec(ctx context.Context, name string, args ...any) (sql.Result, error) {
