@@ -25,6 +25,23 @@ type downstream struct {
 	mu      sync.Mutex
 	arrived map[int64]time.Time // message number (wamid.LOAD<n>) -> arrival
 	count   atomic.Int64
+	held    chan struct{} // while not nil, requests wait for it to close before they are read
+}
+
+// hold makes the downstream keep every request waiting, unanswered, until
+// release: the forwarder's queue fills as in an outage, without the retry
+// backoff that error answers would start.
+func (d *downstream) hold() {
+	d.mu.Lock()
+	d.held = make(chan struct{})
+	d.mu.Unlock()
+}
+
+func (d *downstream) release() {
+	d.mu.Lock()
+	close(d.held)
+	d.held = nil
+	d.mu.Unlock()
 }
 
 func startDownstream() (*downstream, error) {
@@ -34,6 +51,12 @@ func startDownstream() (*downstream, error) {
 	}
 	d := &downstream{URL: "http://" + ln.Addr().String() + "/webhook", arrived: map[int64]time.Time{}}
 	d.Server = &http.Server{Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		d.mu.Lock()
+		held := d.held
+		d.mu.Unlock()
+		if held != nil {
+			<-held
+		}
 		body, _ := io.ReadAll(r.Body)
 		now := time.Now()
 		d.mu.Lock()
@@ -106,23 +129,57 @@ func (l *loader) forwarding(ctx context.Context, d *downstream, add addFunc) err
 		return err
 	}
 
-	// (2) a burst: ingest as fast as possible, and time until the downstream has all of it.
+	// (2) a burst: ingest as fast as possible, and time until the
+	// downstream has all of it; with one message per delivery, then with
+	// -batch messages per delivery (the events are messages; the requests,
+	// deliveries, each forwarded as one event).
+	sizes := []int{1}
+	if o.batch > 1 {
+		sizes = append(sizes, o.batch)
+	}
+	for _, per := range sizes {
+		if err := l.forwardBurst(ctx, d, add, per, false); err != nil {
+			return err
+		}
+	}
+	// (3) forwarding alone: a backlog queued while the downstream held its
+	// answers (as the forwarder sees an outage, without retries to wait
+	// for), then delivered with nothing else running.
+	return l.forwardBurst(ctx, d, add, 1, true)
+}
+
+// forwardBurst ingests webhooks of per messages as fast as optgate takes
+// them, then times until the downstream has every message: from the start
+// of the burst, or, with backlog, from when the downstream, which held every
+// request during the burst, starts answering.
+func (l *loader) forwardBurst(ctx context.Context, d *downstream, add addFunc, per int, backlog bool) error {
+	name := fmt.Sprintf("burst ingest, %d msg/delivery (forwarded)", per)
+	if backlog {
+		name = "backlog ingest (downstream holding)"
+		d.hold()
+	}
 	before := d.count.Load()
 	start := time.Now()
-	burst, err := l.closedLoop(ctx, "burst ingest (forwarded)", o.webhookDuration, 1, func(ctx context.Context) error {
-		n := l.seq.Add(1) - 1
-		return l.postWebhook(ctx, n, 1)
+	burst, err := l.closedLoop(ctx, name, l.o.webhookDuration, per, func(ctx context.Context) error {
+		n := l.seq.Add(int64(per)) - int64(per)
+		return l.postWebhook(ctx, n, per)
 	})
+	if backlog {
+		start = time.Now()
+		d.release()
+	}
 	if err := add(burst, err); err != nil {
 		return err
 	}
 	want := before + int64(burst.events)
 	if err := waitFor(ctx, func() bool { return d.count.Load() >= want }, 5*time.Minute); err != nil {
-		return fmt.Errorf("burst: %d of %d forwarded: %w", d.count.Load()-before, burst.events, err)
+		return fmt.Errorf("%s: %d of %d forwarded: %w", name, d.count.Load()-before, burst.events, err)
 	}
-	took := time.Since(start)
-	fw := result{name: "forwarding of the burst, to the last 200", requests: burst.events, events: burst.events, elapsed: took}
-	return add(fw, nil)
+	fw := fmt.Sprintf("forwarding of that burst, to the last 200")
+	if backlog {
+		fw = "forwarding the backlog alone, to the last 200"
+	}
+	return add(result{name: fw, requests: burst.requests - burst.errors, events: burst.events, elapsed: time.Since(start)}, nil)
 }
 
 func (l *loader) postWebhook(ctx context.Context, first int64, n int) error {
