@@ -126,50 +126,17 @@ func (t *Tx) execValues(ctx context.Context, what, head, tail string, cols int, 
 }
 
 // insertEvents writes evs (their seqs and hashes computed) with multi-row
-// INSERTs and fills in their IDs.
+// INSERTs. Their IDs are left unset: nothing that appends in bulk needs them.
 func (t *Tx) insertEvents(ctx context.Context, evs []consent.Event, evidence []string) error {
 	const cols = 13
-	per := chunkRows(cols)
-	first := evs[0].Seq
-	for start := 0; start < len(evs); start += per {
-		chunk := evs[start:min(start+per, len(evs))]
-		b := t.sqlBuf(len(chunk) * cols * 6)
-		b.WriteString(`INSERT INTO consent_events (account_id, seq, contact_id, action, scope, source, evidence, reason, actor,
-		occurred_at, recorded_at, prev_hash, hash) VALUES `)
-		b.valuesList(len(chunk), cols)
-		b.WriteString(" RETURNING seq, id")
-		args := make([]any, 0, len(chunk)*cols)
-		for i := range chunk {
-			ev := &chunk[i]
-			args = append(args, ev.AccountID, ev.Seq, ev.ContactID, string(ev.Action), string(ev.Scope), ev.Source,
-				evidence[start+i], ev.Reason, ev.Actor, ms(ev.OccurredAt), ms(ev.RecordedAt), ev.PrevHash, ev.Hash)
-		}
-		st, err := t.prepared(ctx, b.String())
-		if err != nil {
-			return fmt.Errorf("insert events: %w", err)
-		}
-		rows, err := st.QueryContext(ctx, args...)
-		if err != nil {
-			return fmt.Errorf("insert events: %w", t.s.wrap(err))
-		}
-		for rows.Next() {
-			var seq, id int64
-			if err := rows.Scan(&seq, &id); err != nil {
-				rows.Close()
-				return fmt.Errorf("insert events: %w", t.s.wrap(err))
-			}
-			if i := seq - first; i >= 0 && i < int64(len(evs)) {
-				evs[i].ID = id
-			}
-		}
-		if err := rows.Close(); err != nil {
-			return fmt.Errorf("insert events: %w", t.s.wrap(err))
-		}
-		if err := rows.Err(); err != nil {
-			return fmt.Errorf("insert events: %w", t.s.wrap(err))
-		}
+	args := make([]any, 0, len(evs)*cols)
+	for i := range evs {
+		ev := &evs[i]
+		args = append(args, ev.AccountID, ev.Seq, ev.ContactID, string(ev.Action), string(ev.Scope), ev.Source,
+			evidence[i], ev.Reason, ev.Actor, ms(ev.OccurredAt), ms(ev.RecordedAt), ev.PrevHash, ev.Hash)
 	}
-	return nil
+	return t.execValues(ctx, "insert events", `INSERT INTO consent_events (account_id, seq, contact_id, action, scope, source, evidence, reason, actor,
+		occurred_at, recorded_at, prev_hash, hash)`, "", cols, args)
 }
 
 // upsertScopes moves the derived state (consent_state) of each contact and
@@ -227,13 +194,14 @@ type ImportSkip func(scopes []consent.ScopeState, r *ImportRow) bool
 // ImportBatch appends a batch of import rows to the account's ledger in one
 // transaction, with a fixed number of statements whatever the batch size: the
 // ledger lock first (so that two imports, or an import and the webhooks, see
-// each other's rows), one multi-row lookup each of the rows' keys, of their
-// contacts and of those contacts' consent, multi-row inserts of the new
-// contacts, the events (the chain computed in memory from one read of the
-// head), the derived state and the keys.
+// each other's rows), a multi-row insert of the rows' keys that returns the
+// new ones, one multi-row lookup each of their contacts and of those
+// contacts' consent, and multi-row inserts of the new contacts, the events
+// (the chain computed in memory from one read of the head) and the derived
+// state.
 //
 // A row whose key was imported before is counted a duplicate and skipped; an
-// opt-in that skip turns down is recorded as taken (seq 0) and not appended.
+// opt-in that skip turns down keeps its key (it is taken) and is not appended.
 // Contacts are found as FindContact finds them (a wa_id under either Brazilian
 // variant, else the user id) and created when missing. Each event gets actor.
 func (s *Store) ImportBatch(ctx context.Context, accountID, actor string, rows []ImportRow, skip ImportSkip) (ImportCounts, error) {
@@ -255,28 +223,24 @@ func (t *Tx) importBatch(ctx context.Context, accountID, actor string, rows []Im
 		return counts, err
 	}
 
-	// The rows not imported before, nor earlier in the batch. Keys are
-	// looked up as stored now (storedKey) and as the first imports stored
-	// them (the bare hash).
+	// The rows not imported before, nor earlier in the batch: their keys
+	// are claimed (inserted) first, and the keys the insert returns are the
+	// new ones; a key twice in the batch goes in once, for its first row.
 	stored := make([]string, len(rows))
-	keys := make([]string, 0, 2*len(rows))
 	for i := range rows {
 		stored[i] = storedKey(&rows[i])
-		keys = append(keys, stored[i], rows[i].Key)
 	}
-	taken, err := t.importedKeys(ctx, accountID, keys)
+	fresh, err := t.claimImportKeys(ctx, accountID, stored)
 	if err != nil {
 		return counts, err
 	}
 	live := make([]int, 0, len(rows))
 	for i := range rows {
-		_, again := taken[stored[i]]
-		_, before := taken[rows[i].Key]
-		if again || before {
+		if !fresh[stored[i]] {
 			counts.Duplicates++
 			continue
 		}
-		taken[stored[i]] = struct{}{}
+		fresh[stored[i]] = false // a later row with the same key is a duplicate
 		live = append(live, i)
 	}
 	if len(live) == 0 {
@@ -329,22 +293,10 @@ func (t *Tx) importBatch(ctx context.Context, accountID, actor string, rows []Im
 		return counts, err
 	}
 	counts.Imported = len(evs)
-
-	// The keys, with the seq each row became (0: skipped).
-	args := make([]any, 0, 3*len(live))
-	for n, i := range live {
-		var seq int64
-		if e := eventOf[n]; e >= 0 {
-			seq = evs[e].Seq
-		}
-		args = append(args, accountID, stored[i], seq)
-	}
-	err = t.execValues(ctx, "import keys", `INSERT INTO import_rows (account_id, row_key, seq)`,
-		`ON CONFLICT (account_id, row_key) DO NOTHING`, 3, args)
-	return counts, err
+	return counts, nil
 }
 
-// storedKey is the form in which import_rows keeps a row's key: the row's
+// storedKey is the form in which import_keys keeps a row's key: the row's
 // time, as 16 hex digits, then its content hash. The hash alone is random,
 // so each batch would write to pages all over the key index, and the
 // transaction would rewrite most of that index as it grows (at a million
@@ -373,19 +325,48 @@ func setScope(scopes []consent.ScopeState, sc consent.ScopeState) []consent.Scop
 	return append(scopes, sc)
 }
 
-// importedKeys returns which of keys the account's imports took before.
-func (t *Tx) importedKeys(ctx context.Context, accountID string, keys []string) (map[string]struct{}, error) {
-	out := make(map[string]struct{}, len(keys))
-	err := t.selectIn(ctx, "import keys", "SELECT row_key FROM import_rows WHERE account_id = ? AND row_key IN", accountID, keys,
-		func(scan func(...any) error) error {
+// claimImportKeys records keys as imported for the account and returns
+// those that were not before (true), with multi-row INSERT ... ON CONFLICT
+// DO NOTHING RETURNING statements: one b-tree descent per key finds and
+// inserts it.
+func (t *Tx) claimImportKeys(ctx context.Context, accountID string, keys []string) (map[string]bool, error) {
+	fresh := make(map[string]bool, len(keys))
+	const cols = 2
+	per := chunkRows(cols)
+	for start := 0; start < len(keys); start += per {
+		chunk := keys[start:min(start+per, len(keys))]
+		b := t.sqlBuf(len(chunk) * cols * 6)
+		b.WriteString("INSERT INTO import_keys (account_id, row_key) VALUES ")
+		b.valuesList(len(chunk), cols)
+		b.WriteString(" ON CONFLICT (account_id, row_key) DO NOTHING RETURNING row_key")
+		args := make([]any, 0, cols*len(chunk))
+		for _, k := range chunk {
+			args = append(args, accountID, k)
+		}
+		st, err := t.prepared(ctx, b.String())
+		if err != nil {
+			return nil, fmt.Errorf("import keys: %w", err)
+		}
+		rows, err := st.QueryContext(ctx, args...)
+		if err != nil {
+			return nil, fmt.Errorf("import keys: %w", t.s.wrap(err))
+		}
+		for rows.Next() {
 			var k string
-			if err := scan(&k); err != nil {
-				return err
+			if err := rows.Scan(&k); err != nil {
+				rows.Close()
+				return nil, fmt.Errorf("import keys: %w", t.s.wrap(err))
 			}
-			out[k] = struct{}{}
-			return nil
-		})
-	return out, err
+			fresh[k] = true
+		}
+		if err := rows.Close(); err != nil {
+			return nil, fmt.Errorf("import keys: %w", t.s.wrap(err))
+		}
+		if err := rows.Err(); err != nil {
+			return nil, fmt.Errorf("import keys: %w", t.s.wrap(err))
+		}
+	}
+	return fresh, nil
 }
 
 // selectIn runs query, which ends "... = ? AND x IN", with first as its

@@ -84,8 +84,8 @@ func (t *Tx) lockHead(ctx context.Context, accountID string) (int64, string, err
 // head is read once, the chain computed here, and events and derived state
 // written with multi-row statements (bulk.go). evidence[i], when evidence is
 // not nil, is evs[i]'s evidence as EvidenceJSON gives it, so that callers
-// holding it already do not marshal it again. It fills in each event's ID,
-// Seq, hashes and RecordedAt.
+// holding it already do not marshal it again. It fills in each event's Seq,
+// hashes and RecordedAt (not its ID).
 func (t *Tx) AppendEvents(ctx context.Context, evs []consent.Event, evidence []string) error {
 	if len(evs) == 0 {
 		return nil

@@ -35,8 +35,6 @@ func init() {
 		"linksOf": `SELECT account_id, code, form_id, topic, source, language, body, created_at FROM optin_links WHERE account_id = $1
 			ORDER BY created_at, code`,
 
-		"claimImportRow": `INSERT INTO import_rows (account_id, row_key, seq) VALUES ($1, $2, 0) ON CONFLICT (account_id, row_key) DO NOTHING`,
-		"setImportRow":   `UPDATE import_rows SET seq = $3 WHERE account_id = $1 AND row_key = $2`,
 		"exportEvents": `SELECT e.seq, COALESCE(c.wa_id, ''), COALESCE(c.user_id, ''), e.action, e.scope, e.source, e.evidence, e.reason, e.actor,
 			e.occurred_at, e.recorded_at, e.hash FROM consent_events e JOIN contacts c ON c.id = e.contact_id
 			WHERE e.account_id = $1 AND e.seq > $2 ORDER BY e.seq LIMIT $3`,
@@ -245,24 +243,6 @@ func scanLink(row rowScanner) (Link, error) {
 	}
 	l.CreatedAt = fromMS(at)
 	return l, nil
-}
-
-// ClaimImportRow records that an import row with this key is being taken. It
-// reports false when the row was imported before, so importing a file twice
-// records each row once.
-func (t *Tx) ClaimImportRow(ctx context.Context, accountID, key string) (bool, error) {
-	r, err := t.exec(ctx, "claimImportRow", accountID, key)
-	if err != nil {
-		return false, err
-	}
-	n, err := r.RowsAffected()
-	return n == 1, t.s.wrap(err)
-}
-
-// SetImportRow records the ledger seq an import row became.
-func (t *Tx) SetImportRow(ctx context.Context, accountID, key string, seq int64) error {
-	_, err := t.exec(ctx, "setImportRow", accountID, key, seq)
-	return err
 }
 
 // ExportRow is one consent event with the person it belongs to.
