@@ -158,9 +158,15 @@ func (l *loader) forwardBurst(ctx context.Context, d *downstream, add addFunc, p
 		name = "backlog ingest (downstream holding)"
 		d.hold()
 	}
+	dur := l.o.webhookDuration
+	if backlog && dur > 10*time.Second {
+		// The forwarder gives up on a request after 15 s: held longer, the
+		// requests it sent first would fail and wait for their retry.
+		dur = 10 * time.Second
+	}
 	before := d.count.Load()
 	start := time.Now()
-	burst, err := l.closedLoop(ctx, name, l.o.webhookDuration, per, func(ctx context.Context) error {
+	burst, err := l.closedLoop(ctx, name, dur, per, func(ctx context.Context) error {
 		n := l.seq.Add(int64(per)) - int64(per)
 		return l.postWebhook(ctx, n, per)
 	})

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"sync/atomic"
 	"time"
 
 	"github.com/optgate/optgate/internal/consent"
@@ -55,6 +56,8 @@ type decisionAns struct {
 type decisionReader struct {
 	s    *Store
 	reqs chan *decisionReq
+
+	grouped atomic.Int64 // reads that answered more than one request, for tests
 }
 
 func (s *Store) startDecisionReader(workers int) {
@@ -83,6 +86,15 @@ func (r *decisionReader) state(ctx context.Context, accountID, waID, otherWAID, 
 		return a.id, a.st, a.err
 	case <-ctx.Done():
 		return 0, consent.State{}, unavailable(ctx.Err())
+	case <-r.s.quit:
+		// The store is closing: the workers may have stopped before they
+		// took q, which then gets no answer.
+		select {
+		case a := <-q.done:
+			return a.id, a.st, a.err
+		default:
+			return 0, consent.State{}, unavailable(errStoreClosed)
+		}
 	}
 }
 
@@ -143,6 +155,7 @@ func (r *decisionReader) answer(batch []*decisionReq) {
 		q.done <- decisionAns{id, st, err}
 		return
 	}
+	r.grouped.Add(1)
 	ids, sts, err := r.s.decisionStates(live)
 	for i, q := range live {
 		switch {

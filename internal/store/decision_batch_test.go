@@ -172,6 +172,9 @@ func concurrentDecisions(t *testing.T, dsn string) {
 	for e := range errs {
 		t.Error(e)
 	}
+	if s.decisions != nil && s.decisions.grouped.Load() == 0 {
+		t.Error("no group read answered more than one decision: the group path went untested")
+	}
 }
 
 func sortScopes(sc []consent.ScopeState) {
@@ -180,4 +183,34 @@ func sortScopes(sc []consent.ScopeState) {
 			sc[j], sc[j-1] = sc[j-1], sc[j]
 		}
 	}
+}
+
+// TestDecisionStateClose: decisions waiting when the store closes, and
+// decisions asked after it closed, all get an answer.
+func TestDecisionStateClose(t *testing.T) {
+	eachBackend(t, func(t *testing.T, b storetest.Backend) {
+		s := openStore(t, b.DSN(t), nil)
+		asks := decisionFixture(t, s)
+		var wg sync.WaitGroup
+		for w := range 32 {
+			wg.Go(func() {
+				for n := range 50 {
+					a := asks[(w+n)%len(asks)]
+					s.DecisionState(context.Background(), a.acct, consent.ContactKey{WAID: a.waID}, "phone-1")
+				}
+			})
+		}
+		time.Sleep(10 * time.Millisecond) // some decisions in flight
+		s.Close()
+		done := make(chan struct{})
+		go func() { wg.Wait(); close(done) }()
+		select {
+		case <-done:
+		case <-time.After(time.Minute):
+			t.Fatal("decisions still waiting a minute after Close")
+		}
+		if _, _, err := s.DecisionState(context.Background(), asks[0].acct, consent.ContactKey{WAID: asks[0].waID}, "phone-1"); err == nil {
+			t.Error("a decision after Close succeeded")
+		}
+	})
 }

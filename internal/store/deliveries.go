@@ -79,70 +79,82 @@ func (t *Tx) EnqueueDelivery(ctx context.Context, d Delivery) error {
 func (s *Store) ClaimDeliveries(ctx context.Context, limit int, lease time.Duration) ([]Delivery, error) {
 	var out []Delivery
 	err := s.Write(ctx, func(ctx context.Context, tx *Tx) error {
-		out = out[:0]
-		now := s.now()
-		rows, err := tx.query(ctx, "dueDeliveries", ms(now), limit)
-		if err != nil {
-			return err
-		}
-		for rows.Next() {
-			var d Delivery
-			var created, expires int64
-			if err := rows.Scan(&d.ID, &d.AccountID, &d.Downstream, &d.EventID, &d.Intent, &d.Attempts, &created, &expires); err != nil {
-				rows.Close()
-				return unavailable(err)
-			}
-			d.CreatedAt, d.ExpiresAt, d.State = fromMS(created), fromMS(expires), "pending"
-			d.Attempts++
-			out = append(out, d)
-		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
-			return unavailable(err)
-		}
-		if len(out) == 0 {
-			return nil
-		}
-		ids := make([]any, 0, len(out)+1)
-		ids = append(ids, ms(now.Add(lease)))
-		digests := make([]any, 0, len(out))
-		seen := map[string]bool{}
-		for _, d := range out {
-			ids = append(ids, d.ID)
-			if !seen[d.EventID] {
-				seen[d.EventID] = true
-				digests = append(digests, d.EventID)
-			}
-		}
-		if _, err := tx.tx.ExecContext(ctx, "UPDATE deliveries SET next_attempt_at = $1, attempts = attempts + 1 WHERE id IN ("+placeholders(2, len(out))+")", ids...); err != nil {
-			return s.wrap(err)
-		}
-		brows, err := tx.tx.QueryContext(ctx, "SELECT digest, body FROM webhook_payloads WHERE digest IN ("+placeholders(1, len(digests))+")", digests...)
-		if err != nil {
-			return s.wrap(err)
-		}
-		bodies := map[string][]byte{}
-		for brows.Next() {
-			var dg string
-			var b []byte
-			if err := brows.Scan(&dg, &b); err != nil {
-				brows.Close()
-				return unavailable(err)
-			}
-			bodies[dg] = b
-		}
-		brows.Close()
-		if err := brows.Err(); err != nil {
-			return unavailable(err)
-		}
-		for i := range out {
-			if out[i].Body = bodies[out[i].EventID]; out[i].Body == nil {
-				return consent.Errorf(consent.EInternal, "delivery %d: payload %s is missing", out[i].ID, out[i].EventID)
-			}
-		}
-		return nil
+		var err error
+		out, err = tx.claimDeliveries(ctx, limit, lease)
+		return err
 	})
 	return out, err
+}
+
+// claimDeliveries is ClaimDeliveries in tx. The group commit it runs in may
+// hold webhooks saved and enqueued just before it, so their payloads are
+// written first.
+func (t *Tx) claimDeliveries(ctx context.Context, limit int, lease time.Duration) ([]Delivery, error) {
+	if err := t.flushPayloads(ctx); err != nil {
+		return nil, err
+	}
+	var out []Delivery
+	now := t.s.now()
+	rows, err := t.query(ctx, "dueDeliveries", ms(now), limit)
+	if err != nil {
+		return nil, err
+	}
+	for rows.Next() {
+		var d Delivery
+		var created, expires int64
+		if err := rows.Scan(&d.ID, &d.AccountID, &d.Downstream, &d.EventID, &d.Intent, &d.Attempts, &created, &expires); err != nil {
+			rows.Close()
+			return nil, unavailable(err)
+		}
+		d.CreatedAt, d.ExpiresAt, d.State = fromMS(created), fromMS(expires), "pending"
+		d.Attempts++
+		out = append(out, d)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, unavailable(err)
+	}
+	if len(out) == 0 {
+		return out, nil
+	}
+	ids := make([]any, 0, len(out)+1)
+	ids = append(ids, ms(now.Add(lease)))
+	digests := make([]any, 0, len(out))
+	seen := map[string]bool{}
+	for _, d := range out {
+		ids = append(ids, d.ID)
+		if !seen[d.EventID] {
+			seen[d.EventID] = true
+			digests = append(digests, d.EventID)
+		}
+	}
+	if _, err := t.tx.ExecContext(ctx, "UPDATE deliveries SET next_attempt_at = $1, attempts = attempts + 1 WHERE id IN ("+placeholders(2, len(out))+")", ids...); err != nil {
+		return nil, t.s.wrap(err)
+	}
+	brows, err := t.tx.QueryContext(ctx, "SELECT digest, body FROM webhook_payloads WHERE digest IN ("+placeholders(1, len(digests))+")", digests...)
+	if err != nil {
+		return nil, t.s.wrap(err)
+	}
+	bodies := map[string][]byte{}
+	for brows.Next() {
+		var dg string
+		var b []byte
+		if err := brows.Scan(&dg, &b); err != nil {
+			brows.Close()
+			return nil, unavailable(err)
+		}
+		bodies[dg] = b
+	}
+	brows.Close()
+	if err := brows.Err(); err != nil {
+		return nil, unavailable(err)
+	}
+	for i := range out {
+		if out[i].Body = bodies[out[i].EventID]; out[i].Body == nil {
+			return nil, consent.Errorf(consent.EInternal, "delivery %d: payload %s is missing", out[i].ID, out[i].EventID)
+		}
+	}
+	return out, nil
 }
 
 // placeholders returns "$first, $first+1, ..." for n values.

@@ -7,6 +7,8 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"slices"
+	"strings"
 	"time"
 
 	"github.com/optgate/optgate/internal/consent"
@@ -15,8 +17,8 @@ import (
 // SavePayload keeps the raw bytes of a webhook from Meta, in this
 // transaction. The same bytes delivered again are stored once. The row is
 // written with the other payloads of the group commit, in one multi-row
-// statement just before the commit (flushPayloads): nothing reads a payload
-// in the transaction that saves it.
+// statement, just before the commit or before anything in the transaction
+// reads payloads (flushPayloads).
 func (t *Tx) SavePayload(ctx context.Context, body []byte) error {
 	sum := sha256.Sum256(body)
 	t.payloads = append(t.payloads, pendingPayload{hex.EncodeToString(sum[:]), body})
@@ -28,23 +30,27 @@ type pendingPayload struct {
 	body   []byte
 }
 
-// flushPayloads writes the payloads saved in the transaction, each digest
-// once.
+// flushPayloads writes the payloads saved in the transaction and not written
+// yet, each digest once, in digest order (so that two instances writing the
+// same payloads take their locks in the same order).
 func (t *Tx) flushPayloads(ctx context.Context) error {
-	if len(t.payloads) == 0 {
+	pending := t.payloads[t.flushed:]
+	if len(pending) == 0 {
 		return nil
 	}
+	sorted := slices.Clone(pending)
+	slices.SortFunc(sorted, func(a, b pendingPayload) int { return strings.Compare(a.digest, b.digest) })
+	sorted = slices.CompactFunc(sorted, func(a, b pendingPayload) bool { return a.digest == b.digest })
 	now := ms(t.s.now())
-	seen := make(map[string]bool, len(t.payloads))
-	args := make([]any, 0, 3*len(t.payloads))
-	for _, p := range t.payloads {
-		if !seen[p.digest] {
-			seen[p.digest] = true
-			args = append(args, p.digest, p.body, now)
-		}
+	args := make([]any, 0, 3*len(sorted))
+	for _, p := range sorted {
+		args = append(args, p.digest, p.body, now)
 	}
-	t.payloads = t.payloads[:0]
-	return t.execValues(ctx, "save payloads", "INSERT INTO webhook_payloads (digest, body, received_at)", "ON CONFLICT (digest) DO NOTHING", 3, args)
+	if err := t.execValues(ctx, "save payloads", "INSERT INTO webhook_payloads (digest, body, received_at)", "ON CONFLICT (digest) DO NOTHING", 3, args); err != nil {
+		return err
+	}
+	t.flushed = len(t.payloads)
+	return nil
 }
 
 // Inbound is one message a person sent to the business.
@@ -114,9 +120,15 @@ func init() {
 	// message itself (unless it came before) and the service window it
 	// opens, in one statement: one round trip instead of three or four,
 	// and a round trip costs the database more than the rows it writes.
+	//
+	// The contact's row is locked first (FOR NO KEY UPDATE: foreign-key
+	// checks still pass), as UpsertContact's update of it came first in
+	// the statements this replaces: two transactions that carry the same
+	// message (a redelivery to two instances) then meet on the contact,
+	// not one on the message and the other on the contact (a deadlock).
 	queries["ingestMessage"] = `WITH found AS (
 			SELECT id, COALESCE(user_id, '') AS user_id, name, language, created_at, false AS created
-			FROM contacts WHERE account_id = $1 AND wa_id = $2),
+			FROM contacts WHERE account_id = $1 AND wa_id = $2 FOR NO KEY UPDATE),
 		made AS (
 			INSERT INTO contacts (account_id, wa_id, user_id, name, language, created_at, updated_at)
 			SELECT $1, $2, NULL, $3, $4, $5, $5 WHERE NOT EXISTS (SELECT 1 FROM found)

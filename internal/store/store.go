@@ -300,10 +300,12 @@ func (s *Store) runInSavepoint(ctx context.Context, sqlTx *sql.Tx, tx *Tx, j *wr
 		if _, err := sqlTx.ExecContext(ctx, "SAVEPOINT w"); err != nil {
 			return nil, s.wrap(err)
 		}
-		saved := len(tx.payloads)
+		saved, flushed := len(tx.payloads), tx.flushed
 		fnErr = j.fn(ctx, tx)
 		if fnErr != nil {
-			tx.payloads = tx.payloads[:saved] // rolled back with the rest of the writer
+			// Rolled back with the rest of the writer: its payloads, and
+			// any payloads of earlier writers that it wrote out.
+			tx.payloads, tx.flushed = tx.payloads[:saved], flushed
 			if s.dialect.isRetryable != nil && s.dialect.isRetryable(fnErr) {
 				// Rolling back to the savepoint would keep the locks the
 				// batch's earlier writers hold, and with them the deadlock.
@@ -344,7 +346,8 @@ type Tx struct {
 	s     *Store
 	cache map[string]*sql.Stmt // the prepared statements bound to this transaction
 
-	payloads []pendingPayload // saved by SavePayload, written at commit
+	payloads []pendingPayload // saved by SavePayload, written at commit or before a read of payloads
+	flushed  int              // how many of payloads are written
 }
 
 // commit writes what the transaction's writers left for the end, then

@@ -3,7 +3,8 @@
 -- them up first. Keys stored bare (64 hex digits) by the first version of
 -- the import take their row's time in front, as keys are stored now; a bare
 -- key of a row that was skipped (seq 0) has no event to take the time from
--- and is dropped: importing that row again skips it again.
+-- and is dropped: importing that row again decides it again (skipped while a
+-- newer opt-out is on record).
 CREATE TABLE import_keys (
     account_id TEXT NOT NULL,
     row_key    TEXT NOT NULL,
