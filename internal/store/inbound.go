@@ -116,25 +116,34 @@ func (t *Tx) CloseWindow(ctx context.Context, contactID int64, phoneNumberID str
 }
 
 func init() {
-	// PostgreSQL: a message's contact (found by wa_id, or created), the
-	// message itself (unless it came before) and the service window it
-	// opens, in one statement: one round trip instead of three or four,
-	// and a round trip costs the database more than the rows it writes.
+	// PostgreSQL: a message's contact (found by wa_id, or created, and
+	// renamed when the webhook says so), the message itself (unless it came
+	// before) and the service window it opens, in one statement: one round
+	// trip instead of three or four, and a round trip costs the database more
+	// than the rows it writes.
 	//
-	// The contact's row is locked first (FOR NO KEY UPDATE: foreign-key
-	// checks still pass), as UpsertContact's update of it came first in
-	// the statements this replaces: two transactions that carry the same
-	// message (a redelivery to two instances) then meet on the contact,
-	// not one on the message and the other on the contact (a deadlock).
+	// A change of name or language updates the contact's row before the
+	// message is inserted (the main query reads c, which reads upd, before
+	// it reads msg), as UpsertContact came first in the statements this
+	// replaces: two transactions that carry the same message (a redelivery
+	// to two instances) then meet on the contact, not one on the message
+	// and the other on the contact (a deadlock).
 	queries["ingestMessage"] = `WITH found AS (
 			SELECT id, COALESCE(user_id, '') AS user_id, name, language, created_at, false AS created
-			FROM contacts WHERE account_id = $1 AND wa_id = $2 FOR NO KEY UPDATE),
+			FROM contacts WHERE account_id = $1 AND wa_id = $2),
+		upd AS (
+			UPDATE contacts SET name = CASE WHEN $3 <> '' THEN $3 ELSE name END,
+				language = CASE WHEN $4 <> '' THEN $4 ELSE language END, updated_at = $5
+			WHERE id = (SELECT id FROM found) AND (($3 <> '' AND name <> $3) OR ($4 <> '' AND language <> $4))
+			RETURNING id, COALESCE(user_id, '') AS user_id, name, language, created_at, false AS created),
 		made AS (
 			INSERT INTO contacts (account_id, wa_id, user_id, name, language, created_at, updated_at)
 			SELECT $1, $2, NULL, $3, $4, $5, $5 WHERE NOT EXISTS (SELECT 1 FROM found)
 			ON CONFLICT DO NOTHING
 			RETURNING id, ''::text AS user_id, name, language, created_at, true AS created),
-		c AS (SELECT * FROM found UNION ALL SELECT * FROM made),
+		c AS (SELECT * FROM upd
+			UNION ALL SELECT * FROM found WHERE NOT EXISTS (SELECT 1 FROM upd)
+			UNION ALL SELECT * FROM made),
 		msg AS (
 			INSERT INTO inbound_messages (account_id, message_id, contact_id, phone_number_id, type, intent, sent_at, received_at)
 			SELECT $1, $6, c.id, $7, $8, '', $9, $5 FROM c
@@ -169,7 +178,7 @@ func (t *Tx) IngestMessage(ctx context.Context, seen ContactSeen, m Inbound, ope
 	}
 	now := ms(t.s.now())
 	var created int64
-	var made bool
+	var made bool // created by this statement
 	c = consent.Contact{AccountID: m.AccountID, WAID: seen.Key.WAID}
 	err = t.stmt(ctx, "ingestMessage").QueryRowContext(ctx, m.AccountID, seen.Key.WAID, seen.Name, seen.Language, now,
 		m.MessageID, m.PhoneNumberID, m.Type, ms(m.SentAt), openWindow).Scan(&c.ID, &c.UserID, &c.Name, &c.Language, &created, &made, &isNew)
@@ -184,20 +193,5 @@ func (t *Tx) IngestMessage(ctx context.Context, seen ContactSeen, m Inbound, ope
 		return c, false, fmt.Errorf("ingest message: %w", t.s.wrap(err))
 	}
 	c.CreatedAt = fromMS(created)
-	if made {
-		return c, isNew, nil
-	}
-	changed := false
-	if seen.Name != "" && seen.Name != c.Name {
-		c.Name, changed = seen.Name, true
-	}
-	if seen.Language != "" && seen.Language != c.Language {
-		c.Language, changed = seen.Language, true
-	}
-	if changed {
-		if _, err := t.exec(ctx, "updateContact", c.ID, nullable(c.WAID), nullable(c.UserID), c.Name, c.Language, now); err != nil {
-			return c, isNew, err
-		}
-	}
 	return c, isNew, nil
 }
