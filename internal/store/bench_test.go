@@ -47,15 +47,9 @@ func BenchmarkIngestMessage(b *testing.B) {
 						if err := tx.SavePayload(ctx, body); err != nil {
 							return err
 						}
-						c, err := tx.UpsertContact(ctx, acctA, ContactSeen{Key: consent.ContactKey{WAID: fmt.Sprintf("4477%08d", n%50000)}, Name: "Ann"})
-						if err != nil {
-							return err
-						}
-						if _, err := tx.InsertInbound(ctx, Inbound{AccountID: acctA, MessageID: fmt.Sprintf("wamid.%d", n), ContactID: c.ID,
-							PhoneNumberID: "p", Type: "text", SentAt: time.Now()}); err != nil {
-							return err
-						}
-						return tx.TouchWindow(ctx, c.ID, "p", time.Now())
+						_, _, err := tx.IngestMessage(ctx, ContactSeen{Key: consent.ContactKey{WAID: fmt.Sprintf("4477%08d", n%50000)}, Name: "Ann"},
+							Inbound{AccountID: acctA, MessageID: fmt.Sprintf("wamid.%d", n), PhoneNumberID: "p", Type: "text", SentAt: time.Now()}, true)
+						return err
 					})
 					if err != nil {
 						b.Error(err)
@@ -92,8 +86,9 @@ func BenchmarkAppendEvent(b *testing.B) {
 	}
 }
 
-// BenchmarkSendLookup is the store's part of a send decision: find the
-// contact by wa_id (with its ninth-digit variant) and read its state.
+// BenchmarkSendLookup is the store's part of a send decision: the contact
+// by wa_id (with its ninth-digit variant), its consent, window and holds
+// (DecisionState: one query, or on PostgreSQL a share of a group read).
 func BenchmarkSendLookup(b *testing.B) {
 	for _, be := range storetest.Backends(b) {
 		b.Run(be.Name, func(b *testing.B) {
@@ -128,12 +123,7 @@ func BenchmarkSendLookup(b *testing.B) {
 			b.RunParallel(func(pb *testing.PB) {
 				r := rand.New(rand.NewPCG(rand.Uint64(), 0))
 				for pb.Next() {
-					c, err := s.FindContact(ctx, acctA, consent.ContactKey{WAID: fmt.Sprintf("4477%08d", r.IntN(n))})
-					if err != nil {
-						b.Error(err)
-						return
-					}
-					if _, err := s.State(ctx, c.ID, "p"); err != nil {
+					if _, _, err := s.DecisionState(ctx, acctA, consent.ContactKey{WAID: fmt.Sprintf("4477%08d", r.IntN(n))}, "p"); err != nil {
 						b.Error(err)
 						return
 					}
