@@ -2,7 +2,6 @@ package store
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"sync/atomic"
 	"time"
@@ -79,7 +78,7 @@ func (r *decisionReader) state(ctx context.Context, accountID, waID, otherWAID, 
 	case <-ctx.Done():
 		return 0, consent.State{}, unavailable(ctx.Err())
 	case <-r.s.quit:
-		return 0, consent.State{}, unavailable(errStoreClosed)
+		return 0, consent.State{}, ErrClosed
 	}
 	select {
 	case a := <-q.done:
@@ -93,12 +92,10 @@ func (r *decisionReader) state(ctx context.Context, accountID, waID, otherWAID, 
 		case a := <-q.done:
 			return a.id, a.st, a.err
 		default:
-			return 0, consent.State{}, unavailable(errStoreClosed)
+			return 0, consent.State{}, ErrClosed
 		}
 	}
 }
-
-var errStoreClosed = errors.New("store closed")
 
 func (r *decisionReader) work() {
 	defer r.s.wg.Done()
@@ -129,7 +126,7 @@ func (r *decisionReader) drainClosed() {
 	for {
 		select {
 		case q := <-r.reqs:
-			q.done <- decisionAns{err: unavailable(errStoreClosed)}
+			q.done <- decisionAns{err: ErrClosed}
 		default:
 			return
 		}

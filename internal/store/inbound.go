@@ -178,7 +178,7 @@ func (t *Tx) IngestMessage(ctx context.Context, seen ContactSeen, m Inbound, ope
 	}
 	now := ms(t.s.now())
 	var created int64
-	var made bool // created by this statement
+	var made bool // created by this statement (the column keeps the UNION's branches apart)
 	c = consent.Contact{AccountID: m.AccountID, WAID: seen.Key.WAID}
 	err = t.stmt(ctx, "ingestMessage").QueryRowContext(ctx, m.AccountID, seen.Key.WAID, seen.Name, seen.Language, now,
 		m.MessageID, m.PhoneNumberID, m.Type, ms(m.SentAt), openWindow).Scan(&c.ID, &c.UserID, &c.Name, &c.Language, &created, &made, &isNew)
