@@ -26,10 +26,17 @@ func TestOperationsEndpoints(t *testing.T) {
 	if r := e.webhook([]byte(`{"object":"page"}`), "wrong-secret"); r.Status != http.StatusUnauthorized {
 		t.Fatalf("bad signature: %d", r.Status)
 	}
+	// A dry run is counted apart: the send figures count sends only.
+	dry := `{"phone_number_id":"` + demoPhoneID + `","messaging_product":"whatsapp","to":"` + demoPerson +
+		`","type":"template","template":{"name":"black_friday","language":{"code":"pt_BR"}}}`
+	if r := e.do("POST", "/v1/decisions", demoAPIKey, []byte(dry), nil); r.Status != 200 {
+		t.Fatalf("/v1/decisions: %d %s", r.Status, r.Body)
+	}
 	r := e.do("GET", "/metrics", "", nil, nil)
 	body := string(r.Body)
 	for _, want := range []string{
 		`optgate_send_decisions_total{account="demo",outcome="refused",reason="no_opt_in"} 1`,
+		`optgate_decision_checks_total{account="demo",outcome="refused",reason="opted_out"} 1`,
 		`optgate_send_decisions_total{account="demo",outcome="allowed",reason="status_update"} 1`,
 		`optgate_webhooks_total{result="bad_signature"} 1`,
 		`optgate_consent_events_total{account="demo",action="opt_out",source="whatsapp_keyword"} 1`,
@@ -38,6 +45,9 @@ func TestOperationsEndpoints(t *testing.T) {
 		if !strings.Contains(body, want) {
 			t.Errorf("/metrics lacks %s", want)
 		}
+	}
+	if strings.Contains(body, `optgate_send_decisions_total{account="demo",outcome="refused",reason="opted_out"}`) {
+		t.Error("the dry run was counted as a send")
 	}
 	// The logs never carry a whole phone number or a secret.
 	logs := e.logText()

@@ -3,6 +3,7 @@ package gate
 import (
 	"context"
 	"errors"
+	"github.com/prometheus/client_golang/prometheus"
 	"strings"
 	"sync"
 
@@ -17,18 +18,29 @@ import (
 // already enforced. If the database cannot answer, it returns an
 // EUnavailable error: the caller must refuse the send (fail closed).
 func (g *Gate) Decide(ctx context.Context, a *Account, phoneNumberID string, req *meta.SendRequest) (consent.Decision, error) {
+	return g.decideAndRecord(ctx, a, phoneNumberID, req, g.metrics.Decisions, "send decision")
+}
+
+// Check is Decide for a send that will not be made (POST /v1/decisions, a
+// dry run): the same decision, counted and logged apart from real sends, so
+// that the send figures count sends only.
+func (g *Gate) Check(ctx context.Context, a *Account, phoneNumberID string, req *meta.SendRequest) (consent.Decision, error) {
+	return g.decideAndRecord(ctx, a, phoneNumberID, req, g.metrics.Checks, "decision check (dry run)")
+}
+
+func (g *Gate) decideAndRecord(ctx context.Context, a *Account, phoneNumberID string, req *meta.SendRequest, count *prometheus.CounterVec, what string) (consent.Decision, error) {
 	d, contactID, err := g.decide(ctx, a, phoneNumberID, req)
 	if err != nil {
-		g.metrics.Decisions.WithLabelValues(a.ID, "error", "unavailable").Inc()
-		g.log.Error("send decision failed, refusing", "account", a.ID, "phone_number_id", phoneNumberID, "err", err)
+		count.WithLabelValues(a.ID, "error", "unavailable").Inc()
+		g.log.Error(what+" failed, refusing", "account", a.ID, "phone_number_id", phoneNumberID, "err", err)
 		return d, err
 	}
 	outcome := "refused"
 	if d.Allow {
 		outcome = "allowed"
 	}
-	g.metrics.Decisions.WithLabelValues(a.ID, outcome, string(d.Reason)).Inc()
-	g.log.Info("send decision", "account", a.ID, "phone_number_id", phoneNumberID, "outcome", outcome, "reason", d.Reason,
+	count.WithLabelValues(a.ID, outcome, string(d.Reason)).Inc()
+	g.log.Info(what, "account", a.ID, "phone_number_id", phoneNumberID, "outcome", outcome, "reason", d.Reason,
 		"type", req.Type, "template", templateName(req), "topic", d.Topic, "contact_id", contactID, "recipient", maskRecipient(req.RecipientKey()))
 	return d, nil
 }

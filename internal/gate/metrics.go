@@ -5,6 +5,7 @@ import "github.com/prometheus/client_golang/prometheus"
 // Metrics are the counters optgate exports on /metrics.
 type Metrics struct {
 	Decisions     *prometheus.CounterVec
+	Checks        *prometheus.CounterVec // dry runs, apart from real sends
 	Webhooks      *prometheus.CounterVec
 	ConsentEvents *prometheus.CounterVec
 	Replies       *prometheus.CounterVec
@@ -20,6 +21,9 @@ func NewMetrics(reg prometheus.Registerer) *Metrics {
 	m := &Metrics{
 		Decisions: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "optgate_send_decisions_total", Help: "Send decisions by account, outcome and reason.",
+		}, []string{"account", "outcome", "reason"}),
+		Checks: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "optgate_decision_checks_total", Help: "Dry-run decisions (POST /v1/decisions) by account, outcome and reason.",
 		}, []string{"account", "outcome", "reason"}),
 		Webhooks: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "optgate_webhooks_total", Help: "Webhook deliveries from Meta by result.",
@@ -45,7 +49,7 @@ func NewMetrics(reg prometheus.Registerer) *Metrics {
 		}, []string{"downstream"}),
 	}
 	if reg != nil {
-		reg.MustRegister(m.Decisions, m.Webhooks, m.ConsentEvents, m.Replies, m.ForwardQueue, m.ForwardLag, m.ForwardAttempts, m.ForwardDead)
+		reg.MustRegister(m.Decisions, m.Checks, m.Webhooks, m.ConsentEvents, m.Replies, m.ForwardQueue, m.ForwardLag, m.ForwardAttempts, m.ForwardDead)
 	}
 	return m
 }

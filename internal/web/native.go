@@ -57,7 +57,7 @@ func (s *Server) handleDecision(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, consent.Errorf(consent.EInvalid, "%v", err))
 		return
 	}
-	d, err := s.gate.Decide(r.Context(), a, target.PhoneNumberID, req)
+	d, err := s.gate.Check(r.Context(), a, target.PhoneNumberID, req)
 	if err != nil {
 		s.writeError(w, r, err)
 		return
