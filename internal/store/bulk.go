@@ -343,30 +343,45 @@ func (t *Tx) claimImportKeys(ctx context.Context, accountID string, keys []strin
 		for _, k := range chunk {
 			args = append(args, accountID, k)
 		}
-		st, err := t.prepared(ctx, b.String())
-		if err != nil {
-			return nil, fmt.Errorf("import keys: %w", err)
-		}
-		rows, err := st.QueryContext(ctx, args...)
-		if err != nil {
-			return nil, fmt.Errorf("import keys: %w", t.s.wrap(err))
-		}
-		for rows.Next() {
+		err := t.queryEach(ctx, "import keys", b.String(), args, func(scan func(...any) error) error {
 			var k string
-			if err := rows.Scan(&k); err != nil {
-				rows.Close()
-				return nil, fmt.Errorf("import keys: %w", t.s.wrap(err))
+			if err := scan(&k); err != nil {
+				return err
 			}
 			fresh[k] = true
-		}
-		if err := rows.Close(); err != nil {
-			return nil, fmt.Errorf("import keys: %w", t.s.wrap(err))
-		}
-		if err := rows.Err(); err != nil {
-			return nil, fmt.Errorf("import keys: %w", t.s.wrap(err))
+			return nil
+		})
+		if err != nil {
+			return nil, err
 		}
 	}
 	return fresh, nil
+}
+
+// queryEach prepares q in the transaction, runs it with args and calls each
+// for every row it returns; errors name what.
+func (t *Tx) queryEach(ctx context.Context, what, q string, args []any, each func(scan func(...any) error) error) error {
+	st, err := t.prepared(ctx, q)
+	if err != nil {
+		return fmt.Errorf("%s: %w", what, err)
+	}
+	rows, err := st.QueryContext(ctx, args...)
+	if err != nil {
+		return fmt.Errorf("%s: %w", what, t.s.wrap(err))
+	}
+	for rows.Next() {
+		if err := each(rows.Scan); err != nil {
+			rows.Close()
+			return fmt.Errorf("%s: %w", what, t.s.wrap(err))
+		}
+	}
+	if err := rows.Close(); err != nil {
+		return fmt.Errorf("%s: %w", what, t.s.wrap(err))
+	}
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("%s: %w", what, t.s.wrap(err))
+	}
+	return nil
 }
 
 // selectIn runs query, which ends "... = ? AND x IN", with first as its
@@ -389,25 +404,8 @@ func (t *Tx) selectIn(ctx context.Context, what, query string, first any, list [
 		for _, v := range chunk {
 			args = append(args, v)
 		}
-		st, err := t.prepared(ctx, b.String())
-		if err != nil {
-			return fmt.Errorf("%s: %w", what, err)
-		}
-		rows, err := st.QueryContext(ctx, args...)
-		if err != nil {
-			return fmt.Errorf("%s: %w", what, t.s.wrap(err))
-		}
-		for rows.Next() {
-			if err := each(rows.Scan); err != nil {
-				rows.Close()
-				return fmt.Errorf("%s: %w", what, t.s.wrap(err))
-			}
-		}
-		if err := rows.Close(); err != nil {
-			return fmt.Errorf("%s: %w", what, t.s.wrap(err))
-		}
-		if err := rows.Err(); err != nil {
-			return fmt.Errorf("%s: %w", what, t.s.wrap(err))
+		if err := t.queryEach(ctx, what, b.String(), args, each); err != nil {
+			return err
 		}
 	}
 	return nil
@@ -503,20 +501,11 @@ func (t *Tx) importContacts(ctx context.Context, accountID string, rows []Import
 			args = append(args, accountID, nullable(c.waID), nullable(c.userID), "", "", now, now)
 		}
 		b.WriteString(" ON CONFLICT DO NOTHING RETURNING id, COALESCE(wa_id, ''), COALESCE(user_id, '')")
-		st, err := t.prepared(ctx, b.String())
-		if err != nil {
-			return nil, nil, fmt.Errorf("insert contacts: %w", err)
-		}
-		res, err := st.QueryContext(ctx, args...)
-		if err != nil {
-			return nil, nil, fmt.Errorf("insert contacts: %w", t.s.wrap(err))
-		}
-		for res.Next() {
+		err := t.queryEach(ctx, "insert contacts", b.String(), args, func(scan func(...any) error) error {
 			var id int64
 			var wa, user string
-			if err := res.Scan(&id, &wa, &user); err != nil {
-				res.Close()
-				return nil, nil, fmt.Errorf("insert contacts: %w", t.s.wrap(err))
+			if err := scan(&id, &wa, &user); err != nil {
+				return err
 			}
 			ph, ok := byWA[wa]
 			if wa == "" {
@@ -525,12 +514,10 @@ func (t *Tx) importContacts(ctx context.Context, accountID string, rows []Import
 			if ok && ph < 0 {
 				real[-ph-1] = id
 			}
-		}
-		if err := res.Close(); err != nil {
-			return nil, nil, fmt.Errorf("insert contacts: %w", t.s.wrap(err))
-		}
-		if err := res.Err(); err != nil {
-			return nil, nil, fmt.Errorf("insert contacts: %w", t.s.wrap(err))
+			return nil
+		})
+		if err != nil {
+			return nil, nil, err
 		}
 	}
 	for n, id := range real {
