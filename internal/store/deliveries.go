@@ -23,10 +23,8 @@ func init() {
 			AND NOT EXISTS (SELECT 1 FROM deliveries e WHERE e.downstream = d.downstream AND e.order_key = d.order_key
 				AND e.state = 'pending' AND e.id < d.id)
 			ORDER BY d.next_attempt_at, d.id LIMIT $2 {{skipLocked}}`,
-		"leaseDelivery":     `UPDATE deliveries SET next_attempt_at = $2, attempts = attempts + 1 WHERE id = $1`,
-		"deliveredDelivery": `UPDATE deliveries SET state = 'delivered', delivered_at = $2, last_status = $3, last_error = '' WHERE id = $1`,
-		"retryDelivery":     `UPDATE deliveries SET next_attempt_at = $2, last_status = $3, last_error = $4 WHERE id = $1`,
-		"deadDelivery":      `UPDATE deliveries SET state = 'dead', last_status = $2, last_error = $3 WHERE id = $1`,
+		"retryDelivery": `UPDATE deliveries SET next_attempt_at = $2, last_status = $3, last_error = $4 WHERE id = $1`,
+		"deadDelivery":  `UPDATE deliveries SET state = 'dead', last_status = $2, last_error = $3 WHERE id = $1`,
 		"deliveriesIn": `SELECT id, account_id, downstream, event_id, intent, state, attempts, last_status, last_error, created_at, delivered_at
 			FROM deliveries WHERE state = $1 AND id > $2 ORDER BY id LIMIT $3`,
 		"reviveDelivery": `UPDATE deliveries SET state = 'pending', next_attempt_at = $2, expires_at = $3 WHERE id = $1 AND state = 'dead'`,

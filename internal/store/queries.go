@@ -42,7 +42,6 @@ var queries = map[string]string{
 		FROM consent_events WHERE account_id = $1 AND seq > $2 ORDER BY seq LIMIT $3`,
 
 	"insertNumberChange": `INSERT INTO number_changes (contact_id, old_wa_id, new_wa_id, message_id, occurred_at) VALUES ($1, $2, $3, $4, $5)`,
-	"savePayload":        `INSERT INTO webhook_payloads (digest, body, received_at) VALUES ($1, $2, $3) ON CONFLICT (digest) DO NOTHING`,
 	"insertInbound": `INSERT INTO inbound_messages (account_id, message_id, contact_id, phone_number_id, type, intent, sent_at, received_at)
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (account_id, message_id) DO NOTHING`,
 	"setInboundIntent": `UPDATE inbound_messages SET intent = $3 WHERE account_id = $1 AND message_id = $2`,
