@@ -63,12 +63,7 @@ func (s *Store) decisionState(ctx context.Context, query string, args ...any) (i
 		if err := rows.Scan(&id, &last, &closed, &held, &scope, &action, &seq, &source, &at); err != nil {
 			return 0, st, unavailable(err)
 		}
-		st.Known = true
-		st.LastInbound, st.WindowClosedAt, st.MarketingHold = fromMS(last), fromMS(closed), fromMS(held)
-		if scope != "" {
-			st.Scopes = append(st.Scopes, consent.ScopeState{Scope: consent.Scope(scope), Action: consent.Action(action),
-				Seq: seq, Source: source, OccurredAt: fromMS(at)})
-		}
+		addDecisionRow(&st, last, closed, held, scope, action, seq, source, at)
 	}
 	if err := rows.Err(); err != nil {
 		return 0, st, unavailable(err)
@@ -77,4 +72,15 @@ func (s *Store) decisionState(ctx context.Context, query string, args ...any) (i
 		return 0, st, ErrNotFound
 	}
 	return id, st, nil
+}
+
+// addDecisionRow adds one row of a decision query (the contact's window and
+// hold, and one of its consent scopes, if any) to st.
+func addDecisionRow(st *consent.State, last, closed, held int64, scope, action string, seq int64, source string, at int64) {
+	st.Known = true
+	st.LastInbound, st.WindowClosedAt, st.MarketingHold = fromMS(last), fromMS(closed), fromMS(held)
+	if scope != "" {
+		st.Scopes = append(st.Scopes, consent.ScopeState{Scope: consent.Scope(scope), Action: consent.Action(action),
+			Seq: seq, Source: source, OccurredAt: fromMS(at)})
+	}
 }

@@ -192,14 +192,8 @@ func (s *Store) decisionStates(reqs []*decisionReq) (ids []int64, sts []consent.
 		if i < 0 || i >= int64(n) {
 			return nil, nil, unavailable(fmt.Errorf("decision batch: row for request %d of %d", i, n))
 		}
-		st := &sts[i]
 		ids[i] = id
-		st.Known = true
-		st.LastInbound, st.WindowClosedAt, st.MarketingHold = fromMS(last), fromMS(closed), fromMS(held)
-		if scope != "" {
-			st.Scopes = append(st.Scopes, consent.ScopeState{Scope: consent.Scope(scope), Action: consent.Action(action),
-				Seq: seq, Source: source, OccurredAt: fromMS(at)})
-		}
+		addDecisionRow(&sts[i], last, closed, held, scope, action, seq, source, at)
 	}
 	if err := rows.Err(); err != nil {
 		return nil, nil, unavailable(err)
