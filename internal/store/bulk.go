@@ -71,13 +71,34 @@ func (b *sqlBuf) params(n int) {
 	}
 }
 
-// valuesList appends n groups of cols placeholders, "(?, ?), (?, ?)".
-func (b *sqlBuf) valuesList(n, cols int) {
+// valuesList appends n groups of placeholders, "(?1, ?, ?), (?1, ?, ?)":
+// each group starts with the shared parameters, numbered 1 to shared, which
+// every row uses, then cols parameters of its own. A value that is the same
+// in every row (the account, the time) is bound once per statement, not
+// once per row: binding is a large part of a bulk write's cost.
+//
+// The shared parameters must be the statement's first: SQLite numbers an
+// anonymous ? one past the largest number used before it, so they are
+// written, numbered, before the first ? of the first row.
+func (b *sqlBuf) valuesList(n, shared, cols int) {
+	if b.n != 0 {
+		panic("store: valuesList after other parameters")
+	}
+	b.n = shared
 	for i := range n {
 		if i > 0 {
 			b.WriteString(", ")
 		}
 		b.WriteByte('(')
+		for k := 1; k <= shared; k++ {
+			if b.dollar {
+				b.WriteByte('$')
+			} else {
+				b.WriteByte('?')
+			}
+			b.WriteString(strconv.Itoa(k))
+			b.WriteString(", ")
+		}
 		b.params(cols)
 		b.WriteByte(')')
 	}
@@ -102,20 +123,23 @@ func (t *Tx) prepared(ctx context.Context, q string) (*sql.Stmt, error) {
 
 // execValues runs "head VALUES (...), (...) tail" over rows of cols
 // parameters each, args holding them row after row, in as few statements as
-// the parameter limit allows.
-func (t *Tx) execValues(ctx context.Context, what, head, tail string, cols int, args []any) error {
+// the parameter limit allows. Every row also takes the shared values, bound
+// once per statement: head names their columns first.
+func (t *Tx) execValues(ctx context.Context, what, head, tail string, shared []any, cols int, args []any) error {
 	per := chunkRows(cols)
+	var stmtArgs []any
 	for len(args) > 0 {
 		n := min(per, len(args)/cols)
-		b := t.sqlBuf(len(head) + len(tail) + n*cols*6)
+		b := t.sqlBuf(len(head) + len(tail) + n*(cols+len(shared))*6)
 		b.WriteString(head)
 		b.WriteString(" VALUES ")
-		b.valuesList(n, cols)
+		b.valuesList(n, len(shared), cols)
 		b.WriteByte(' ')
 		b.WriteString(tail)
 		st, err := t.prepared(ctx, b.String())
 		if err == nil {
-			_, err = st.ExecContext(ctx, args[:n*cols]...)
+			stmtArgs = append(append(stmtArgs[:0], shared...), args[:n*cols]...)
+			_, err = st.ExecContext(ctx, stmtArgs...)
 		}
 		if err != nil {
 			return fmt.Errorf("%s: %w", what, t.s.wrap(err))
@@ -128,15 +152,36 @@ func (t *Tx) execValues(ctx context.Context, what, head, tail string, cols int, 
 // insertEvents writes evs (their seqs and hashes computed) with multi-row
 // INSERTs. Their IDs are left unset: nothing that appends in bulk needs them.
 func (t *Tx) insertEvents(ctx context.Context, evs []consent.Event, evidence []string) error {
-	const cols = 13
+	// The events of one append share their account and their recording
+	// time, and usually their actor (an import's, a webhook's).
+	const cols = 10
+	shared := []any{evs[0].AccountID, ms(evs[0].RecordedAt), evs[0].Actor}
+	for i := range evs {
+		if ev := &evs[i]; ev.AccountID != evs[0].AccountID || !ev.RecordedAt.Equal(evs[0].RecordedAt) {
+			return consent.Errorf(consent.EInternal, "insert events: events of different accounts or times in one append")
+		}
+		if evs[i].Actor != evs[0].Actor {
+			shared = shared[:2]
+		}
+	}
+	if len(shared) == 2 {
+		args := make([]any, 0, len(evs)*(cols+1))
+		for i := range evs {
+			ev := &evs[i]
+			args = append(args, ev.Actor, ev.Seq, ev.ContactID, string(ev.Action), string(ev.Scope), ev.Source,
+				evidence[i], ev.Reason, ms(ev.OccurredAt), ev.PrevHash, ev.Hash)
+		}
+		return t.execValues(ctx, "insert events", `INSERT INTO consent_events (account_id, recorded_at, actor, seq, contact_id, action, scope,
+			source, evidence, reason, occurred_at, prev_hash, hash)`, "", shared, cols+1, args)
+	}
 	args := make([]any, 0, len(evs)*cols)
 	for i := range evs {
 		ev := &evs[i]
-		args = append(args, ev.AccountID, ev.Seq, ev.ContactID, string(ev.Action), string(ev.Scope), ev.Source,
-			evidence[i], ev.Reason, ev.Actor, ms(ev.OccurredAt), ms(ev.RecordedAt), ev.PrevHash, ev.Hash)
+		args = append(args, ev.Seq, ev.ContactID, string(ev.Action), string(ev.Scope), ev.Source,
+			evidence[i], ev.Reason, ms(ev.OccurredAt), ev.PrevHash, ev.Hash)
 	}
-	return t.execValues(ctx, "insert events", `INSERT INTO consent_events (account_id, seq, contact_id, action, scope, source, evidence, reason, actor,
-		occurred_at, recorded_at, prev_hash, hash)`, "", cols, args)
+	return t.execValues(ctx, "insert events", `INSERT INTO consent_events (account_id, recorded_at, actor, seq, contact_id, action, scope,
+		source, evidence, reason, occurred_at, prev_hash, hash)`, "", shared, cols, args)
 }
 
 // upsertScopes moves the derived state (consent_state) of each contact and
@@ -163,7 +208,7 @@ func (t *Tx) upsertScopes(ctx context.Context, evs []consent.Event) error {
 	}
 	return t.execValues(ctx, "upsert state", `INSERT INTO consent_state (contact_id, scope, action, seq, source, occurred_at)`,
 		`ON CONFLICT (contact_id, scope) DO UPDATE SET action = excluded.action, seq = excluded.seq,
-		source = excluded.source, occurred_at = excluded.occurred_at`, cols, args)
+		source = excluded.source, occurred_at = excluded.occurred_at`, nil, cols, args)
 }
 
 // ImportRow is one checked row of a consent import, ready for the ledger.
@@ -326,36 +371,43 @@ func setScope(scopes []consent.ScopeState, sc consent.ScopeState) []consent.Scop
 }
 
 // claimImportKeys records keys as imported for the account and returns
-// those that were not before (true), with multi-row INSERT ... ON CONFLICT
-// DO NOTHING RETURNING statements: one b-tree descent per key finds and
-// inserts it.
+// those that were not before (true): one multi-row look-up finds the keys
+// already there, one multi-row insert adds the others. The caller holds the
+// account's ledger lock, so no other transaction claims a key in between;
+// an insert that collides all the same (a key claimed by a writer that did
+// not hold the lock) fails the transaction, which runs again.
+//
+// An INSERT ... ON CONFLICT DO NOTHING RETURNING would do both in one
+// statement, but SQLite keeps every row a RETURNING clause returns in a
+// table of its own before the first comes back: for a new file, that is
+// every key.
 func (t *Tx) claimImportKeys(ctx context.Context, accountID string, keys []string) (map[string]bool, error) {
-	fresh := make(map[string]bool, len(keys))
-	const cols = 2
-	per := chunkRows(cols)
-	for start := 0; start < len(keys); start += per {
-		chunk := keys[start:min(start+per, len(keys))]
-		b := t.sqlBuf(len(chunk) * cols * 6)
-		b.WriteString("INSERT INTO import_keys (account_id, row_key) VALUES ")
-		b.valuesList(len(chunk), cols)
-		b.WriteString(" ON CONFLICT (account_id, row_key) DO NOTHING RETURNING row_key")
-		args := make([]any, 0, cols*len(chunk))
-		for _, k := range chunk {
-			args = append(args, accountID, k)
-		}
-		err := t.queryEach(ctx, "import keys", b.String(), args, func(scan func(...any) error) error {
+	taken := map[string]bool{}
+	err := t.selectIn(ctx, "import keys", "SELECT row_key FROM import_keys WHERE account_id = ? AND row_key IN", accountID, keys,
+		func(scan func(...any) error) error {
 			var k string
 			if err := scan(&k); err != nil {
 				return err
 			}
-			fresh[k] = true
+			taken[k] = true
 			return nil
 		})
-		if err != nil {
-			return nil, err
+	if err != nil {
+		return nil, err
+	}
+	fresh := make(map[string]bool, len(keys))
+	args := make([]any, 0, len(keys))
+	for _, k := range keys {
+		if !taken[k] && !fresh[k] {
+			fresh[k] = true
+			args = append(args, k)
 		}
 	}
-	return fresh, nil
+	err = t.execValues(ctx, "import keys", "INSERT INTO import_keys (account_id, row_key)", "", []any{accountID}, 1, args)
+	if ce := (*consent.Error)(nil); errors.As(err, &ce) && ce.Code == consent.EConflict {
+		return nil, &consent.Error{Code: consent.EConflict, Message: "import keys were claimed concurrently", Err: errors.Join(errLostRace, err)}
+	}
+	return fresh, err
 }
 
 // queryEach prepares q in the transaction, runs it with args and calls each
@@ -455,7 +507,6 @@ func (t *Tx) importContacts(ctx context.Context, accountID string, rows []Import
 
 	// New contacts get a placeholder id (-1, -2, ...) until inserted, so that
 	// later rows of the same person find them.
-	type newContact struct{ waID, userID string }
 	var fresh []newContact
 	contactOf = make(map[int]int64, len(live))
 	for _, i := range live {
@@ -488,37 +539,13 @@ func (t *Tx) importContacts(ctx context.Context, accountID string, rows []Import
 	}
 
 	real := make([]int64, len(fresh))
-	const cols = 7
-	per := chunkRows(cols)
-	now := ms(t.s.now())
-	for start := 0; start < len(fresh); start += per {
-		chunk := fresh[start:min(start+per, len(fresh))]
-		b := t.sqlBuf(len(chunk) * cols * 6)
-		b.WriteString("INSERT INTO contacts (account_id, wa_id, user_id, name, language, created_at, updated_at) VALUES ")
-		b.valuesList(len(chunk), cols)
-		args := make([]any, 0, cols*len(chunk))
-		for _, c := range chunk {
-			args = append(args, accountID, nullable(c.waID), nullable(c.userID), "", "", now, now)
-		}
-		b.WriteString(" ON CONFLICT DO NOTHING RETURNING id, COALESCE(wa_id, ''), COALESCE(user_id, '')")
-		err := t.queryEach(ctx, "insert contacts", b.String(), args, func(scan func(...any) error) error {
-			var id int64
-			var wa, user string
-			if err := scan(&id, &wa, &user); err != nil {
-				return err
-			}
-			ph, ok := byWA[wa]
-			if wa == "" {
-				ph, ok = byUser[user]
-			}
-			if ok && ph < 0 {
-				real[-ph-1] = id
-			}
-			return nil
-		})
-		if err != nil {
-			return nil, nil, err
-		}
+	if t.s.dialect.assignIDs {
+		err = t.insertContactsNumbered(ctx, accountID, fresh, real)
+	} else {
+		err = t.insertContactsReturning(ctx, accountID, fresh, real, byWA, byUser)
+	}
+	if err != nil {
+		return nil, nil, err
 	}
 	for n, id := range real {
 		if id == 0 {
@@ -535,6 +562,78 @@ func (t *Tx) importContacts(ctx context.Context, accountID string, rows []Import
 		}
 	}
 	return contactOf, created, nil
+}
+
+// newContact is a contact an import creates: its number and its user id,
+// either of which may be empty.
+type newContact struct{ waID, userID string }
+
+// insertContactsReturning inserts contacts with multi-row INSERT ...
+// RETURNING statements and puts the id of each in ids. One that another
+// transaction created first is skipped and keeps id 0.
+func (t *Tx) insertContactsReturning(ctx context.Context, accountID string, fresh []newContact, ids []int64, byWA, byUser map[string]int64) error {
+	const cols = 2
+	per := chunkRows(cols)
+	now := ms(t.s.now())
+	for start := 0; start < len(fresh); start += per {
+		chunk := fresh[start:min(start+per, len(fresh))]
+		b := t.sqlBuf(len(chunk) * 24)
+		// New contacts have no name nor language yet (the columns'
+		// defaults) and share their account and creation time.
+		b.WriteString("INSERT INTO contacts (account_id, created_at, updated_at, wa_id, user_id) VALUES ")
+		b.valuesList(len(chunk), 3, cols)
+		args := make([]any, 0, 3+cols*len(chunk))
+		args = append(args, accountID, now, now)
+		for _, c := range chunk {
+			args = append(args, nullable(c.waID), nullable(c.userID))
+		}
+		b.WriteString(" ON CONFLICT DO NOTHING RETURNING id, COALESCE(wa_id, ''), COALESCE(user_id, '')")
+		err := t.queryEach(ctx, "insert contacts", b.String(), args, func(scan func(...any) error) error {
+			var id int64
+			var wa, user string
+			if err := scan(&id, &wa, &user); err != nil {
+				return err
+			}
+			ph, ok := byWA[wa]
+			if wa == "" {
+				ph, ok = byUser[user]
+			}
+			if ok && ph < 0 {
+				ids[-ph-1] = id
+			}
+			return nil
+		})
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// insertContactsNumbered inserts contacts with the ids that follow the
+// largest in the table, which it puts in ids, with multi-row INSERTs. Only
+// a writer that holds the whole database may number rows itself (SQLite's);
+// RETURNING would cost SQLite a temporary table of every row inserted. A
+// collision (which that writer rules out) fails the transaction, which runs
+// again.
+func (t *Tx) insertContactsNumbered(ctx context.Context, accountID string, fresh []newContact, ids []int64) error {
+	var last int64
+	if err := t.tx.QueryRowContext(ctx, "SELECT COALESCE(MAX(id), 0) FROM contacts").Scan(&last); err != nil {
+		return fmt.Errorf("insert contacts: %w", t.s.wrap(err))
+	}
+	now := ms(t.s.now())
+	const cols = 3
+	args := make([]any, 0, cols*len(fresh))
+	for n, c := range fresh {
+		ids[n] = last + 1 + int64(n)
+		args = append(args, ids[n], nullable(c.waID), nullable(c.userID))
+	}
+	err := t.execValues(ctx, "insert contacts", "INSERT INTO contacts (account_id, created_at, updated_at, id, wa_id, user_id)", "",
+		[]any{accountID, now, now}, cols, args)
+	if ce := (*consent.Error)(nil); errors.As(err, &ce) && ce.Code == consent.EConflict {
+		return &consent.Error{Code: consent.EConflict, Message: "contact was created concurrently", Err: errors.Join(errLostRace, err)}
+	}
+	return err
 }
 
 // scopesOfMany returns the consent on record (consent_state) of contacts.

@@ -43,6 +43,10 @@ type dialect struct {
 	// none (busy_timeout bounds its only wait, for the lock), and a
 	// cancelable context costs each statement a goroutine.
 	cancelWrites bool
+	// assignIDs lets a bulk writer number the rows it inserts itself,
+	// from the largest id in the table: SQLite's one writer holds the whole
+	// database. PostgreSQL's ids come from sequences that instances share.
+	assignIDs bool
 	// decisionReaders, when above zero, is how many group reads of send
 	// decisions run at once (decision_batch.go).
 	decisionReaders int
@@ -56,8 +60,9 @@ func (d *dialect) rewrite(q string) string {
 var sqliteDialect = &dialect{
 	name: "sqlite",
 	// SQLite has one writer at a time; a second would only wait for the lock.
-	writers:  1,
-	maxBatch: 256,
+	writers:   1,
+	maxBatch:  256,
+	assignIDs: true,
 	isConflict: func(err error) bool {
 		var se *sqlite.Error
 		if errors.As(err, &se) {

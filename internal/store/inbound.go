@@ -41,12 +41,12 @@ func (t *Tx) flushPayloads(ctx context.Context) error {
 	sorted := slices.Clone(pending)
 	slices.SortFunc(sorted, func(a, b pendingPayload) int { return strings.Compare(a.digest, b.digest) })
 	sorted = slices.CompactFunc(sorted, func(a, b pendingPayload) bool { return a.digest == b.digest })
-	now := ms(t.s.now())
-	args := make([]any, 0, 3*len(sorted))
+	args := make([]any, 0, 2*len(sorted))
 	for _, p := range sorted {
-		args = append(args, p.digest, p.body, now)
+		args = append(args, p.digest, p.body)
 	}
-	if err := t.execValues(ctx, "save payloads", "INSERT INTO webhook_payloads (digest, body, received_at)", "ON CONFLICT (digest) DO NOTHING", 3, args); err != nil {
+	shared := []any{ms(t.s.now())}
+	if err := t.execValues(ctx, "save payloads", "INSERT INTO webhook_payloads (received_at, digest, body)", "ON CONFLICT (digest) DO NOTHING", shared, 2, args); err != nil {
 		return err
 	}
 	t.flushed = len(t.payloads)

@@ -1,0 +1,94 @@
+package store
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"github.com/optgate/optgate/internal/consent"
+	"github.com/optgate/optgate/internal/store/storetest"
+)
+
+// TestImportBatchMixed: a batch whose keys are partly taken (by an earlier
+// batch, or by an earlier row of the same batch) appends only the rows not
+// imported before; rows of people on record go to their contact, under
+// either Brazilian form of the number; new people get contacts of their
+// own, numbered after every contact already there, which later batches and
+// FindContact find; and the chain stays whole.
+func TestImportBatchMixed(t *testing.T) {
+	eachBackend(t, func(t *testing.T, b storetest.Backend) {
+		ctx := context.Background()
+		s := openStore(t, b.DSN(t), nil)
+		// Known before the import: without the ninth digit, as Meta reports old accounts.
+		old := upsert(t, s, acctA, ContactSeen{Key: consent.ContactKey{WAID: "551187654321"}})
+		other := upsert(t, s, acctA, ContactSeen{Key: consent.ContactKey{WAID: "447700900123"}})
+		at := time.Date(2025, 3, 1, 12, 0, 0, 0, time.UTC)
+		row := func(key, waID string, min int) ImportRow {
+			return ImportRow{Key: key, WAID: waID, Action: consent.OptIn, Scope: consent.TopicScope("promotions"), Source: "crm",
+				Evidence: `{"list":"spring"}`, OccurredAt: at.Add(time.Duration(min) * time.Minute)}
+		}
+		first := []ImportRow{
+			row("k1", "5511987654321", 1), // the old contact, typed with the nine
+			row("k2", "5521998760001", 2), // new
+			row("k2", "5521998760001", 2), // the same row again
+			row("k3", "5521998760002", 3), // new
+		}
+		n, err := s.ImportBatch(ctx, acctA, "import:test", first, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if n != (ImportCounts{Imported: 3, Duplicates: 1}) {
+			t.Fatalf("first batch: %+v, want 3 imported, 1 duplicate", n)
+		}
+		second := []ImportRow{
+			row("k1", "5511987654321", 1), // imported before
+			row("k4", "5521998760002", 4), // a person the first batch created
+			row("k5", "5521998760003", 5), // new
+		}
+		if n, err = s.ImportBatch(ctx, acctA, "import:test", second, nil); err != nil {
+			t.Fatal(err)
+		}
+		if n != (ImportCounts{Imported: 2, Duplicates: 1}) {
+			t.Fatalf("second batch: %+v, want 2 imported, 1 duplicate", n)
+		}
+
+		find := func(waID string) consent.Contact {
+			t.Helper()
+			c, err := s.FindContact(ctx, acctA, consent.ContactKey{WAID: waID})
+			if err != nil {
+				t.Fatalf("FindContact(%s): %v", waID, err)
+			}
+			return c
+		}
+		if c := find("5511987654321"); c.ID != old.ID {
+			t.Fatalf("the old contact: %d, want %d", c.ID, old.ID)
+		}
+		ids := map[int64]bool{old.ID: true, other.ID: true}
+		for _, wa := range []string{"5521998760001", "5521998760002", "5521998760003"} {
+			c := find(wa)
+			if ids[c.ID] || c.ID <= max(old.ID, other.ID) {
+				t.Fatalf("new contact %s got id %d (taken, or not after %d and %d)", wa, c.ID, old.ID, other.ID)
+			}
+			ids[c.ID] = true
+		}
+		wantEvents := map[string]int{"5511987654321": 1, "5521998760001": 1, "5521998760002": 2, "5521998760003": 1}
+		for wa, want := range wantEvents {
+			evs, err := s.History(ctx, find(wa).ID)
+			if err != nil || len(evs) != want {
+				t.Fatalf("events of %s: %d, %v; want %d", wa, len(evs), err, want)
+			}
+			if evs[0].Actor != "import:test" || evs[0].Evidence["list"] != "spring" {
+				t.Fatalf("event of %s: %+v", wa, evs[0])
+			}
+		}
+		rep, err := s.VerifyLedger(ctx, acctA)
+		if err != nil || rep.Events != 5 {
+			t.Fatalf("VerifyLedger: %+v, %v; want 5 events", rep, err)
+		}
+		// A person created after the import is numbered after its contacts.
+		late := upsert(t, s, acctA, ContactSeen{Key: consent.ContactKey{WAID: "447700900456"}})
+		if ids[late.ID] {
+			t.Fatalf("a contact created after the import got the taken id %d", late.ID)
+		}
+	})
+}
