@@ -178,17 +178,125 @@ func checkChunkRows(c *chunk, header []byte, name string, rules *consent.Rules) 
 			break
 		}
 		r.Line += c.lineBase
-		r.Evidence["import"] = map[string]any{"file": name, "line": r.Line}
-		evidence, err := json.Marshal(r.Evidence)
-		if err != nil {
-			c.fatal = fmt.Errorf("line %d: evidence: %v", r.Line, err)
-			break
+		evidence, ok := withImport(r.EvidenceJSON, name, r.Line)
+		if !ok {
+			r.Evidence["import"] = map[string]any{"file": name, "line": r.Line}
+			if evidence, err = json.Marshal(r.Evidence); err != nil {
+				c.fatal = fmt.Errorf("line %d: evidence: %v", r.Line, err)
+				break
+			}
 		}
 		spool = appendSpoolRow(spool, &r, evidence)
 		c.good++
 	}
 	c.spool = spool
 	c.data = nil
+}
+
+// withImport returns the evidence ev (a JSON object as json.Marshal writes
+// a map, or null) with the import's file and line added under "import", as
+// json.Marshal would write the map with them: the key in its sorted place.
+// It writes the key into ev's text instead of encoding the whole map again,
+// which was a tenth of a check's time. It declines (false) evidence whose
+// own keys are escaped, or that has an "import" of its own: the caller
+// encodes those.
+func withImport(ev []byte, file string, line int) ([]byte, bool) {
+	attr := make([]byte, 0, 32+len(file))
+	attr = append(attr, `"import":{"file":`...)
+	f, err := json.Marshal(file)
+	if err != nil {
+		return nil, false
+	}
+	attr = append(attr, f...)
+	attr = append(attr, `,"line":`...)
+	attr = strconv.AppendInt(attr, int64(line), 10)
+	attr = append(attr, '}')
+	out := make([]byte, 0, len(ev)+len(attr)+2)
+	if string(ev) == "null" || string(ev) == "{}" {
+		out = append(append(append(out, '{'), attr...), '}')
+		return out, true
+	}
+	if len(ev) < 2 || ev[0] != '{' || ev[len(ev)-1] != '}' {
+		return nil, false
+	}
+	// Walk the top-level keys to the first that sorts after "import".
+	at := len(ev) - 1 // before the closing brace, by default
+	for i := 1; i < len(ev)-1; {
+		if ev[i] != '"' {
+			return nil, false
+		}
+		end := bytes.IndexByte(ev[i+1:], '"')
+		if end < 0 {
+			return nil, false
+		}
+		key := ev[i+1 : i+1+end]
+		if bytes.IndexByte(key, '\\') >= 0 {
+			return nil, false
+		}
+		if c := bytes.Compare(key, []byte("import")); c == 0 {
+			return nil, false
+		} else if c > 0 {
+			at = i
+			break
+		}
+		i += end + 2
+		if i >= len(ev) || ev[i] != ':' {
+			return nil, false
+		}
+		i = skipJSONValue(ev, i+1)
+		if i < 0 || i >= len(ev) {
+			return nil, false
+		}
+		if ev[i] == ',' {
+			i++
+		}
+	}
+	out = append(out, ev[:at]...)
+	if at == len(ev)-1 {
+		out = append(out, ',')
+		out = append(out, attr...)
+	} else {
+		out = append(out, attr...)
+		out = append(out, ',')
+	}
+	return append(out, ev[at:]...), true
+}
+
+// skipJSONValue returns the index just past the JSON value that starts at
+// i in valid, compact JSON (as json.Marshal writes it), or -1.
+func skipJSONValue(b []byte, i int) int {
+	depth := 0
+	for ; i < len(b); i++ {
+		switch b[i] {
+		case '"':
+			for i++; i < len(b) && b[i] != '"'; i++ {
+				if b[i] == '\\' {
+					i++
+				}
+			}
+			if i >= len(b) {
+				return -1
+			}
+		case '{', '[':
+			depth++
+		case '}', ']':
+			if depth == 0 {
+				return i
+			}
+			depth--
+		case ',':
+			if depth == 0 {
+				return i
+			}
+		}
+		if depth == 0 && (b[i] == '"' || b[i] == '}' || b[i] == ']') {
+			return i + 1
+		}
+	}
+	if depth == 0 {
+		return i
+	}
+	return -1
 }
 
 // shiftLine moves the line number of a reader error ("line 7: ...") by base.

@@ -41,7 +41,10 @@ type Row struct {
 	OccurredAt time.Time
 	Source     string
 	Evidence   map[string]any
-	Reason     string
+	// EvidenceJSON is Evidence as json.Marshal writes it (keys sorted),
+	// before Next added the import's file and line: what Key hashes.
+	EvidenceJSON []byte
+	Reason       string
 	// Key is the row's idempotency key: the same person, scope, action,
 	// time, source and evidence are the same row, whatever file or line it
 	// is on.
@@ -206,6 +209,7 @@ func (rd *Reader) Next() (Row, error) {
 		fmt.Fprintf(h, "%d:%s", len(p), p)
 	}
 	r.Key = hex.EncodeToString(h.Sum(nil))
+	r.EvidenceJSON = ev
 	if r.Evidence == nil {
 		r.Evidence = map[string]any{}
 	}
