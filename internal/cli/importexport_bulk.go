@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"io"
 	"runtime"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -375,9 +376,12 @@ func appendSpoolRow(b []byte, r *optin.Row, evidence []byte) []byte {
 	return binary.AppendVarint(b, r.OccurredAt.UnixMilli())
 }
 
-func readSpoolRow(in *bufio.Reader, r *store.ImportRow) error {
-	var f [8]string
-	for i := range f {
+// readSpoolRow reads the next spooled row into r. Its fields are read into
+// scratch, then made one string that they share: one allocation a row.
+func readSpoolRow(in *bufio.Reader, r *store.ImportRow, scratch *[]byte) error {
+	var end [8]int
+	b := (*scratch)[:0]
+	for i := range end {
 		n, err := binary.ReadUvarint(in)
 		if err != nil {
 			if i == 0 && errors.Is(err, io.EOF) {
@@ -385,15 +389,24 @@ func readSpoolRow(in *bufio.Reader, r *store.ImportRow) error {
 			}
 			return fmt.Errorf("spool: %w", err)
 		}
-		b := make([]byte, n)
-		if _, err := io.ReadFull(in, b); err != nil {
+		b = slices.Grow(b, int(n))
+		if _, err := io.ReadFull(in, b[len(b):len(b)+int(n)]); err != nil {
 			return fmt.Errorf("spool: %w", err)
 		}
-		f[i] = string(b)
+		b = b[:len(b)+int(n)]
+		end[i] = len(b)
 	}
+	*scratch = b
 	at, err := binary.ReadVarint(in)
 	if err != nil {
 		return fmt.Errorf("spool: %w", err)
+	}
+	all := string(b)
+	var f [8]string
+	start := 0
+	for i, e := range end {
+		f[i] = all[start:e]
+		start = e
 	}
 	*r = store.ImportRow{Key: f[0], WAID: f[1], UserID: f[2], Action: consent.Action(f[3]), Scope: consent.Scope(f[4]),
 		Source: f[5], Reason: f[6], Evidence: f[7], OccurredAt: time.UnixMilli(at).UTC()}
@@ -416,12 +429,13 @@ func importSpool(ctx context.Context, st *store.Store, a *gate.Account, in *bufi
 	defer cancel()
 	go func() {
 		defer close(batches)
+		var scratch []byte
 		for {
 			rows := make([]store.ImportRow, 0, importBatch)
 			var err error
 			for len(rows) < importBatch {
 				var r store.ImportRow
-				if err = readSpoolRow(in, &r); err != nil {
+				if err = readSpoolRow(in, &r, &scratch); err != nil {
 					break
 				}
 				rows = append(rows, r)
