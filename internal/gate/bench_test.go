@@ -39,7 +39,7 @@ const (
 	benchSeedFmt   = 1 // bump when the seeded data changes
 )
 
-func benchConfig(b *testing.B, dsn string) config.Config {
+func benchConfig(b testing.TB, dsn string) config.Config {
 	b.Helper()
 	cfg := cli.DemoConfig("127.0.0.1:0", dsn, "http://127.0.0.1:9", benchSecret, "bench-verify", "bench-token")
 	if err := cfg.Validate(); err != nil {
@@ -51,7 +51,7 @@ func benchConfig(b *testing.B, dsn string) config.Config {
 // benchGate opens dsn (migrating it) and returns a Gate over it that logs at
 // info to io.Discard through slog's text handler, as optgate's default
 // handler does: every decision is still formatted.
-func benchGate(b *testing.B, dsn string) (*gate.Gate, *store.Store) {
+func benchGate(b testing.TB, dsn string) (*gate.Gate, *store.Store) {
 	b.Helper()
 	ctx := context.Background()
 	cfg := benchConfig(b, dsn)

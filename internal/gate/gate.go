@@ -82,6 +82,10 @@ type Gate struct {
 	fwake    chan struct{}
 
 	recipients recipientCache
+
+	// atOnce writes every message at once and acts on it, plain or not
+	// (step.plain): tests compare the two.
+	atOnce bool
 }
 
 // Options configure a Gate.

@@ -283,17 +283,10 @@ func init() {
 // must not run.
 func (g *Gate) applyOptIn(ctx context.Context, tx *store.Tx, st *step, c consent.Contact, res *IngestResult) ([]consent.Event, bool, error) {
 	a := st.account
-	if st.kind != stepMessage || len(a.optIn.forms) == 0 {
+	if !mayConcernOptIn(st) {
 		return nil, false, nil
 	}
-	var payload string
-	switch {
-	case st.msg.Button != nil:
-		payload = st.msg.Button.Payload
-	case st.msg.Interactive != nil && st.msg.Interactive.ButtonReply != nil:
-		payload = st.msg.Interactive.ButtonReply.ID
-	}
-	if token, ok := strings.CutPrefix(payload, confirmPrefix); ok {
+	if token, ok := strings.CutPrefix(buttonPayload(st), confirmPrefix); ok {
 		p, err := tx.PendingByToken(ctx, a.ID, token)
 		if errors.Is(err, store.ErrNotFound) {
 			return nil, true, nil // not ours any more: say nothing
@@ -329,6 +322,35 @@ func (g *Gate) applyOptIn(ctx context.Context, tx *store.Tx, st *step, c consent
 		}
 	}
 	return nil, false, nil
+}
+
+// mayConcernOptIn reports whether applyOptIn may act on the step: a
+// confirmation button, a "yes", or a text with a link's code, on an account
+// with forms. When it says false, applyOptIn does nothing (it is its first
+// test), and so apply may queue the message (step.plain).
+func mayConcernOptIn(st *step) bool {
+	if st.kind != stepMessage || len(st.account.optIn.forms) == 0 {
+		return false
+	}
+	if strings.HasPrefix(buttonPayload(st), confirmPrefix) || (st.text != "" && yesWords[intent.Fold(st.text)]) {
+		return true
+	}
+	if st.msg.Type == "text" {
+		_, ok := optin.FindCode(st.text)
+		return ok
+	}
+	return false
+}
+
+// buttonPayload is the payload of a tapped quick-reply or reply button.
+func buttonPayload(st *step) string {
+	switch {
+	case st.msg.Button != nil:
+		return st.msg.Button.Payload
+	case st.msg.Interactive != nil && st.msg.Interactive.ButtonReply != nil:
+		return st.msg.Interactive.ButtonReply.ID
+	}
+	return ""
 }
 
 // confirm turns a pending double opt-in into one opt-in event per topic,

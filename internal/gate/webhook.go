@@ -113,6 +113,20 @@ type step struct {
 	change    int
 }
 
+// plain reports whether apply has nothing to do for the message step but
+// record it: no button or keyword of the account's, no intent detected, and
+// nothing for opt-in capture (mayConcernOptIn). apply's code after the
+// message is recorded acts only on these, so it must change with them.
+func (st *step) plain() bool {
+	if st.kind != stepMessage || st.optOut || st.optIn || st.help {
+		return false
+	}
+	if d := st.detection.Intent; d != "" && d != intent.None {
+		return false
+	}
+	return !mayConcernOptIn(st)
+}
+
 // intentLabel says what optgate understood of a message, for the
 // Optgate-Intent header and the inbound record.
 func (st *step) intentLabel() string {
@@ -378,9 +392,19 @@ func (g *Gate) apply(ctx context.Context, tx *store.Tx, st *step, res *IngestRes
 		_, err = tx.InsertInbound(ctx, store.Inbound{AccountID: a.ID, MessageID: st.msg.ID, ContactID: c.ID, PhoneNumberID: st.phoneID, Type: "system", SentAt: st.at})
 		return nil, err
 	}
-	c, isNew, err := tx.IngestMessage(ctx, st.contact,
-		store.Inbound{AccountID: a.ID, MessageID: st.msg.ID, PhoneNumberID: st.phoneID, Type: st.msg.Type, SentAt: st.at},
-		st.msg.Type != "system")
+	inbound := store.Inbound{AccountID: a.ID, MessageID: st.msg.ID, PhoneNumberID: st.phoneID, Type: st.msg.Type, SentAt: st.at}
+	if st.plain() && !g.atOnce {
+		// Nothing below would act on it: it is written with the group
+		// commit's other plain messages.
+		return nil, tx.QueueMessage(ctx, st.contact, inbound, st.msg.Type != "system", func(isNew bool) {
+			if isNew {
+				res.Messages++
+			} else {
+				res.Duplicates++
+			}
+		})
+	}
+	c, isNew, err := tx.IngestMessage(ctx, st.contact, inbound, st.msg.Type != "system")
 	if err != nil || !isNew {
 		if err == nil {
 			res.Duplicates++

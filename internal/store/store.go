@@ -247,10 +247,21 @@ func (s *Store) tryBatch(batch []*writeJob) (errs []error, err error) {
 	// writer. If any writer fails, that attempt is rolled back and the batch
 	// runs again with a savepoint per writer, so the others still commit.
 	if errs, ok := s.tryWithoutSavepoints(ctx, sqlTx, tx, batch); ok {
-		if err := tx.commit(ctx); err != nil {
+		// The writers' queued messages are written now, so that a failure
+		// among them, unless it may pass by running the batch again, is
+		// the failing writer's alone: the savepoint run writes each
+		// writer's own.
+		err := tx.flushQueued(ctx)
+		if err == nil {
+			if err := tx.commit(ctx); err != nil {
+				return nil, err
+			}
+			return errs, nil
+		}
+		sqlTx.Rollback()
+		if s.retryable(err) {
 			return nil, err
 		}
-		return errs, nil
 	}
 	if sqlTx, err = s.db.BeginTx(ctx, nil); err != nil {
 		return nil, s.wrap(err)
@@ -302,10 +313,14 @@ func (s *Store) runInSavepoint(ctx context.Context, sqlTx *sql.Tx, tx *Tx, j *wr
 		}
 		saved, flushed := len(tx.payloads), tx.flushed
 		fnErr = j.fn(ctx, tx)
+		if fnErr == nil {
+			fnErr = tx.flushQueued(ctx) // the writer's own
+		}
 		if fnErr != nil {
 			// Rolled back with the rest of the writer: its payloads, and
 			// any payloads of earlier writers that it wrote out.
 			tx.payloads, tx.flushed = tx.payloads[:saved], flushed
+			tx.queued = tx.queued[:0]
 			if s.dialect.isRetryable != nil && s.dialect.isRetryable(fnErr) {
 				// Rolling back to the savepoint would keep the locks the
 				// batch's earlier writers hold, and with them the deadlock.
@@ -348,11 +363,16 @@ type Tx struct {
 
 	payloads []pendingPayload // saved by SavePayload, written at commit or before a read of payloads
 	flushed  int              // how many of payloads are written
+	queued   []queuedMessage  // plain messages, written before the commit (queued.go)
 }
 
 // commit writes what the transaction's writers left for the end, then
 // commits.
 func (t *Tx) commit(ctx context.Context) error {
+	if err := t.flushQueued(ctx); err != nil {
+		t.tx.Rollback()
+		return err
+	}
 	if err := t.flushPayloads(ctx); err != nil {
 		t.tx.Rollback()
 		return err

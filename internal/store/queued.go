@@ -1,0 +1,173 @@
+package store
+
+import (
+	"cmp"
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/optgate/optgate/internal/consent"
+)
+
+// Plain messages, queued. Most messages a person sends change no consent and
+// ask for no reply ("ok", "obrigado", a photo): all a webhook writes for
+// them is the contact, the message and the service window. On PostgreSQL
+// one round trip costs the database more than the rows it writes, so those
+// messages are not written one statement each as their writers run: they
+// wait in the transaction and are written together, by one statement for
+// all the plain messages of a group commit, just before it commits.
+
+// queuedMessage is a plain message waiting in the transaction.
+type queuedMessage struct {
+	seen       ContactSeen
+	m          Inbound
+	openWindow bool
+	done       func(isNew bool)
+}
+
+// QueueMessage records a plain message as IngestMessage does, and calls done
+// with whether it is new (not a redelivery) once it is written, before the
+// transaction commits. On PostgreSQL, a message from a phone number (not a
+// business-scoped user id) waits for the transaction's other queued
+// messages, and all are written by one statement; elsewhere it is written at
+// once. Only a message whose writer needs nothing back (not its contact)
+// may be queued: a message that changes consent, or is answered, goes
+// through IngestMessage.
+func (t *Tx) QueueMessage(ctx context.Context, seen ContactSeen, m Inbound, openWindow bool, done func(isNew bool)) error {
+	if t.s.dialect.name != "postgres" || seen.Key.WAID == "" || seen.Key.UserID != "" {
+		_, isNew, err := t.IngestMessage(ctx, seen, m, openWindow)
+		if err == nil {
+			done(isNew)
+		}
+		return err
+	}
+	t.queued = append(t.queued, queuedMessage{seen: seen, m: m, openWindow: openWindow, done: done})
+	return nil
+}
+
+func init() {
+	// The queued messages of a transaction, as arrays sorted by number then
+	// message id (so that two instances lock shared rows in the same order):
+	// their people (found, renamed, or created), the messages (but those
+	// seen before) and the service windows they open, in one statement.
+	// lost counts the people neither found nor created: another transaction
+	// created them after this statement's snapshot, and the transaction
+	// must run again to find them.
+	queries["ingestQueued"] = `WITH input AS (
+			SELECT * FROM unnest($3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::bigint[], $10::boolean[])
+				WITH ORDINALITY AS i (wa_id, name, language, message_id, phone_number_id, type, sent_at, open, n)),
+		people AS (
+			SELECT wa_id,
+				COALESCE((array_agg(name ORDER BY n DESC) FILTER (WHERE name <> ''))[1], '') AS name,
+				COALESCE((array_agg(language ORDER BY n DESC) FILTER (WHERE language <> ''))[1], '') AS language
+			FROM input GROUP BY wa_id),
+		found AS (
+			SELECT c.id, c.wa_id, c.name AS old_name, c.language AS old_language, p.name, p.language
+			FROM people p JOIN contacts c ON c.account_id = $1 AND c.wa_id = p.wa_id),
+		upd AS (
+			UPDATE contacts SET name = CASE WHEN f.name <> '' THEN f.name ELSE contacts.name END,
+				language = CASE WHEN f.language <> '' THEN f.language ELSE contacts.language END, updated_at = $2
+			FROM found f
+			WHERE contacts.id = f.id AND ((f.name <> '' AND f.old_name <> f.name) OR (f.language <> '' AND f.old_language <> f.language))
+			RETURNING contacts.id),
+		made AS (
+			INSERT INTO contacts (account_id, wa_id, user_id, name, language, created_at, updated_at)
+			SELECT $1, p.wa_id, NULL, p.name, p.language, $2, $2 FROM people p
+			WHERE NOT EXISTS (SELECT 1 FROM found f WHERE f.wa_id = p.wa_id)
+			ORDER BY p.wa_id
+			ON CONFLICT DO NOTHING
+			RETURNING id, wa_id),
+		c AS (SELECT id, wa_id FROM found UNION ALL SELECT id, wa_id FROM made),
+		msg AS (
+			INSERT INTO inbound_messages (account_id, message_id, contact_id, phone_number_id, type, intent, sent_at, received_at)
+			SELECT $1, i.message_id, c.id, i.phone_number_id, i.type, '', i.sent_at, $2
+			FROM input i JOIN c ON c.wa_id = i.wa_id
+			ORDER BY i.message_id
+			ON CONFLICT (account_id, message_id) DO NOTHING
+			RETURNING message_id, contact_id, phone_number_id, sent_at),
+		win AS (
+			INSERT INTO service_windows (contact_id, phone_number_id, last_inbound_at, closed_at)
+			SELECT m.contact_id, m.phone_number_id, max(m.sent_at), 0
+			FROM msg m WHERE EXISTS (SELECT 1 FROM input i WHERE i.message_id = m.message_id AND i.open)
+			GROUP BY m.contact_id, m.phone_number_id
+			ORDER BY m.contact_id, m.phone_number_id
+			ON CONFLICT (contact_id, phone_number_id) DO UPDATE SET last_inbound_at =
+			GREATEST(service_windows.last_inbound_at, excluded.last_inbound_at))
+		SELECT NULL::text, (SELECT count(*) FROM people) - (SELECT count(*) FROM c)
+		UNION ALL SELECT message_id, 0 FROM msg`
+	dialectOnly["ingestQueued"] = "postgres"
+}
+
+// flushQueued writes the transaction's queued messages, one statement per
+// account, and calls their done functions.
+func (t *Tx) flushQueued(ctx context.Context) error {
+	if len(t.queued) == 0 {
+		return nil
+	}
+	q := slices.Clone(t.queued)
+	slices.SortStableFunc(q, func(a, b queuedMessage) int {
+		return cmp.Or(strings.Compare(a.m.AccountID, b.m.AccountID), strings.Compare(a.seen.Key.WAID, b.seen.Key.WAID),
+			strings.Compare(a.m.MessageID, b.m.MessageID))
+	})
+	for len(q) > 0 {
+		n := 1
+		for n < len(q) && q[n].m.AccountID == q[0].m.AccountID {
+			n++
+		}
+		if err := t.ingestQueued(ctx, q[:n]); err != nil {
+			return err
+		}
+		q = q[n:]
+	}
+	t.queued = t.queued[:0]
+	return nil
+}
+
+// ingestQueued writes queued messages of one account, sorted.
+func (t *Tx) ingestQueued(ctx context.Context, q []queuedMessage) error {
+	n := len(q)
+	waIDs, names, langs, ids, phones, types := make([]string, n), make([]string, n), make([]string, n), make([]string, n), make([]string, n), make([]string, n)
+	sent, open := make([]int64, n), make([]bool, n)
+	for i := range q {
+		waIDs[i], names[i], langs[i] = q[i].seen.Key.WAID, q[i].seen.Name, q[i].seen.Language
+		ids[i], phones[i], types[i], sent[i], open[i] = q[i].m.MessageID, q[i].m.PhoneNumberID, q[i].m.Type, ms(q[i].m.SentAt), q[i].openWindow
+	}
+	rows, err := t.query(ctx, "ingestQueued", q[0].m.AccountID, ms(t.s.now()), waIDs, names, langs, ids, phones, types, sent, open)
+	if err != nil {
+		return err
+	}
+	fresh := make(map[string]bool, n)
+	var lost int64
+	for rows.Next() {
+		var id *string
+		var l int64
+		if err := rows.Scan(&id, &l); err != nil {
+			rows.Close()
+			return fmt.Errorf("ingest queued messages: %w", t.s.wrap(err))
+		}
+		if id == nil {
+			lost = l
+		} else {
+			fresh[*id] = true
+		}
+	}
+	if err := rows.Close(); err != nil {
+		return fmt.Errorf("ingest queued messages: %w", t.s.wrap(err))
+	}
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("ingest queued messages: %w", t.s.wrap(err))
+	}
+	if lost > 0 {
+		return &consent.Error{Code: consent.EConflict, Message: "contact was created concurrently",
+			Err: errors.Join(errLostRace, fmt.Errorf("%d contacts of queued messages", lost))}
+	}
+	for i := range q {
+		// A message id twice in the transaction is new once, the first time.
+		isNew := fresh[q[i].m.MessageID]
+		fresh[q[i].m.MessageID] = false
+		q[i].done(isNew)
+	}
+	return nil
+}
