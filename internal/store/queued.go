@@ -55,6 +55,10 @@ func init() {
 	// lost counts the people neither found nor created: another transaction
 	// created them after this statement's snapshot, and the transaction
 	// must run again to find them.
+	//
+	// The people are looked up one by one (LATERAL, kept apart by its LIMIT):
+	// the plan is cached for any number of messages, and the join it would
+	// otherwise be read every contact of the account for one message.
 	queries["ingestQueued"] = `WITH input AS (
 			SELECT * FROM unnest($3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::bigint[], $10::boolean[])
 				WITH ORDINALITY AS i (wa_id, name, language, message_id, phone_number_id, type, sent_at, open, n)),
@@ -64,8 +68,9 @@ func init() {
 				COALESCE((array_agg(language ORDER BY n DESC) FILTER (WHERE language <> ''))[1], '') AS language
 			FROM input GROUP BY wa_id),
 		found AS (
-			SELECT c.id, c.wa_id, c.name AS old_name, c.language AS old_language, p.name, p.language
-			FROM people p JOIN contacts c ON c.account_id = $1 AND c.wa_id = p.wa_id),
+			SELECT c.id, p.wa_id, c.name AS old_name, c.language AS old_language, p.name, p.language
+			FROM people p CROSS JOIN LATERAL (
+				SELECT id, name, language FROM contacts WHERE account_id = $1 AND wa_id = p.wa_id LIMIT 1) c),
 		upd AS (
 			UPDATE contacts SET name = CASE WHEN f.name <> '' THEN f.name ELSE contacts.name END,
 				language = CASE WHEN f.language <> '' THEN f.language ELSE contacts.language END, updated_at = $2
