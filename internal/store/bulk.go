@@ -522,7 +522,7 @@ func (t *Tx) importContacts(ctx context.Context, accountID string, rows []Import
 			id, ok = byUser[r.UserID]
 		}
 		if !ok {
-			fresh = append(fresh, newContact{r.WAID, r.UserID})
+			fresh = append(fresh, newContact{waID: r.WAID, userID: r.UserID})
 			id = -int64(len(fresh))
 			if r.WAID != "" {
 				byWA[r.WAID] = id
@@ -564,9 +564,9 @@ func (t *Tx) importContacts(ctx context.Context, accountID string, rows []Import
 	return contactOf, created, nil
 }
 
-// newContact is a contact an import creates: its number and its user id,
-// either of which may be empty.
-type newContact struct{ waID, userID string }
+// newContact is a contact a bulk writer creates: its number and its user
+// id, either of which may be empty, and what it knows of the person.
+type newContact struct{ waID, userID, name, language string }
 
 // insertContactsReturning inserts contacts with multi-row INSERT ...
 // RETURNING statements and puts the id of each in ids. One that another
@@ -622,13 +622,13 @@ func (t *Tx) insertContactsNumbered(ctx context.Context, accountID string, fresh
 		return fmt.Errorf("insert contacts: %w", t.s.wrap(err))
 	}
 	now := ms(t.s.now())
-	const cols = 3
+	const cols = 5
 	args := make([]any, 0, cols*len(fresh))
 	for n, c := range fresh {
 		ids[n] = last + 1 + int64(n)
-		args = append(args, ids[n], nullable(c.waID), nullable(c.userID))
+		args = append(args, ids[n], nullable(c.waID), nullable(c.userID), c.name, c.language)
 	}
-	err := t.execValues(ctx, "insert contacts", "INSERT INTO contacts (account_id, created_at, updated_at, id, wa_id, user_id)", "",
+	err := t.execValues(ctx, "insert contacts", "INSERT INTO contacts (account_id, created_at, updated_at, id, wa_id, user_id, name, language)", "",
 		[]any{accountID, now, now}, cols, args)
 	if ce := (*consent.Error)(nil); errors.As(err, &ce) && ce.Code == consent.EConflict {
 		return &consent.Error{Code: consent.EConflict, Message: "contact was created concurrently", Err: errors.Join(errLostRace, err)}

@@ -29,14 +29,14 @@ type queuedMessage struct {
 
 // QueueMessage records a plain message as IngestMessage does, and calls done
 // with whether it is new (not a redelivery) once it is written, before the
-// transaction commits. On PostgreSQL, a message from a phone number (not a
-// business-scoped user id) waits for the transaction's other queued
-// messages, and all are written by one statement; elsewhere it is written at
-// once. Only a message whose writer needs nothing back (not its contact)
-// may be queued: a message that changes consent, or is answered, goes
-// through IngestMessage.
+// transaction commits. A message from a phone number (not a business-scoped
+// user id) waits for the transaction's other queued messages, and all are
+// written together: on PostgreSQL by one statement, on SQLite by a few
+// multi-row statements; a message with a user id is written at once. Only a
+// message whose writer needs nothing back (not its contact) may be queued: a
+// message that changes consent, or is answered, goes through IngestMessage.
 func (t *Tx) QueueMessage(ctx context.Context, seen ContactSeen, m Inbound, openWindow bool, done func(isNew bool)) error {
-	if t.s.dialect.name != "postgres" || seen.Key.WAID == "" || seen.Key.UserID != "" {
+	if seen.Key.WAID == "" || seen.Key.UserID != "" {
 		_, isNew, err := t.IngestMessage(ctx, seen, m, openWindow)
 		if err == nil {
 			done(isNew)
@@ -121,7 +121,11 @@ func (t *Tx) flushQueued(ctx context.Context) error {
 		for n < len(q) && q[n].m.AccountID == q[0].m.AccountID {
 			n++
 		}
-		if err := t.ingestQueued(ctx, q[:n]); err != nil {
+		ingest := t.ingestQueued
+		if t.s.dialect.assignIDs {
+			ingest = t.ingestQueuedLocal
+		}
+		if err := ingest(ctx, q[:n]); err != nil {
 			return err
 		}
 		q = q[n:]
@@ -168,11 +172,153 @@ func (t *Tx) ingestQueued(ctx context.Context, q []queuedMessage) error {
 		return &consent.Error{Code: consent.EConflict, Message: "contact was created concurrently",
 			Err: errors.Join(errLostRace, fmt.Errorf("%d contacts of queued messages", lost))}
 	}
+	reportQueued(q, fresh)
+	return nil
+}
+
+// reportQueued calls the done function of each queued message with whether
+// it is new: in fresh, and the first of its id in the transaction.
+func reportQueued(q []queuedMessage, fresh map[string]bool) {
 	for i := range q {
-		// A message id twice in the transaction is new once, the first time.
 		isNew := fresh[q[i].m.MessageID]
 		fresh[q[i].m.MessageID] = false
 		q[i].done(isNew)
 	}
+}
+
+// ingestQueuedLocal writes queued messages of one account, sorted, where the
+// transaction holds the whole database (SQLite): there are no round trips
+// to save, but a statement per message costs its trip through database/sql
+// and the engine, so the messages go in with a few multi-row statements:
+// their people looked up, then created or renamed, the messages (but
+// redeliveries) inserted, and their service windows moved.
+func (t *Tx) ingestQueuedLocal(ctx context.Context, q []queuedMessage) error {
+	accountID := q[0].m.AccountID
+	type person struct {
+		id             int64
+		name, language string // what the messages say, the last given
+		oldName        string
+		oldLanguage    string
+	}
+	people := map[string]*person{}
+	var waIDs []string
+	for i := range q {
+		wa := q[i].seen.Key.WAID
+		p := people[wa]
+		if p == nil {
+			p = &person{}
+			people[wa] = p
+			waIDs = append(waIDs, wa)
+		}
+		if q[i].seen.Name != "" {
+			p.name = q[i].seen.Name
+		}
+		if q[i].seen.Language != "" {
+			p.language = q[i].seen.Language
+		}
+	}
+	err := t.selectIn(ctx, "find contacts", "SELECT id, wa_id, name, language FROM contacts WHERE account_id = ? AND wa_id IN", accountID, waIDs,
+		func(scan func(...any) error) error {
+			var id int64
+			var wa, name, lang string
+			if err := scan(&id, &wa, &name, &lang); err != nil {
+				return err
+			}
+			if p := people[wa]; p != nil {
+				p.id, p.oldName, p.oldLanguage = id, name, lang
+			}
+			return nil
+		})
+	if err != nil {
+		return err
+	}
+	now := ms(t.s.now())
+	var fresh []newContact
+	for _, wa := range waIDs { // sorted
+		p := people[wa]
+		switch {
+		case p.id == 0:
+			fresh = append(fresh, newContact{waID: wa, name: p.name, language: p.language})
+		case (p.name != "" && p.name != p.oldName) || (p.language != "" && p.language != p.oldLanguage):
+			name, lang := cmp.Or(p.name, p.oldName), cmp.Or(p.language, p.oldLanguage)
+			if _, err := t.tx.ExecContext(ctx, "UPDATE contacts SET name = ?, language = ?, updated_at = ? WHERE id = ?", name, lang, now, p.id); err != nil {
+				return fmt.Errorf("rename contact: %w", t.s.wrap(err))
+			}
+		}
+	}
+	if len(fresh) > 0 {
+		ids := make([]int64, len(fresh))
+		if err := t.insertContactsNumbered(ctx, accountID, fresh, ids); err != nil {
+			return err
+		}
+		for n, c := range fresh {
+			people[c.waID].id = ids[n]
+		}
+	}
+
+	// The messages: those not seen before come back.
+	args := make([]any, 0, 5*len(q))
+	for i := range q {
+		m := &q[i].m
+		args = append(args, m.MessageID, people[q[i].seen.Key.WAID].id, m.PhoneNumberID, m.Type, ms(m.SentAt))
+	}
+	isNew := make(map[string]bool, len(q))
+	per := chunkRows(5)
+	for len(args) > 0 {
+		n := min(per, len(args)/5)
+		b := t.sqlBuf(64 + n*20)
+		b.WriteString("INSERT INTO inbound_messages (account_id, received_at, message_id, contact_id, phone_number_id, type, sent_at) VALUES ")
+		b.valuesList(n, 2, 5)
+		b.WriteString(" ON CONFLICT (account_id, message_id) DO NOTHING RETURNING message_id")
+		err := t.queryEach(ctx, "insert messages", b.String(), append([]any{accountID, now}, args[:5*n]...), func(scan func(...any) error) error {
+			var id string
+			if err := scan(&id); err != nil {
+				return err
+			}
+			isNew[id] = true
+			return nil
+		})
+		if err != nil {
+			return err
+		}
+		args = args[5*n:]
+	}
+
+	// The service windows the new messages open: each once, at its latest.
+	type window struct {
+		contact int64
+		phone   string
+	}
+	latest := map[window]int64{}
+	var order []window
+	seen := map[string]bool{}
+	for i := range q {
+		m := &q[i].m
+		if !q[i].openWindow || !isNew[m.MessageID] || seen[m.MessageID] {
+			continue
+		}
+		seen[m.MessageID] = true
+		w := window{people[q[i].seen.Key.WAID].id, m.PhoneNumberID}
+		if at, ok := latest[w]; !ok {
+			order = append(order, w)
+			latest[w] = ms(m.SentAt)
+		} else {
+			latest[w] = max(at, ms(m.SentAt))
+		}
+	}
+	if len(order) > 0 {
+		wargs := make([]any, 0, 3*len(order))
+		for _, w := range order {
+			wargs = append(wargs, w.contact, w.phone, latest[w])
+		}
+		err := t.execValues(ctx, "touch windows", "INSERT INTO service_windows (closed_at, contact_id, phone_number_id, last_inbound_at)",
+			`ON CONFLICT (contact_id, phone_number_id) DO UPDATE SET last_inbound_at =
+			CASE WHEN excluded.last_inbound_at > service_windows.last_inbound_at THEN excluded.last_inbound_at ELSE service_windows.last_inbound_at END`,
+			[]any{int64(0)}, 3, wargs)
+		if err != nil {
+			return err
+		}
+	}
+	reportQueued(q, isNew)
 	return nil
 }
