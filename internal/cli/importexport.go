@@ -11,9 +11,11 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"runtime"
 	"runtime/debug"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/optgate/optgate/internal/consent"
@@ -197,23 +199,43 @@ func runImport(ctx context.Context, args []string, getenv func(string) string, s
 // takes a fifth of the collections (about a sixth of the import's time), and
 // the soft limit keeps the heap under importHeapLimit whatever the file (a
 // 1,000,000-row import peaks at 116 MB resident, SQLite's memory included).
+// The settings are the process's: imports that overlap in one process (tests)
+// share them, and the last to end sets them back.
 func importGC(getenv func(string) string) (restore func()) {
 	if getenv("GOGC") != "" || getenv("GOMEMLIMIT") != "" {
 		return func() {}
 	}
-	percent := debug.SetGCPercent(importGCPercent)
-	limit := debug.SetMemoryLimit(importHeapLimit)
+	gcState.Lock()
+	defer gcState.Unlock()
+	if gcState.imports == 0 {
+		gcState.percent = debug.SetGCPercent(importGCPercent)
+		gcState.limit = debug.SetMemoryLimit(importHeapLimit())
+	}
+	gcState.imports++
 	return func() {
-		debug.SetGCPercent(percent)
-		debug.SetMemoryLimit(limit)
+		gcState.Lock()
+		defer gcState.Unlock()
+		if gcState.imports--; gcState.imports == 0 {
+			debug.SetGCPercent(gcState.percent)
+			debug.SetMemoryLimit(gcState.limit)
+		}
 	}
 }
 
-// The garbage collector's settings during an import: see importGC.
-const (
-	importGCPercent = 400
-	importHeapLimit = 64 << 20
-)
+// gcState is what importGC changed, and for how many imports.
+var gcState struct {
+	sync.Mutex
+	imports int
+	percent int
+	limit   int64
+}
+
+// importGCPercent is GOGC during an import: see importGC.
+const importGCPercent = 400
+
+// importHeapLimit is the soft heap limit during an import: 64 MiB, and 4 MiB
+// more per CPU for the chunks that the checkers hold (checkRows).
+func importHeapLimit() int64 { return 64<<20 + int64(runtime.GOMAXPROCS(0))*(4<<20) }
 
 // runExport is `optgate export consents`: every consent event of an account,
 // in chain order, as CSV (which imports again) or JSON lines.

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"runtime/debug"
 	"strconv"
 	"strings"
 	"testing"
@@ -322,4 +323,36 @@ func TestImportBigFileAcrossChunksAndBatches(t *testing.T) {
 			t.Fatalf("again: %v %s", err, out)
 		}
 	})
+}
+
+// TestImportGCOverlapping: imports that overlap in one process share the
+// collector's settings, which go back as they were when the last one ends,
+// whichever ends first; an operator's GOGC or GOMEMLIMIT is left alone.
+func TestImportGCOverlapping(t *testing.T) {
+	orig := debug.SetGCPercent(100)
+	defer debug.SetGCPercent(orig)
+	percent := func() int { p := debug.SetGCPercent(-1); debug.SetGCPercent(p); return p }
+	none := func(string) string { return "" }
+	first, second := importGC(none), importGC(none)
+	if p := percent(); p != importGCPercent {
+		t.Fatalf("GOGC during imports: %d, want %d", p, importGCPercent)
+	}
+	first()
+	if p := percent(); p != importGCPercent {
+		t.Fatalf("GOGC after the first of two imports ended: %d, want %d", p, importGCPercent)
+	}
+	second()
+	if p := percent(); p != 100 {
+		t.Fatalf("GOGC after both ended: %d, want 100", p)
+	}
+	operator := importGC(func(k string) string {
+		if k == "GOGC" {
+			return "200"
+		}
+		return ""
+	})
+	if p := percent(); p != 100 {
+		t.Fatalf("GOGC with the operator's own setting: %d, want it untouched (100)", p)
+	}
+	operator()
 }

@@ -18,6 +18,9 @@ func (s *Store) FindContact(ctx context.Context, accountID string, key consent.C
 
 // FindContact is FindContact inside a write transaction.
 func (t *Tx) FindContact(ctx context.Context, accountID string, key consent.ContactKey) (consent.Contact, error) {
+	if err := t.flushQueued(ctx); err != nil {
+		return consent.Contact{}, err
+	}
 	return findContact(ctx, t, accountID, key)
 }
 
@@ -62,6 +65,9 @@ type ContactSeen struct {
 func (t *Tx) UpsertContact(ctx context.Context, accountID string, seen ContactSeen) (consent.Contact, error) {
 	if seen.Key.IsZero() {
 		return consent.Contact{}, consent.Errorf(consent.EInvalid, "contact has neither wa_id nor user_id")
+	}
+	if err := t.flushQueued(ctx); err != nil {
+		return consent.Contact{}, err
 	}
 	now := ms(t.s.now())
 	var c consent.Contact
@@ -127,6 +133,9 @@ func (t *Tx) UpsertContact(ctx context.Context, accountID string, seen ContactSe
 // else next. A contact that already held the new number (its previous owner)
 // loses the number but keeps its history.
 func (t *Tx) ChangeNumber(ctx context.Context, accountID, oldWAID, newWAID, messageID string, at int64) (consent.Contact, error) {
+	if err := t.flushQueued(ctx); err != nil {
+		return consent.Contact{}, err
+	}
 	c, err := scanContact(t.stmt(ctx, "contactByWAID").QueryRowContext(ctx, accountID, oldWAID))
 	if errors.Is(err, ErrNotFound) {
 		return t.UpsertContact(ctx, accountID, ContactSeen{Key: consent.ContactKey{WAID: newWAID}})

@@ -164,6 +164,9 @@ func init() {
 // again) and, for a new message when openWindow, the service window on
 // m.PhoneNumberID. m.ContactID is ignored.
 func (t *Tx) IngestMessage(ctx context.Context, seen ContactSeen, m Inbound, openWindow bool) (c consent.Contact, isNew bool, err error) {
+	if err := t.flushQueued(ctx); err != nil {
+		return c, false, err
+	}
 	if t.s.dialect.name != "postgres" || seen.Key.WAID == "" || seen.Key.UserID != "" {
 		// One statement at a time: SQLite has no round trips to save, and
 		// a business-scoped user id takes UpsertContact's rules.

@@ -25,11 +25,14 @@ type queuedMessage struct {
 	m          Inbound
 	openWindow bool
 	done       func(isNew bool)
+	pos        int // its place in the queue: the order the writers ran in
 }
 
 // QueueMessage records a plain message as IngestMessage does, and calls done
 // with whether it is new (not a redelivery) once it is written, before the
-// transaction commits. A message from a phone number (not a business-scoped
+// transaction commits, or before the transaction next looks up a contact
+// (FindContact, UpsertContact, ChangeNumber, IngestMessage), so that what
+// follows sees the message as if it had been written at once. A message from a phone number (not a business-scoped
 // user id) waits for the transaction's other queued messages, and all are
 // written together: on PostgreSQL by one statement, on SQLite by a few
 // multi-row statements; a message with a user id is written at once. Only a
@@ -43,7 +46,7 @@ func (t *Tx) QueueMessage(ctx context.Context, seen ContactSeen, m Inbound, open
 		}
 		return err
 	}
-	t.queued = append(t.queued, queuedMessage{seen: seen, m: m, openWindow: openWindow, done: done})
+	t.queued = append(t.queued, queuedMessage{seen: seen, m: m, openWindow: openWindow, done: done, pos: len(t.queued)})
 	return nil
 }
 
@@ -54,14 +57,19 @@ func init() {
 	// seen before) and the service windows they open, in one statement.
 	// lost counts the people neither found nor created: another transaction
 	// created them after this statement's snapshot, and the transaction
-	// must run again to find them.
+	// must run again to find them. A person's name and language are the last
+	// given, in the order the messages were queued (n). The people to rename
+	// are locked first, in the order of their numbers, so that two instances
+	// renaming the same people queue rather than deadlock, and renamed
+	// before the messages are inserted (c waits for upd), as UpsertContact
+	// came before the message when each message had its own statements.
 	//
 	// The people are looked up one by one (LATERAL, kept apart by its LIMIT):
 	// the plan is cached for any number of messages, and the join it would
 	// otherwise be read every contact of the account for one message.
 	queries["ingestQueued"] = `WITH input AS (
-			SELECT * FROM unnest($3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::bigint[], $10::boolean[])
-				WITH ORDINALITY AS i (wa_id, name, language, message_id, phone_number_id, type, sent_at, open, n)),
+			SELECT * FROM unnest($3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::bigint[], $10::boolean[], $11::bigint[])
+				AS i (wa_id, name, language, message_id, phone_number_id, type, sent_at, open, n)),
 		people AS (
 			SELECT wa_id,
 				COALESCE((array_agg(name ORDER BY n DESC) FILTER (WHERE name <> ''))[1], '') AS name,
@@ -71,11 +79,16 @@ func init() {
 			SELECT c.id, p.wa_id, c.name AS old_name, c.language AS old_language, p.name, p.language
 			FROM people p CROSS JOIN LATERAL (
 				SELECT id, name, language FROM contacts WHERE account_id = $1 AND wa_id = p.wa_id LIMIT 1) c),
+		renamed AS (
+			SELECT c.id, f.name, f.language
+			FROM (SELECT * FROM found WHERE (name <> '' AND old_name <> name) OR (language <> '' AND old_language <> language)
+				ORDER BY wa_id) f
+			CROSS JOIN LATERAL (SELECT id FROM contacts WHERE id = f.id FOR NO KEY UPDATE) c),
 		upd AS (
-			UPDATE contacts SET name = CASE WHEN f.name <> '' THEN f.name ELSE contacts.name END,
-				language = CASE WHEN f.language <> '' THEN f.language ELSE contacts.language END, updated_at = $2
-			FROM found f
-			WHERE contacts.id = f.id AND ((f.name <> '' AND f.old_name <> f.name) OR (f.language <> '' AND f.old_language <> f.language))
+			UPDATE contacts SET name = CASE WHEN r.name <> '' THEN r.name ELSE contacts.name END,
+				language = CASE WHEN r.language <> '' THEN r.language ELSE contacts.language END, updated_at = $2
+			FROM renamed r
+			WHERE contacts.id = r.id AND contacts.id = ANY ((SELECT array_agg(id) FROM renamed)::bigint[])
 			RETURNING contacts.id),
 		made AS (
 			INSERT INTO contacts (account_id, wa_id, user_id, name, language, created_at, updated_at)
@@ -84,7 +97,7 @@ func init() {
 			ORDER BY p.wa_id
 			ON CONFLICT DO NOTHING
 			RETURNING id, wa_id),
-		c AS (SELECT id, wa_id FROM found UNION ALL SELECT id, wa_id FROM made),
+		c AS (SELECT id, wa_id FROM found WHERE (SELECT count(*) FROM upd) >= 0 UNION ALL SELECT id, wa_id FROM made),
 		msg AS (
 			INSERT INTO inbound_messages (account_id, message_id, contact_id, phone_number_id, type, intent, sent_at, received_at)
 			SELECT $1, i.message_id, c.id, i.phone_number_id, i.type, '', i.sent_at, $2
@@ -114,7 +127,7 @@ func (t *Tx) flushQueued(ctx context.Context) error {
 	q := slices.Clone(t.queued)
 	slices.SortStableFunc(q, func(a, b queuedMessage) int {
 		return cmp.Or(strings.Compare(a.m.AccountID, b.m.AccountID), strings.Compare(a.seen.Key.WAID, b.seen.Key.WAID),
-			strings.Compare(a.m.MessageID, b.m.MessageID))
+			strings.Compare(a.m.MessageID, b.m.MessageID), cmp.Compare(a.pos, b.pos))
 	})
 	for len(q) > 0 {
 		n := 1
@@ -138,12 +151,13 @@ func (t *Tx) flushQueued(ctx context.Context) error {
 func (t *Tx) ingestQueued(ctx context.Context, q []queuedMessage) error {
 	n := len(q)
 	waIDs, names, langs, ids, phones, types := make([]string, n), make([]string, n), make([]string, n), make([]string, n), make([]string, n), make([]string, n)
-	sent, open := make([]int64, n), make([]bool, n)
+	sent, open, pos := make([]int64, n), make([]bool, n), make([]int64, n)
 	for i := range q {
 		waIDs[i], names[i], langs[i] = q[i].seen.Key.WAID, q[i].seen.Name, q[i].seen.Language
 		ids[i], phones[i], types[i], sent[i], open[i] = q[i].m.MessageID, q[i].m.PhoneNumberID, q[i].m.Type, ms(q[i].m.SentAt), q[i].openWindow
+		pos[i] = int64(q[i].pos)
 	}
-	rows, err := t.query(ctx, "ingestQueued", q[0].m.AccountID, ms(t.s.now()), waIDs, names, langs, ids, phones, types, sent, open)
+	rows, err := t.query(ctx, "ingestQueued", q[0].m.AccountID, ms(t.s.now()), waIDs, names, langs, ids, phones, types, sent, open, pos)
 	if err != nil {
 		return err
 	}
@@ -196,7 +210,9 @@ func (t *Tx) ingestQueuedLocal(ctx context.Context, q []queuedMessage) error {
 	accountID := q[0].m.AccountID
 	type person struct {
 		id             int64
-		name, language string // what the messages say, the last given
+		name, language string // what the messages say, the last given (in queue order)
+		namePos        int
+		languagePos    int
 		oldName        string
 		oldLanguage    string
 	}
@@ -206,15 +222,15 @@ func (t *Tx) ingestQueuedLocal(ctx context.Context, q []queuedMessage) error {
 		wa := q[i].seen.Key.WAID
 		p := people[wa]
 		if p == nil {
-			p = &person{}
+			p = &person{namePos: -1, languagePos: -1}
 			people[wa] = p
 			waIDs = append(waIDs, wa)
 		}
-		if q[i].seen.Name != "" {
-			p.name = q[i].seen.Name
+		if q[i].seen.Name != "" && q[i].pos > p.namePos {
+			p.name, p.namePos = q[i].seen.Name, q[i].pos
 		}
-		if q[i].seen.Language != "" {
-			p.language = q[i].seen.Language
+		if q[i].seen.Language != "" && q[i].pos > p.languagePos {
+			p.language, p.languagePos = q[i].seen.Language, q[i].pos
 		}
 	}
 	err := t.selectIn(ctx, "find contacts", "SELECT id, wa_id, name, language FROM contacts WHERE account_id = ? AND wa_id IN", accountID, waIDs,

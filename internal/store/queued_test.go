@@ -168,3 +168,72 @@ func TestQueueMessageRedeliveredToTwoInstances(t *testing.T) {
 		})
 	}
 }
+
+// TestQueuedMessagesBeforeLookups: what a transaction does after queueing a
+// message sees it as if written at once. A number change after a queued
+// message from the old number moves the person with their window and leaves
+// nothing under the old number; a message written at once after a queued
+// one renames the person last; among queued messages, the last queued names
+// the person, whatever the order of their ids.
+func TestQueuedMessagesBeforeLookups(t *testing.T) {
+	eachBackend(t, func(t *testing.T, b storetest.Backend) {
+		ctx := context.Background()
+		s := openStore(t, b.DSN(t), nil)
+		t0 := time.Date(2026, 3, 2, 10, 0, 0, 0, time.UTC)
+		seen := func(wa, name, lang string) ContactSeen {
+			return ContactSeen{Key: consent.ContactKey{WAID: wa}, Name: name, Language: lang}
+		}
+		msg := func(id string, at time.Time) Inbound {
+			return Inbound{AccountID: acctA, MessageID: id, PhoneNumberID: "phone-1", Type: "text", SentAt: at}
+		}
+		write := func(fn func(ctx context.Context, tx *Tx) error) {
+			t.Helper()
+			if err := s.Write(ctx, fn); err != nil {
+				t.Fatal(err)
+			}
+		}
+		nop := func(bool) {}
+
+		// A plain message, then user_changed_number, in one transaction.
+		oldWA, newWA := "5511900000001", "5511900000002"
+		ana := upsert(t, s, acctA, seen(oldWA, "Ana", ""))
+		write(func(ctx context.Context, tx *Tx) error {
+			if err := tx.QueueMessage(ctx, seen(oldWA, "Ana", ""), msg("wamid.hi", t0), true, nop); err != nil {
+				return err
+			}
+			_, err := tx.ChangeNumber(ctx, acctA, oldWA, newWA, "wamid.sys", t0.Add(time.Second).UnixMilli())
+			return err
+		})
+		if c, err := s.FindContact(ctx, acctA, consent.ContactKey{WAID: oldWA}); err == nil {
+			t.Errorf("a contact %d is left under the old number", c.ID)
+		}
+		if st, err := s.State(ctx, ana.ID, "phone-1"); err != nil || !st.LastInbound.Equal(t0) {
+			t.Errorf("the person's window: %v, %v; want the message's time", st.LastInbound, err)
+		}
+
+		// A queued message, then one written at once, of the same person.
+		wa := "5511900000003"
+		write(func(ctx context.Context, tx *Tx) error {
+			if err := tx.QueueMessage(ctx, seen(wa, "Old", "en"), msg("wamid.1", t0), true, nop); err != nil {
+				return err
+			}
+			_, _, err := tx.IngestMessage(ctx, seen(wa, "New", "pt"), msg("wamid.2", t0.Add(time.Second)), true)
+			return err
+		})
+		if c, err := s.FindContact(ctx, acctA, consent.ContactKey{WAID: wa}); err != nil || c.Name != "New" || c.Language != "pt" {
+			t.Errorf("after a queued then an at-once message: %+v, %v; want New, pt", c, err)
+		}
+
+		// Two queued messages: the later queued names the person, though its id sorts first.
+		wa = "5511900000004"
+		write(func(ctx context.Context, tx *Tx) error {
+			if err := tx.QueueMessage(ctx, seen(wa, "Old", "en"), msg("wamid.B", t0), true, nop); err != nil {
+				return err
+			}
+			return tx.QueueMessage(ctx, seen(wa, "New", "pt"), msg("wamid.A", t0.Add(time.Second)), true, nop)
+		})
+		if c, err := s.FindContact(ctx, acctA, consent.ContactKey{WAID: wa}); err != nil || c.Name != "New" || c.Language != "pt" {
+			t.Errorf("after two queued messages: %+v, %v; want New, pt", c, err)
+		}
+	})
+}

@@ -247,10 +247,12 @@ func (s *Store) tryBatch(batch []*writeJob) (errs []error, err error) {
 	// writer. If any writer fails, that attempt is rolled back and the batch
 	// runs again with a savepoint per writer, so the others still commit.
 	if errs, ok := s.tryWithoutSavepoints(ctx, sqlTx, tx, batch); ok {
-		// The writers' queued messages are written now, so that a failure
-		// among them, unless it may pass by running the batch again, is
-		// the failing writer's alone: the savepoint run writes each
-		// writer's own.
+		// The writers' queued messages are written now. A lost race or a
+		// deadlock runs the whole batch again (runBatch): the statement
+		// then finds the people another transaction created. Any other
+		// failure is one writer's: the savepoint run writes each writer's
+		// own, one statement each, which would take locks out of order if
+		// it ran for a race.
 		err := tx.flushQueued(ctx)
 		if err == nil {
 			if err := tx.commit(ctx); err != nil {
