@@ -29,15 +29,17 @@ type queuedMessage struct {
 }
 
 // QueueMessage records a plain message as IngestMessage does, and calls done
-// with whether it is new (not a redelivery) once it is written, before the
+// with whether it is new (not a redelivery) once it is written: before the
 // transaction commits, or before the transaction next looks up a contact
 // (FindContact, UpsertContact, ChangeNumber, IngestMessage), so that what
-// follows sees the message as if it had been written at once. A message from a phone number (not a business-scoped
-// user id) waits for the transaction's other queued messages, and all are
-// written together: on PostgreSQL by one statement, on SQLite by a few
-// multi-row statements; a message with a user id is written at once. Only a
-// message whose writer needs nothing back (not its contact) may be queued: a
-// message that changes consent, or is answered, goes through IngestMessage.
+// follows sees the message as if it had been written at once.
+//
+// A message from a phone number (not a business-scoped user id) waits for
+// the transaction's other queued messages, and all are written together: on
+// PostgreSQL by one statement, on SQLite by a few multi-row statements. A
+// message with a user id is written at once. Only a message whose writer
+// needs nothing back (not its contact) may be queued: a message that changes
+// consent, or is answered, goes through IngestMessage.
 func (t *Tx) QueueMessage(ctx context.Context, seen ContactSeen, m Inbound, openWindow bool, done func(isNew bool)) error {
 	if seen.Key.WAID == "" || seen.Key.UserID != "" {
 		_, isNew, err := t.IngestMessage(ctx, seen, m, openWindow)
@@ -73,8 +75,8 @@ func init() {
 	// ends one transaction and the batch runs again.
 	//
 	// The people are looked up one by one (LATERAL, kept apart by its LIMIT):
-	// the plan is cached for any number of messages, and the join it would
-	// otherwise be read every contact of the account for one message.
+	// the plan is cached for any number of messages, and as a join, that plan
+	// read every contact of the account for one message.
 	queries["ingestQueued"] = `WITH input AS (
 			SELECT * FROM unnest($3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::bigint[], $10::boolean[], $11::bigint[])
 				AS i (wa_id, name, language, message_id, phone_number_id, type, sent_at, open, n)),
