@@ -53,25 +53,33 @@ func benchConfig(b testing.TB, dsn string) config.Config {
 // handler does: every decision is still formatted.
 func benchGate(b testing.TB, dsn string) (*gate.Gate, *store.Store) {
 	b.Helper()
-	ctx := context.Background()
 	cfg := benchConfig(b, dsn)
+	log := slog.New(slog.NewTextHandler(io.Discard, &slog.HandlerOptions{Level: slog.LevelInfo}))
+	return openGate(b, &cfg, dsn, gate.Options{Logger: log})
+}
+
+// openGate opens dsn (migrating it) and returns a Gate for cfg over it, with
+// opts and the store.
+func openGate(tb testing.TB, cfg *config.Config, dsn string, opts gate.Options) (*gate.Gate, *store.Store) {
+	tb.Helper()
+	ctx := context.Background()
 	st, err := store.Open(ctx, dsn, store.Options{})
 	if err != nil {
-		b.Fatal(err)
+		tb.Fatal(err)
 	}
 	if _, err := st.Migrate(ctx); err != nil {
-		b.Fatal(err)
+		tb.Fatal(err)
 	}
 	if err := st.Start(ctx); err != nil {
-		b.Fatal(err)
+		tb.Fatal(err)
 	}
-	log := slog.New(slog.NewTextHandler(io.Discard, &slog.HandlerOptions{Level: slog.LevelInfo}))
-	g, err := gate.New(&cfg, gate.Options{Store: st, Logger: log})
+	opts.Store = st
+	g, err := gate.New(cfg, opts)
 	if err != nil {
-		b.Fatal(err)
+		tb.Fatal(err)
 	}
 	if err := st.EnsureAccounts(ctx, g.AccountIDs()); err != nil {
-		b.Fatal(err)
+		tb.Fatal(err)
 	}
 	return g, st
 }

@@ -20,7 +20,6 @@ import (
 	"github.com/optgate/optgate/internal/meta"
 	"github.com/optgate/optgate/internal/optin"
 	"github.com/optgate/optgate/internal/simulator"
-	"github.com/optgate/optgate/internal/store"
 )
 
 // TestPlainMessagesNeedNothingMore: a message that the gate queues as plain
@@ -86,24 +85,8 @@ func TestPlainMessagesNeedNothingMore(t *testing.T) {
 		ctx := context.Background()
 		dsn := "sqlite:" + filepath.Join(t.TempDir(), "optgate.db")
 		cfg := cli.DemoConfig("127.0.0.1:0", dsn, upstream.URL, benchSecret, "bench-verify", "bench-token")
-		st, err := store.Open(ctx, dsn, store.Options{})
-		if err != nil {
-			t.Fatal(err)
-		}
+		g, st := openGate(t, &cfg, dsn, gate.Options{Client: cloudapi.New(10 * time.Second)})
 		defer st.Close()
-		if _, err := st.Migrate(ctx); err != nil {
-			t.Fatal(err)
-		}
-		if err := st.Start(ctx); err != nil {
-			t.Fatal(err)
-		}
-		g, err := gate.New(&cfg, gate.Options{Store: st, Client: cloudapi.New(10 * time.Second)})
-		if err != nil {
-			t.Fatal(err)
-		}
-		if err := st.EnsureAccounts(ctx, g.AccountIDs()); err != nil {
-			t.Fatal(err)
-		}
 		if atOnce {
 			gate.WriteMessagesAtOnce(g)
 		}

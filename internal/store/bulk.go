@@ -404,10 +404,17 @@ func (t *Tx) claimImportKeys(ctx context.Context, accountID string, keys []strin
 		}
 	}
 	err = t.execValues(ctx, "import keys", "INSERT INTO import_keys (account_id, row_key)", "", []any{accountID}, 1, args)
+	return fresh, lostRaceIfConflict(err, "import keys were claimed concurrently")
+}
+
+// lostRaceIfConflict marks a unique violation of a bulk insert (err, as the
+// store wraps it) as a lost race, so that Write runs the transaction again;
+// other errors come back as they are.
+func lostRaceIfConflict(err error, message string) error {
 	if ce := (*consent.Error)(nil); errors.As(err, &ce) && ce.Code == consent.EConflict {
-		return nil, &consent.Error{Code: consent.EConflict, Message: "import keys were claimed concurrently", Err: errors.Join(errLostRace, err)}
+		return &consent.Error{Code: consent.EConflict, Message: message, Err: errors.Join(errLostRace, err)}
 	}
-	return fresh, err
+	return err
 }
 
 // queryEach prepares q in the transaction, runs it with args and calls each
@@ -630,10 +637,7 @@ func (t *Tx) insertContactsNumbered(ctx context.Context, accountID string, fresh
 	}
 	err := t.execValues(ctx, "insert contacts", "INSERT INTO contacts (account_id, created_at, updated_at, id, wa_id, user_id, name, language)", "",
 		[]any{accountID, now, now}, cols, args)
-	if ce := (*consent.Error)(nil); errors.As(err, &ce) && ce.Code == consent.EConflict {
-		return &consent.Error{Code: consent.EConflict, Message: "contact was created concurrently", Err: errors.Join(errLostRace, err)}
-	}
-	return err
+	return lostRaceIfConflict(err, "contact was created concurrently")
 }
 
 // scopesOfMany returns the consent on record (consent_state) of contacts.
