@@ -5,8 +5,10 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"math/bits"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/optgate/optgate/internal/consent"
@@ -22,16 +24,26 @@ import (
 // PostgreSQL 65535.
 const maxParams = 30000
 
-// maxRowsPerStatement bounds the rows of one multi-row statement. Each
-// statement is prepared once per transaction and run for every full chunk of
-// rows: parsing a statement of n rows costs about as much as running it, so
-// smaller statements parse less per batch; much smaller ones pay more for
-// each run.
+// maxRowsPerStatement bounds the rows of one multi-row statement: parsing a
+// statement of n rows costs about as much as running it, and much smaller
+// ones pay more for each run.
 const maxRowsPerStatement = 256
 
 // chunkRows is how many rows of cols parameters each go in one statement.
 func chunkRows(cols int) int {
 	return min(maxRowsPerStatement, maxParams/cols)
+}
+
+// chunkSize is how many of remaining rows go in the next statement of at
+// most per rows: per, else the largest power of two not above remaining.
+// The statements of one kind then take a few shapes, 19 rows going in as
+// 16, 2 and 1, and each shape is prepared once per connection and kept
+// (Tx.prepared), instead of parsed again in every group commit.
+func chunkSize(remaining, per int) int {
+	if remaining >= per {
+		return per
+	}
+	return 1 << (bits.Len(uint(remaining)) - 1)
 }
 
 // sqlBuf builds a statement with many parameters. SQLite looks $N up by
@@ -104,13 +116,21 @@ func (b *sqlBuf) valuesList(n, shared, cols int) {
 	}
 }
 
-// prepared returns the statement q prepared in the transaction, preparing it
-// on first use. The transaction's statement cache holds it under its text.
+// prepared returns the statement q in the transaction. The store keeps the
+// statement, prepared on each connection that ran it, for later
+// transactions (up to maxKeptStatements of them); the transaction's cache
+// holds it under its text.
 func (t *Tx) prepared(ctx context.Context, q string) (*sql.Stmt, error) {
 	if st, ok := t.cache[q]; ok {
 		return st, nil
 	}
-	st, err := t.tx.PrepareContext(ctx, q)
+	var st *sql.Stmt
+	kept, err := t.s.keptStmt(ctx, q)
+	if err == nil && kept != nil {
+		st = t.tx.StmtContext(ctx, kept)
+	} else if err == nil {
+		st, err = t.tx.PrepareContext(ctx, q)
+	}
 	if err != nil {
 		return nil, t.s.wrap(err)
 	}
@@ -121,6 +141,51 @@ func (t *Tx) prepared(ctx context.Context, q string) (*sql.Stmt, error) {
 	return st, nil
 }
 
+// maxKeptStatements bounds the statements the store keeps for Tx.prepared.
+// The multi-row statements come in a few shapes per kind (chunkSize), far
+// fewer than this; the bound only guards against a caller that would make
+// a new text each time.
+const maxKeptStatements = 512
+
+// keptStatements are the multi-row statements the store keeps.
+type keptStatements struct {
+	mu sync.Mutex
+	m  map[string]*sql.Stmt
+}
+
+// keptStmt returns the store's statement for q, preparing it on first use,
+// or nil when the store keeps as many as it may.
+func (s *Store) keptStmt(ctx context.Context, q string) (*sql.Stmt, error) {
+	k := &s.kept
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	if st, ok := k.m[q]; ok {
+		return st, nil
+	}
+	if len(k.m) >= maxKeptStatements {
+		return nil, nil
+	}
+	st, err := s.db.PrepareContext(ctx, q)
+	if err != nil {
+		return nil, err
+	}
+	if k.m == nil {
+		k.m = map[string]*sql.Stmt{}
+	}
+	k.m[q] = st
+	return st, nil
+}
+
+// closeKept closes the statements the store keeps.
+func (s *Store) closeKept() {
+	s.kept.mu.Lock()
+	defer s.kept.mu.Unlock()
+	for _, st := range s.kept.m {
+		st.Close()
+	}
+	s.kept.m = nil
+}
+
 // execValues runs "head VALUES (...), (...) tail" over rows of cols
 // parameters each, args holding them row after row, in as few statements as
 // the parameter limit allows. Every row also takes the shared values, bound
@@ -129,7 +194,7 @@ func (t *Tx) execValues(ctx context.Context, what, head, tail string, shared []a
 	per := chunkRows(cols)
 	var stmtArgs []any
 	for len(args) > 0 {
-		n := min(per, len(args)/cols)
+		n := chunkSize(len(args)/cols, per)
 		b := t.sqlBuf(len(head) + len(tail) + n*(cols+len(shared))*6)
 		b.WriteString(head)
 		b.WriteString(" VALUES ")
@@ -447,9 +512,9 @@ func (t *Tx) queryEach(ctx context.Context, what, q string, args []any, each fun
 // parameter and the IN list filled from list, in chunks, calling each for
 // every row.
 func (t *Tx) selectIn(ctx context.Context, what, query string, first any, list []string, each func(scan func(...any) error) error) error {
-	per := maxRowsPerStatement * 4
-	for start := 0; start < len(list); start += per {
-		chunk := list[start:min(start+per, len(list))]
+	for start, n := 0, 0; start < len(list); start += n {
+		n = chunkSize(len(list)-start, maxRowsPerStatement*4)
+		chunk := list[start : start+n]
 		b := t.sqlBuf(len(query) + 6*len(chunk))
 		q, rest, _ := strings.Cut(query, "?")
 		b.WriteString(q)
@@ -582,8 +647,9 @@ func (t *Tx) insertContactsReturning(ctx context.Context, accountID string, fres
 	const cols = 2
 	per := chunkRows(cols)
 	now := ms(t.s.now())
-	for start := 0; start < len(fresh); start += per {
-		chunk := fresh[start:min(start+per, len(fresh))]
+	for start, n := 0, 0; start < len(fresh); start += n {
+		n = chunkSize(len(fresh)-start, per)
+		chunk := fresh[start : start+n]
 		b := t.sqlBuf(len(chunk) * 24)
 		// New contacts have no name nor language yet (the columns'
 		// defaults) and share their account and creation time.

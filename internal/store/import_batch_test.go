@@ -2,6 +2,8 @@ package store
 
 import (
 	"context"
+	"fmt"
+	"strings"
 	"testing"
 	"time"
 
@@ -89,6 +91,69 @@ func TestImportBatchMixed(t *testing.T) {
 		late := upsert(t, s, acctA, ContactSeen{Key: consent.ContactKey{WAID: "447700900456"}})
 		if ids[late.ID] {
 			t.Fatalf("a contact created after the import got the taken id %d", late.ID)
+		}
+	})
+}
+
+func TestChunkSize(t *testing.T) {
+	for _, c := range []struct{ remaining, per, want int }{
+		{1, 256, 1}, {2, 256, 2}, {3, 256, 2}, {19, 256, 16}, {255, 256, 128},
+		{256, 256, 256}, {300, 256, 256}, {200, 117, 117}, {116, 117, 64},
+	} {
+		if got := chunkSize(c.remaining, c.per); got != c.want {
+			t.Errorf("chunkSize(%d, %d) = %d, want %d", c.remaining, c.per, got, c.want)
+		}
+	}
+}
+
+// TestKeptStatements writes batches of 1 to 40 payloads, twice. The
+// multi-row INSERTs take one shape per power of two, prepared once and kept
+// across transactions: the second round prepares nothing new, and every
+// payload is stored.
+func TestKeptStatements(t *testing.T) {
+	eachBackend(t, func(t *testing.T, b storetest.Backend) {
+		ctx := context.Background()
+		s := openStore(t, b.DSN(t), nil)
+		payloadShapes := func() int {
+			s.kept.mu.Lock()
+			defer s.kept.mu.Unlock()
+			n := 0
+			for q := range s.kept.m {
+				if strings.Contains(q, "INSERT INTO webhook_payloads") {
+					n++
+				}
+			}
+			return n
+		}
+		round := func(r int) {
+			for n := 1; n <= 40; n++ {
+				err := s.Write(ctx, func(ctx context.Context, tx *Tx) error {
+					for i := range n {
+						if err := tx.SavePayload(ctx, fmt.Appendf(nil, `{"round":%d,"n":%d,"i":%d}`, r, n, i)); err != nil {
+							return err
+						}
+					}
+					return nil
+				})
+				if err != nil {
+					t.Fatal(err)
+				}
+			}
+		}
+		round(1)
+		if got := payloadShapes(); got != 6 { // 1, 2, 4, 8, 16 and 32 rows
+			t.Errorf("%d statement shapes kept for payloads, want 6", got)
+		}
+		round(2)
+		if got := payloadShapes(); got != 6 {
+			t.Errorf("%d statement shapes kept after the second round, want still 6", got)
+		}
+		var stored int
+		if err := s.db.QueryRowContext(ctx, "SELECT count(*) FROM webhook_payloads").Scan(&stored); err != nil {
+			t.Fatal(err)
+		}
+		if want := 2 * 40 * 41 / 2; stored != want {
+			t.Errorf("%d payloads stored, want %d", stored, want)
 		}
 	})
 }

@@ -33,6 +33,7 @@ type Store struct {
 	now     func() time.Time
 
 	stmts map[string]*sql.Stmt
+	kept  keptStatements // multi-row statements, by text (bulk.go)
 
 	decisions *decisionReader // group reads of send decisions (PostgreSQL); nil: one query each
 
@@ -114,6 +115,7 @@ func (s *Store) Close() error {
 	for _, st := range s.stmts {
 		st.Close()
 	}
+	s.closeKept()
 	return s.db.Close()
 }
 
