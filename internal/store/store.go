@@ -43,6 +43,12 @@ type Store struct {
 	quit      chan struct{}
 	closeOnce sync.Once
 	wg        sync.WaitGroup
+
+	// SQLite: the checkpointer (checkpoint.go).
+	checkpointEvery time.Duration
+	restartAt       int
+	committed       chan struct{} // a commit since the checkpointer last looked
+	restartDue      atomic.Bool   // the WAL is long: the writer checkpoints it between batches
 }
 
 type writeJob struct {
@@ -72,6 +78,9 @@ func Open(ctx context.Context, dsn string, opts Options) (*Store, error) {
 		jobs:    make(chan *writeJob, d.maxBatch),
 		quit:    make(chan struct{}),
 		stmts:   map[string]*sql.Stmt{},
+
+		checkpointEvery: checkpointEvery,
+		restartAt:       restartAt,
 	}
 	if s.log == nil {
 		s.log = slog.New(slog.DiscardHandler)
@@ -97,6 +106,11 @@ func (s *Store) Start(ctx context.Context) error {
 			return fmt.Errorf("prepare %s: %w", name, s.wrap(err))
 		}
 		s.stmts[name] = st
+	}
+	if s.dialect.checkpointer {
+		if err := s.startCheckpointer(ctx); err != nil {
+			return err
+		}
 	}
 	for range s.dialect.writers {
 		s.wg.Add(1)
@@ -169,6 +183,9 @@ func (s *Store) writer() {
 				}
 			}
 			s.runBatch(batch)
+			if s.restartDue.Load() {
+				s.restartWAL()
+			}
 		case <-s.quit:
 			for {
 				select {
@@ -201,6 +218,9 @@ func (s *Store) runBatch(batch []*writeJob) {
 			s.retries.Add(1)
 			s.log.Debug("write batch retried", "attempt", attempt, "writers", len(batch), "err", err)
 			continue
+		}
+		if err == nil {
+			s.noteCommit()
 		}
 		for i, j := range batch {
 			if err != nil {
