@@ -71,11 +71,14 @@ func (s *Store) checkpointer(conn *sql.Conn) {
 }
 
 // restartWAL checkpoints the whole WAL between two batches, so that the next
-// transaction starts the file over. A reader still on the WAL, or the
-// checkpointer's own pass, can keep it from finishing: the writer tries
-// again after its next batch.
+// transaction starts the file over. A reader still on pages of the WAL keeps
+// it from finishing: the writer tries again after its next batch, which
+// costs nothing until the reader moves on. When the checkpointer's own pass
+// holds the lock, or the database fails, the request is dropped: the
+// checkpointer makes it again after its next pass if the WAL is still long,
+// so a failing disk is logged at its pace, not at every batch.
 func (s *Store) restartWAL() {
-	if frames, copied, ok := s.checkpoint(s.db); ok && frames == copied {
+	if frames, copied, ok := s.checkpoint(s.db); !ok || frames == copied {
 		s.restartDue.Store(false)
 	}
 }
