@@ -61,7 +61,7 @@ func fileSize(t *testing.T, path string) int64 {
 	return fi.Size()
 }
 
-// TestCheckpointerKeepsWALShort writes ten times restartAt pages with
+// TestCheckpointerKeepsWALShort writes some fourteen times restartAt pages with
 // writers that keep the group-commit writer busy. The database file must
 // take them in while the WAL file stays near restartAt pages; SQLite's own
 // checkpoint, at 16,384 pages, would let it hold them all.
@@ -100,10 +100,11 @@ func TestCheckpointerKeepsWALShort(t *testing.T) {
 
 	frames := (longest - 32) / walFrameSize
 	t.Logf("longest WAL: %d pages; database file: %d bytes", frames, fileSize(t, path))
-	// The WAL passes restartAt by what the writer commits before the
-	// checkpointer notices (it looks every millisecond) and finishes: a
-	// few batches of up to 16 payloads.
-	if frames > 3*restart {
+	// The WAL passes restartAt by what the writer commits while the
+	// checkpointer's pass runs and before it notices: batches of up to 16
+	// payloads, more of them on a slow machine (-race). Without the
+	// checkpointer it holds all 2,700 or so.
+	if frames > 5*restart {
 		t.Errorf("the WAL grew to %d pages; the checkpointer should keep it near %d", frames, restart)
 	}
 	if db := fileSize(t, path); db < writers*each*8000 {
