@@ -3,7 +3,10 @@ package store
 import (
 	"context"
 	"database/sql"
+	"os"
 	"time"
+
+	"github.com/optgate/optgate/internal/consent"
 )
 
 // Checkpoints on SQLite, beside the writer.
@@ -24,6 +27,14 @@ import (
 // writer the last batch's pages and the syncs, a few times a second at full
 // load. SQLite's own checkpoint stays, far above that mark, in case this
 // falls behind.
+//
+// SQLite syncs the database file only in a checkpoint that completes (until
+// then the WAL still holds every page), so the writer's would flush all that
+// the checkpointer copied since the last restart: 11-15 ms at 4,000
+// webhooks/s, where a restart then came every 0.4 s. After each pass the
+// checkpointer therefore starts the kernel writing the copied pages out
+// (writeback), without waiting for it, and the writer's sync finds little
+// left: about 3 ms.
 
 const (
 	// checkpointEvery is the least time between two passes of the
@@ -41,15 +52,21 @@ func (s *Store) startCheckpointer(ctx context.Context) error {
 	if err != nil {
 		return s.wrap(err)
 	}
+	file, err := os.Open(s.path)
+	if err != nil {
+		conn.Close()
+		return consent.Errorf(consent.EUnavailable, "open the database file for writeback: %v", err)
+	}
 	s.committed = make(chan struct{}, 1)
 	s.wg.Add(1)
-	go s.checkpointer(conn)
+	go s.checkpointer(conn, file)
 	return nil
 }
 
-func (s *Store) checkpointer(conn *sql.Conn) {
+func (s *Store) checkpointer(conn *sql.Conn, file *os.File) {
 	defer s.wg.Done()
 	defer conn.Close()
+	defer file.Close()
 	pace := time.NewTimer(0)
 	defer pace.Stop()
 	for {
@@ -58,8 +75,13 @@ func (s *Store) checkpointer(conn *sql.Conn) {
 			return
 		case <-s.committed:
 		}
-		if frames, _, ok := s.checkpoint(conn); ok && frames >= s.restartAt {
+		frames, _, ok := s.checkpoint(conn)
+		if ok && frames >= s.restartAt {
 			s.restartDue.Store(true)
+		}
+		if err := writeback(file); err != nil {
+			// Only the next restart's sync is slower.
+			s.log.Debug("database writeback", "err", err)
 		}
 		pace.Reset(s.checkpointEvery)
 		select {

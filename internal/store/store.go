@@ -12,6 +12,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -44,7 +45,8 @@ type Store struct {
 	closeOnce sync.Once
 	wg        sync.WaitGroup
 
-	// SQLite: the checkpointer (checkpoint.go).
+	// SQLite: the database file and the checkpointer (checkpoint.go).
+	path            string
 	checkpointEvery time.Duration
 	restartAt       int
 	committed       chan struct{} // a commit since the checkpointer last looked
@@ -81,6 +83,9 @@ func Open(ctx context.Context, dsn string, opts Options) (*Store, error) {
 
 		checkpointEvery: checkpointEvery,
 		restartAt:       restartAt,
+	}
+	if d.checkpointer {
+		s.path = strings.TrimPrefix(dsn, "sqlite:")
 	}
 	if s.log == nil {
 		s.log = slog.New(slog.DiscardHandler)
