@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"math/bits"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -116,8 +117,8 @@ func (b *sqlBuf) valuesList(n, shared, cols int) {
 	}
 }
 
-// prepared returns the statement q in the transaction. The store keeps the
-// statement, prepared on each connection that ran it, for later
+// prepared returns the statement q in the transaction. On SQLite the store
+// keeps the statement, prepared on each connection that ran it, for later
 // transactions (up to maxKeptStatements of them); the transaction's cache
 // holds it under its text.
 func (t *Tx) prepared(ctx context.Context, q string) (*sql.Stmt, error) {
@@ -125,10 +126,10 @@ func (t *Tx) prepared(ctx context.Context, q string) (*sql.Stmt, error) {
 		return st, nil
 	}
 	var st *sql.Stmt
-	kept, err := t.s.keptStmt(ctx, q)
-	if err == nil && kept != nil {
+	var err error
+	if kept := t.s.keptStmt(q); kept != nil {
 		st = t.tx.StmtContext(ctx, kept)
-	} else if err == nil {
+	} else {
 		st, err = t.tx.PrepareContext(ctx, q)
 	}
 	if err != nil {
@@ -141,39 +142,74 @@ func (t *Tx) prepared(ctx context.Context, q string) (*sql.Stmt, error) {
 	return st, nil
 }
 
+// chunk is how many of remaining rows go in the next statement of at most
+// per rows: on SQLite, a shape it keeps (chunkSize); on PostgreSQL, where
+// each statement is a round trip, as many as fit.
+func (t *Tx) chunk(remaining, per int) int {
+	if t.s.dialect.keepStatements {
+		return chunkSize(remaining, per)
+	}
+	return min(remaining, per)
+}
+
 // maxKeptStatements bounds the statements the store keeps for Tx.prepared.
 // The multi-row statements come in a few shapes per kind (chunkSize), far
 // fewer than this; the bound only guards against a caller that would make
 // a new text each time.
 const maxKeptStatements = 512
 
-// keptStatements are the multi-row statements the store keeps.
+// keptStatements are the multi-row statements the store keeps, and those
+// that transactions asked for since the writer last prepared.
 type keptStatements struct {
-	mu sync.Mutex
-	m  map[string]*sql.Stmt
+	mu     sync.Mutex
+	m      map[string]*sql.Stmt
+	wanted []string
 }
 
-// keptStmt returns the store's statement for q, preparing it on first use,
-// or nil when the store keeps as many as it may.
-func (s *Store) keptStmt(ctx context.Context, q string) (*sql.Stmt, error) {
+// keptStmt returns the store's statement for q, or nil: when the store keeps
+// none (PostgreSQL) or as many as it may, or has not prepared q yet. The
+// transaction asking holds a connection, and preparing for the store takes
+// another, which it must not wait for: it prepares q itself this time, and
+// the writer prepares it for the store after the batch (prepareWanted).
+func (s *Store) keptStmt(q string) *sql.Stmt {
+	if !s.dialect.keepStatements {
+		return nil
+	}
 	k := &s.kept
 	k.mu.Lock()
 	defer k.mu.Unlock()
-	if st, ok := k.m[q]; ok {
-		return st, nil
+	st, ok := k.m[q]
+	if !ok && len(k.m)+len(k.wanted) < maxKeptStatements && !slices.Contains(k.wanted, q) {
+		k.wanted = append(k.wanted, q)
 	}
-	if len(k.m) >= maxKeptStatements {
-		return nil, nil
+	return st
+}
+
+// prepareWanted prepares, for the store, the statements that transactions
+// asked for. The writer runs it between batches, holding no connection. A
+// statement that fails to prepare is left out: transactions prepare it
+// themselves, and report what is wrong with it.
+func (s *Store) prepareWanted() {
+	k := &s.kept
+	k.mu.Lock()
+	wanted := k.wanted
+	k.wanted = nil
+	k.mu.Unlock()
+	for _, q := range wanted {
+		ctx, cancel := context.WithTimeout(context.Background(), time.Second)
+		st, err := s.db.PrepareContext(ctx, q)
+		cancel()
+		if err != nil {
+			s.log.Debug("keep statement", "err", err)
+			continue
+		}
+		k.mu.Lock()
+		if k.m == nil {
+			k.m = map[string]*sql.Stmt{}
+		}
+		k.m[q] = st
+		k.mu.Unlock()
 	}
-	st, err := s.db.PrepareContext(ctx, q)
-	if err != nil {
-		return nil, err
-	}
-	if k.m == nil {
-		k.m = map[string]*sql.Stmt{}
-	}
-	k.m[q] = st
-	return st, nil
 }
 
 // closeKept closes the statements the store keeps.
@@ -194,7 +230,7 @@ func (t *Tx) execValues(ctx context.Context, what, head, tail string, shared []a
 	per := chunkRows(cols)
 	var stmtArgs []any
 	for len(args) > 0 {
-		n := chunkSize(len(args)/cols, per)
+		n := t.chunk(len(args)/cols, per)
 		b := t.sqlBuf(len(head) + len(tail) + n*(cols+len(shared))*6)
 		b.WriteString(head)
 		b.WriteString(" VALUES ")
@@ -513,7 +549,7 @@ func (t *Tx) queryEach(ctx context.Context, what, q string, args []any, each fun
 // every row.
 func (t *Tx) selectIn(ctx context.Context, what, query string, first any, list []string, each func(scan func(...any) error) error) error {
 	for start, n := 0, 0; start < len(list); start += n {
-		n = chunkSize(len(list)-start, maxRowsPerStatement*4)
+		n = t.chunk(len(list)-start, maxRowsPerStatement*4)
 		chunk := list[start : start+n]
 		b := t.sqlBuf(len(query) + 6*len(chunk))
 		q, rest, _ := strings.Cut(query, "?")
@@ -648,7 +684,7 @@ func (t *Tx) insertContactsReturning(ctx context.Context, accountID string, fres
 	per := chunkRows(cols)
 	now := ms(t.s.now())
 	for start, n := 0, 0; start < len(fresh); start += n {
-		n = chunkSize(len(fresh)-start, per)
+		n = t.chunk(len(fresh)-start, per)
 		chunk := fresh[start : start+n]
 		b := t.sqlBuf(len(chunk) * 24)
 		// New contacts have no name nor language yet (the columns'

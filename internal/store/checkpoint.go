@@ -5,14 +5,12 @@ import (
 	"database/sql"
 	"os"
 	"time"
-
-	"github.com/optgate/optgate/internal/consent"
 )
 
 // Checkpoints on SQLite, beside the writer.
 //
-// A checkpoint copies the pages of the WAL into the database file and syncs
-// it. SQLite's own (wal_autocheckpoint) runs inside the commit that takes the
+// A checkpoint copies the pages of the WAL into the database file (and syncs
+// that file once it has copied them all). SQLite's own (wal_autocheckpoint) runs inside the commit that takes the
 // WAL past its mark, so that commit, and every webhook waiting on it, waits
 // for the copy and two syncs: at 250 pages, one commit in ten took 5 to 7 ms
 // instead of 1 to 2. Here a checkpointer on a connection of its own copies
@@ -38,8 +36,8 @@ import (
 
 const (
 	// checkpointEvery is the least time between two passes of the
-	// checkpointer. Each pass syncs the database file once; fewer, larger
-	// passes leave the disk to the WAL's syncs.
+	// checkpointer. Each pass syncs the WAL before it copies; fewer, larger
+	// passes leave the disk to the commits' syncs.
 	checkpointEvery = 50 * time.Millisecond
 	// restartAt is the WAL's length, in pages, past which the writer
 	// checkpoints between batches so that the file starts over (16 MiB).
@@ -52,21 +50,21 @@ func (s *Store) startCheckpointer(ctx context.Context) error {
 	if err != nil {
 		return s.wrap(err)
 	}
-	file, err := os.Open(s.path)
-	if err != nil {
-		conn.Close()
-		return consent.Errorf(consent.EUnavailable, "open the database file for writeback: %v", err)
+	// Closing a descriptor of the database file drops every lock the
+	// process holds on it, SQLite's included, so this one stays open until
+	// the database is closed (Store.Close).
+	if s.dbFile, err = os.Open(s.path); err != nil {
+		s.log.Warn("checkpoints without writeback: cannot open the database file", "err", err)
 	}
 	s.committed = make(chan struct{}, 1)
 	s.wg.Add(1)
-	go s.checkpointer(conn, file)
+	go s.checkpointer(conn)
 	return nil
 }
 
-func (s *Store) checkpointer(conn *sql.Conn, file *os.File) {
+func (s *Store) checkpointer(conn *sql.Conn) {
 	defer s.wg.Done()
 	defer conn.Close()
-	defer file.Close()
 	pace := time.NewTimer(0)
 	defer pace.Stop()
 	for {
@@ -79,9 +77,11 @@ func (s *Store) checkpointer(conn *sql.Conn, file *os.File) {
 		if ok && frames >= s.restartAt {
 			s.restartDue.Store(true)
 		}
-		if err := writeback(file); err != nil {
-			// Only the next restart's sync is slower.
-			s.log.Debug("database writeback", "err", err)
+		if s.dbFile != nil {
+			if err := writeback(s.dbFile); err != nil {
+				// Only the next restart's sync is slower.
+				s.log.Debug("database writeback", "err", err)
+			}
 		}
 		pace.Reset(s.checkpointEvery)
 		select {

@@ -53,6 +53,11 @@ type dialect struct {
 	// checkpointer copies the WAL into the database beside the writer
 	// (SQLite; checkpoint.go).
 	checkpointer bool
+	// keepStatements keeps multi-row statements prepared across
+	// transactions, in a few shapes (SQLite; bulk.go). On PostgreSQL every
+	// extra statement is a round trip, and every kept one a plan in each
+	// backend.
+	keepStatements bool
 }
 
 func (d *dialect) rewrite(q string) string {
@@ -63,10 +68,11 @@ func (d *dialect) rewrite(q string) string {
 var sqliteDialect = &dialect{
 	name: "sqlite",
 	// SQLite has one writer at a time; a second would only wait for the lock.
-	writers:      1,
-	maxBatch:     256,
-	assignIDs:    true,
-	checkpointer: true,
+	writers:        1,
+	maxBatch:       256,
+	assignIDs:      true,
+	checkpointer:   true,
+	keepStatements: true,
 	isConflict: func(err error) bool {
 		var se *sqlite.Error
 		if errors.As(err, &se) {

@@ -106,10 +106,11 @@ func TestChunkSize(t *testing.T) {
 	}
 }
 
-// TestKeptStatements writes batches of 1 to 40 payloads, twice. The
-// multi-row INSERTs take one shape per power of two, prepared once and kept
-// across transactions: the second round prepares nothing new, and every
-// payload is stored.
+// TestKeptStatements writes batches of 1 to 40 payloads, twice. On SQLite
+// the multi-row INSERTs take one shape per power of two, prepared once and
+// kept across transactions: the second round prepares nothing new. On
+// PostgreSQL nothing is kept (each extra statement would be a round trip).
+// Every payload is stored either way.
 func TestKeptStatements(t *testing.T) {
 	eachBackend(t, func(t *testing.T, b storetest.Backend) {
 		ctx := context.Background()
@@ -140,13 +141,17 @@ func TestKeptStatements(t *testing.T) {
 				}
 			}
 		}
+		want := 6 // 1, 2, 4, 8, 16 and 32 rows
+		if !s.dialect.keepStatements {
+			want = 0
+		}
 		round(1)
-		if got := payloadShapes(); got != 6 { // 1, 2, 4, 8, 16 and 32 rows
-			t.Errorf("%d statement shapes kept for payloads, want 6", got)
+		if got := payloadShapes(); got != want {
+			t.Errorf("%d statement shapes kept for payloads, want %d", got, want)
 		}
 		round(2)
-		if got := payloadShapes(); got != 6 {
-			t.Errorf("%d statement shapes kept after the second round, want still 6", got)
+		if got := payloadShapes(); got != want {
+			t.Errorf("%d statement shapes kept after the second round, want still %d", got, want)
 		}
 		var stored int
 		if err := s.db.QueryRowContext(ctx, "SELECT count(*) FROM webhook_payloads").Scan(&stored); err != nil {

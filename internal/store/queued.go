@@ -286,7 +286,7 @@ func (t *Tx) ingestQueuedLocal(ctx context.Context, q []queuedMessage) error {
 	isNew := make(map[string]bool, len(q))
 	per := chunkRows(5)
 	for len(args) > 0 {
-		n := chunkSize(len(args)/5, per)
+		n := t.chunk(len(args)/5, per)
 		b := t.sqlBuf(64 + n*20)
 		b.WriteString("INSERT INTO inbound_messages (account_id, received_at, message_id, contact_id, phone_number_id, type, sent_at) VALUES ")
 		b.valuesList(n, 2, 5)

@@ -12,6 +12,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"os"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -47,6 +48,7 @@ type Store struct {
 
 	// SQLite: the database file and the checkpointer (checkpoint.go).
 	path            string
+	dbFile          *os.File // the checkpointer's, for writeback; closed after the database
 	checkpointEvery time.Duration
 	restartAt       int
 	committed       chan struct{} // a commit since the checkpointer last looked
@@ -135,7 +137,12 @@ func (s *Store) Close() error {
 		st.Close()
 	}
 	s.closeKept()
-	return s.db.Close()
+	err := s.db.Close()
+	if s.dbFile != nil {
+		s.dbFile.Close()
+		s.dbFile = nil
+	}
+	return err
 }
 
 // Ping checks that the database answers.
@@ -191,6 +198,7 @@ func (s *Store) writer() {
 			if s.restartDue.Load() {
 				s.restartWAL()
 			}
+			s.prepareWanted()
 		case <-s.quit:
 			for {
 				select {
