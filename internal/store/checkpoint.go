@@ -10,12 +10,12 @@ import (
 // Checkpoints on SQLite, beside the writer.
 //
 // A checkpoint copies the pages of the WAL into the database file (and syncs
-// that file once it has copied them all). SQLite's own (wal_autocheckpoint) runs inside the commit that takes the
-// WAL past its mark, so that commit, and every webhook waiting on it, waits
-// for the copy and two syncs: at 250 pages, one commit in ten took 5 to 7 ms
-// instead of 1 to 2. Here a checkpointer on a connection of its own copies
-// the WAL while the writer goes on (a PASSIVE checkpoint takes no lock the
-// writer needs).
+// that file once it has copied them all). SQLite's own (wal_autocheckpoint)
+// runs inside the commit that takes the WAL past its mark, so that commit,
+// and every webhook waiting on it, waits for the copy and the syncs: at 250
+// pages, one commit in ten took 5 to 7 ms instead of 1 to 2. Here a
+// checkpointer on a connection of its own copies the WAL while the writer
+// goes on (a PASSIVE checkpoint takes no lock the writer needs).
 //
 // Only a checkpoint that finds nothing written after it lets the next
 // transaction start the WAL file over, and while writes keep coming the
