@@ -127,7 +127,16 @@ func TestQueueMessageRedeliveredToTwoInstances(t *testing.T) {
 				for i := range 48 {
 					wg.Go(func() {
 						p := i % 3
-						seen := ContactSeen{Key: consent.ContactKey{WAID: waID(p)}, Name: fmt.Sprintf("Ana %d", i%4)}
+						name := fmt.Sprintf("Ana %d", i%4)
+						if round%2 == 1 {
+							// Known people under the name on record: a
+							// rename would have both instances update the
+							// same rows, in an order PostgreSQL does not fix
+							// against the message inserts (a deadlock is
+							// then possible, and the batch runs again).
+							name = "Ana"
+						}
+						seen := ContactSeen{Key: consent.ContactKey{WAID: waID(p)}, Name: name}
 						m := Inbound{AccountID: acctA, MessageID: fmt.Sprintf("wamid.%d.%d.%d", round, p, i%8), PhoneNumberID: "phone-1", Type: "text",
 							SentAt: time.Date(2026, 3, 2, 10, i, 0, 0, time.UTC)}
 						var isNew bool
@@ -157,10 +166,10 @@ func TestQueueMessageRedeliveredToTwoInstances(t *testing.T) {
 				if err := stores[0].db.QueryRowContext(ctx, "SELECT COUNT(*) FROM contacts WHERE wa_id LIKE $1", fmt.Sprintf("4477___%05d", round)).Scan(&contacts); err != nil || contacts != 3 {
 					t.Fatalf("round %d: %d contacts, %v; want 3", round, contacts, err)
 				}
-				// Known people are found by both instances, which then meet on
-				// the messages, in the same order: no deadlock. (A new person
-				// is created by one instance; the other loses that race and
-				// runs again.)
+				// Known people, not renamed, are found by both instances,
+				// which then meet on the messages, in the same order: no
+				// deadlock. (A new person is created by one instance; the
+				// other loses that race and runs again.)
 				if n := stores[0].retries.Load() + stores[1].retries.Load() - before; round%2 == 1 && n > 0 {
 					t.Errorf("round %d: %d group commits ran again", round, n)
 				}
