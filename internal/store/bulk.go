@@ -190,6 +190,9 @@ func (s *Store) keptStmt(q string) *sql.Stmt {
 // statement that fails to prepare is left out: transactions prepare it
 // themselves, and report what is wrong with it.
 func (s *Store) prepareWanted() {
+	if !s.dialect.keepStatements {
+		return
+	}
 	k := &s.kept
 	k.mu.Lock()
 	wanted := k.wanted
