@@ -29,7 +29,7 @@ func TestForwardCommands(t *testing.T) {
 		for i := range 2 {
 			body := []byte(fmt.Sprintf(`{"object":"whatsapp_business_account","entry":[{"id":"1","changes":[]}],"n":%d}`, i))
 			if err := st.Write(ctx, func(ctx context.Context, tx *store.Tx) error {
-				if err := tx.SavePayload(ctx, body); err != nil {
+				if err := tx.SavePayload(ctx, body, true); err != nil {
 					return err
 				}
 				return tx.EnqueueDelivery(ctx, store.Delivery{AccountID: "acme", Downstream: "https://bot.example/webhook",

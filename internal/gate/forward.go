@@ -185,7 +185,7 @@ func (g *Gate) enqueueForwards(ctx context.Context, tx *store.Tx, out []forwardB
 	now := g.now()
 	for _, fb := range out {
 		if !fb.raw {
-			if err := tx.SavePayload(ctx, fb.body); err != nil {
+			if err := tx.SavePayload(ctx, fb.body, true); err != nil {
 				return err
 			}
 		}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -60,7 +61,7 @@ func (g *Gate) IngestWebhook(ctx context.Context, body []byte, signature string)
 	err = g.store.Write(ctx, func(ctx context.Context, tx *store.Tx) error {
 		res = IngestResult{}
 		events = events[:0]
-		if err := tx.SavePayload(ctx, body); err != nil {
+		if err := tx.SavePayload(ctx, body, slices.ContainsFunc(out, func(fb forwardBody) bool { return fb.raw })); err != nil {
 			return err
 		}
 		for i := range plan {

@@ -44,7 +44,7 @@ func BenchmarkIngestMessage(b *testing.B) {
 					n := seq.Add(1)
 					body := []byte(fmt.Sprintf(`{"object":"whatsapp_business_account","n":%d}`, n))
 					err := s.Write(ctx, func(ctx context.Context, tx *Tx) error {
-						if err := tx.SavePayload(ctx, body); err != nil {
+						if err := tx.SavePayload(ctx, body, false); err != nil {
 							return err
 						}
 						_, _, err := tx.IngestMessage(ctx, ContactSeen{Key: consent.ContactKey{WAID: fmt.Sprintf("4477%08d", n%50000)}, Name: "Ann"},

@@ -44,7 +44,7 @@ func writePayload(ctx context.Context, s *Store, id string) error {
 	body := make([]byte, 8000)
 	rand.Read(body)
 	return s.Write(ctx, func(ctx context.Context, tx *Tx) error {
-		if err := tx.SavePayload(ctx, body); err != nil {
+		if err := tx.SavePayload(ctx, body, false); err != nil {
 			return err
 		}
 		_, err := tx.InsertInbound(ctx, Inbound{AccountID: acctA, MessageID: id, PhoneNumberID: "p", Type: "text"})

@@ -63,7 +63,7 @@ type Delivery struct {
 	Body       []byte
 }
 
-// EnqueueDelivery queues body (already saved with SavePayload) for downstream.
+// EnqueueDelivery queues body (already saved with SavePayload, forwarded) for downstream.
 // The same body queued twice for one downstream is one delivery.
 func (t *Tx) EnqueueDelivery(ctx context.Context, d Delivery) error {
 	now := t.s.now()
@@ -128,7 +128,7 @@ func (t *Tx) claimDeliveries(ctx context.Context, limit int, lease time.Duration
 	if _, err := t.tx.ExecContext(ctx, "UPDATE deliveries SET next_attempt_at = $1, attempts = attempts + 1 WHERE id IN ("+placeholders(2, len(out))+")", ids...); err != nil {
 		return nil, t.s.wrap(err)
 	}
-	brows, err := t.tx.QueryContext(ctx, "SELECT digest, body FROM webhook_payloads WHERE digest IN ("+placeholders(1, len(digests))+")", digests...)
+	brows, err := t.tx.QueryContext(ctx, "SELECT digest, body FROM webhook_payloads WHERE digest IN ("+placeholders(1, len(digests))+") AND forwarded", digests...)
 	if err != nil {
 		return nil, t.s.wrap(err)
 	}

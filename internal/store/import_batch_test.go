@@ -130,7 +130,7 @@ func TestKeptStatements(t *testing.T) {
 			for n := 1; n <= 40; n++ {
 				err := s.Write(ctx, func(ctx context.Context, tx *Tx) error {
 					for i := range n {
-						if err := tx.SavePayload(ctx, fmt.Appendf(nil, `{"round":%d,"n":%d,"i":%d}`, r, n, i)); err != nil {
+						if err := tx.SavePayload(ctx, fmt.Appendf(nil, `{"round":%d,"n":%d,"i":%d}`, r, n, i), false); err != nil {
 							return err
 						}
 					}

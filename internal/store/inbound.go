@@ -7,46 +7,59 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
-	"slices"
-	"strings"
 	"time"
 
 	"github.com/optgate/optgate/internal/consent"
 )
 
 // SavePayload keeps the raw bytes of a webhook from Meta, in this
-// transaction. The same bytes delivered again are stored once. The row is
-// written with the other payloads of the group commit, in one multi-row
-// statement, just before the commit or before anything in the transaction
-// reads payloads (flushPayloads).
-func (t *Tx) SavePayload(ctx context.Context, body []byte) error {
+// transaction: every delivery is kept as it came, a redelivery too, with the
+// time it was received. forwarded marks bytes that go to a downstream (the
+// deliveries name them by digest, their Optgate-Event-Id): only those can
+// be looked up by digest, as an index of every digest would cost each
+// webhook a write to a random page of it. The same bytes saved again by the
+// same writer are kept once.
+//
+// The row is written with the other payloads of the group commit, in one
+// multi-row statement, just before the commit or before anything in the
+// transaction reads payloads (flushPayloads).
+func (t *Tx) SavePayload(ctx context.Context, body []byte, forwarded bool) error {
 	sum := sha256.Sum256(body)
-	t.payloads = append(t.payloads, pendingPayload{hex.EncodeToString(sum[:]), body})
+	digest := hex.EncodeToString(sum[:])
+	for i := t.writerFrom; i < len(t.payloads); i++ {
+		if p := &t.payloads[i]; p.digest == digest {
+			if p.forwarded || !forwarded {
+				return nil
+			}
+			if i >= t.flushed { // not written yet
+				p.forwarded = true
+				return nil
+			}
+		}
+	}
+	t.payloads = append(t.payloads, pendingPayload{digest, body, forwarded})
 	return nil
 }
 
 type pendingPayload struct {
-	digest string
-	body   []byte
+	digest    string
+	body      []byte
+	forwarded bool
 }
 
 // flushPayloads writes the payloads saved in the transaction and not written
-// yet, each digest once, in digest order (so that two instances writing the
-// same payloads take their locks in the same order).
+// yet, in the order they were saved.
 func (t *Tx) flushPayloads(ctx context.Context) error {
 	pending := t.payloads[t.flushed:]
 	if len(pending) == 0 {
 		return nil
 	}
-	sorted := slices.Clone(pending)
-	slices.SortFunc(sorted, func(a, b pendingPayload) int { return strings.Compare(a.digest, b.digest) })
-	sorted = slices.CompactFunc(sorted, func(a, b pendingPayload) bool { return a.digest == b.digest })
-	args := make([]any, 0, 2*len(sorted))
-	for _, p := range sorted {
-		args = append(args, p.digest, p.body)
+	args := make([]any, 0, 3*len(pending))
+	for _, p := range pending {
+		args = append(args, p.digest, p.body, p.forwarded)
 	}
 	shared := []any{ms(t.s.now())}
-	if err := t.execValues(ctx, "save payloads", "INSERT INTO webhook_payloads (received_at, digest, body)", "ON CONFLICT (digest) DO NOTHING", shared, 2, args); err != nil {
+	if err := t.execValues(ctx, "save payloads", "INSERT INTO webhook_payloads (received_at, digest, body, forwarded)", "", shared, 3, args); err != nil {
 		return err
 	}
 	t.flushed = len(t.payloads)

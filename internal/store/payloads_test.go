@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
+	"strings"
 	"testing"
 	"time"
 
@@ -52,7 +53,7 @@ func TestPayloadsInOneGroupCommit(t *testing.T) {
 		errFail := consent.Errorf(consent.EInvalid, "this writer fails")
 		save := func(body string, fail bool) func(context.Context, *Tx) error {
 			return func(ctx context.Context, tx *Tx) error {
-				if err := tx.SavePayload(ctx, []byte(body)); err != nil {
+				if err := tx.SavePayload(ctx, []byte(body), false); err != nil {
 					return err
 				}
 				if fail {
@@ -63,7 +64,7 @@ func TestPayloadsInOneGroupCommit(t *testing.T) {
 		}
 		enqueue := func(body string) func(context.Context, *Tx) error {
 			return func(ctx context.Context, tx *Tx) error {
-				if err := tx.SavePayload(ctx, []byte(body)); err != nil {
+				if err := tx.SavePayload(ctx, []byte(body), true); err != nil {
 					return err
 				}
 				return tx.EnqueueDelivery(ctx, Delivery{AccountID: acctA, Downstream: "https://bot.example/webhook",
@@ -112,6 +113,129 @@ func TestPayloadsInOneGroupCommit(t *testing.T) {
 		}
 		if payloadCount(t, s, `{"f":1}`) != 1 || payloadCount(t, s, `{"g":1}`) != 1 {
 			t.Fatal("a payload written out by a writer that failed was lost")
+		}
+	})
+}
+
+func forwardedRows(t *testing.T, s *Store, body string) (rows, forwarded int) {
+	t.Helper()
+	err := s.db.QueryRowContext(context.Background(), s.dialect.rewrite(
+		"SELECT COUNT(*), COUNT(*) FILTER (WHERE forwarded) FROM webhook_payloads WHERE body = $1"), []byte(body)).Scan(&rows, &forwarded)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return rows, forwarded
+}
+
+// TestPayloadReceipts: each delivery of a payload is kept, a redelivery
+// too; bytes one writer saves twice are kept once, forwarded if either save
+// said so; and a delivery downstream finds its body however many times it
+// was received, while bytes kept only as received are never handed to one.
+func TestPayloadReceipts(t *testing.T) {
+	eachBackend(t, func(t *testing.T, b storetest.Backend) {
+		ctx := context.Background()
+		s := openStore(t, b.DSN(t), nil)
+		const raw, fwd = `{"raw":1}`, `{"fwd":1}`
+		deliver := func(ctx context.Context, tx *Tx) error {
+			if err := tx.SavePayload(ctx, []byte(raw), false); err != nil {
+				return err
+			}
+			if err := tx.SavePayload(ctx, []byte(fwd), false); err != nil {
+				return err
+			}
+			if err := tx.SavePayload(ctx, []byte(fwd), true); err != nil { // forwarded as received
+				return err
+			}
+			return tx.EnqueueDelivery(ctx, Delivery{AccountID: acctA, Downstream: "https://bot.example/webhook",
+				EventID: digestOf(fwd), OrderKey: "k", ExpiresAt: time.Now().Add(time.Hour)})
+		}
+		for range 2 { // delivered, then redelivered
+			if err := s.Write(ctx, deliver); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if n, f := forwardedRows(t, s, raw); n != 2 || f != 0 {
+			t.Errorf("raw payload: %d rows, %d forwarded; want 2, 0", n, f)
+		}
+		if n, f := forwardedRows(t, s, fwd); n != 2 || f != 2 {
+			t.Errorf("forwarded payload: %d rows, %d forwarded; want 2, 2", n, f)
+		}
+		ds, err := s.ClaimDeliveries(ctx, 10, time.Minute)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(ds) != 1 || string(ds[0].Body) != fwd {
+			t.Fatalf("claimed %+v; want the one delivery, with its body", ds)
+		}
+
+		// A delivery naming bytes kept only as received finds no body.
+		err = s.Write(ctx, func(ctx context.Context, tx *Tx) error {
+			return tx.EnqueueDelivery(ctx, Delivery{AccountID: acctA, Downstream: "https://bot.example/webhook",
+				EventID: digestOf(raw), OrderKey: "k2", ExpiresAt: time.Now().Add(time.Hour)})
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if ds, err := s.ClaimDeliveries(ctx, 10, time.Minute); err == nil || !strings.Contains(err.Error(), "missing") {
+			t.Fatalf("claimed %+v, %v; want the payload missing", ds, err)
+		}
+	})
+}
+
+// TestMigratePayloadReceipts: migration 0007 keeps every payload, marks
+// forwarded those a delivery names, and lets the same bytes be kept again.
+func TestMigratePayloadReceipts(t *testing.T) {
+	eachBackend(t, func(t *testing.T, b storetest.Backend) {
+		ctx := context.Background()
+		s, err := Open(ctx, b.DSN(t), Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer s.Close()
+		ms, err := s.migrations()
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, m := range ms {
+			if m.version >= 7 {
+				break
+			}
+			if _, err := s.applyMigration(ctx, m); err != nil {
+				t.Fatal(err)
+			}
+		}
+		const named, unnamed = `{"named":1}`, `{"unnamed":1}`
+		exec := func(q string, args ...any) {
+			t.Helper()
+			if _, err := s.db.ExecContext(ctx, s.dialect.rewrite(q), args...); err != nil {
+				t.Fatalf("%s: %v", q, err)
+			}
+		}
+		exec(`INSERT INTO webhook_payloads (digest, body, received_at) VALUES ($1, $2, 1), ($3, $4, 2)`,
+			digestOf(named), []byte(named), digestOf(unnamed), []byte(unnamed))
+		exec(`INSERT INTO deliveries (account_id, downstream, event_id, order_key, next_attempt_at, expires_at, created_at)
+			VALUES ($1, 'https://bot.example/webhook', $2, 'k', 0, $3, 0)`, acctA, digestOf(named), time.Now().Add(time.Hour).UnixMilli())
+		if _, err := s.Migrate(ctx); err != nil {
+			t.Fatal(err)
+		}
+		if err := s.Start(ctx); err != nil {
+			t.Fatal(err)
+		}
+		if n, f := forwardedRows(t, s, named); n != 1 || f != 1 {
+			t.Errorf("payload a delivery names: %d rows, %d forwarded; want 1, 1", n, f)
+		}
+		if n, f := forwardedRows(t, s, unnamed); n != 1 || f != 0 {
+			t.Errorf("payload no delivery names: %d rows, %d forwarded; want 1, 0", n, f)
+		}
+		ds, err := s.ClaimDeliveries(ctx, 10, time.Minute)
+		if err != nil || len(ds) != 1 || string(ds[0].Body) != named {
+			t.Fatalf("claimed %+v, %v; want the delivery with its body", ds, err)
+		}
+		if err := s.Write(ctx, func(ctx context.Context, tx *Tx) error { return tx.SavePayload(ctx, []byte(unnamed), false) }); err != nil {
+			t.Fatal(err)
+		}
+		if n, _ := forwardedRows(t, s, unnamed); n != 2 {
+			t.Errorf("payload received again: %d rows, want 2", n)
 		}
 	})
 }

@@ -349,6 +349,7 @@ func (s *Store) runInSavepoint(ctx context.Context, sqlTx *sql.Tx, tx *Tx, j *wr
 			return nil, s.wrap(err)
 		}
 		saved, flushed := len(tx.payloads), tx.flushed
+		tx.writerFrom = saved
 		fnErr = j.fn(ctx, tx)
 		if fnErr == nil {
 			fnErr = tx.flushQueued(ctx) // the writer's own
@@ -398,9 +399,10 @@ type Tx struct {
 	s     *Store
 	cache map[string]*sql.Stmt // the prepared statements bound to this transaction
 
-	payloads []pendingPayload // saved by SavePayload, written at commit or before a read of payloads
-	flushed  int              // how many of payloads are written
-	queued   []queuedMessage  // plain messages, written before the commit (queued.go)
+	payloads   []pendingPayload // saved by SavePayload, written at commit or before a read of payloads
+	flushed    int              // how many of payloads are written
+	writerFrom int              // where the running writer's payloads start
+	queued     []queuedMessage  // plain messages, written before the commit (queued.go)
 }
 
 // commit writes what the transaction's writers left for the end, then

@@ -502,7 +502,8 @@ func TestServiceWindows(t *testing.T) {
 func TestInboundAndStatusDedupe(t *testing.T) {
 	eachBackend(t, func(t *testing.T, b storetest.Backend) {
 		ctx := context.Background()
-		s := openStore(t, b.DSN(t), nil)
+		clk := newClock()
+		s := openStore(t, b.DSN(t), clk.now)
 		in := Inbound{AccountID: acctA, MessageID: "wamid.1", ContactID: 1, PhoneNumberID: "phone-1", Type: "text", SentAt: time.Unix(1700000000, 0)}
 		st := Status{AccountID: acctA, MessageID: "wamid.out1", Status: "delivered", Recipient: "447700900001", At: time.Unix(1700000000, 0)}
 		insert := func(fn func(ctx context.Context, tx *Tx) (bool, error)) bool {
@@ -551,19 +552,30 @@ func TestInboundAndStatusDedupe(t *testing.T) {
 			t.Error("a later status of the same message is not new")
 		}
 
+		// A payload delivered twice is kept twice, each with its time of receipt.
 		body := []byte(`{"object":"whatsapp_business_account","entry":[]}`)
 		for range 2 {
-			if err := s.Write(ctx, func(ctx context.Context, tx *Tx) error { return tx.SavePayload(ctx, body) }); err != nil {
+			if err := s.Write(ctx, func(ctx context.Context, tx *Tx) error { return tx.SavePayload(ctx, body, false) }); err != nil {
 				t.Fatal(err)
 			}
+			clk.advance(time.Second)
 		}
-		var n int
-		var stored []byte
-		if err := s.db.QueryRowContext(ctx, "SELECT COUNT(*) FROM webhook_payloads").Scan(&n); err != nil || n != 1 {
-			t.Errorf("payloads: %d rows, %v; want 1", n, err)
+		rows, err := s.db.QueryContext(ctx, "SELECT body, received_at FROM webhook_payloads ORDER BY id")
+		if err != nil {
+			t.Fatal(err)
 		}
-		if err := s.db.QueryRowContext(ctx, "SELECT body FROM webhook_payloads").Scan(&stored); err != nil || string(stored) != string(body) {
-			t.Errorf("payload body %q, %v", stored, err)
+		var received []int64
+		for rows.Next() {
+			var stored []byte
+			var at int64
+			if err := rows.Scan(&stored, &at); err != nil || string(stored) != string(body) {
+				t.Errorf("payload body %q, %v", stored, err)
+			}
+			received = append(received, at)
+		}
+		rows.Close()
+		if len(received) != 2 || received[1]-received[0] != 1000 {
+			t.Errorf("payloads received at %v; want two, a second apart", received)
 		}
 	})
 }
