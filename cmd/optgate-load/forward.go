@@ -189,7 +189,7 @@ func (l *loader) forwardBurst(ctx context.Context, d *downstream, add addFunc, p
 }
 
 func (l *loader) postWebhook(ctx context.Context, first int64, n int) error {
-	body := webhookBody(first, n)
+	body := webhookBody(first, n, l.o.people)
 	req, _ := http.NewRequest(http.MethodPost, l.optURL+"/webhooks/whatsapp", bytes.NewReader(body))
 	req.Header.Set("Content-Type", "application/json")
 	req.Header.Set(meta.SignatureHeader, meta.Sign(body, appSecret))

@@ -57,6 +57,7 @@ type options struct {
 	sendDuration    time.Duration
 	sendRate        float64
 	sendContacts    int
+	people          int64
 	batch           int
 	maxRequests     int
 	workers         int
@@ -86,6 +87,7 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 	fs.DurationVar(&o.sendDuration, "send-duration", 4*time.Second, "length of each closed-loop send run (two rounds per target)")
 	fs.Float64Var(&o.sendRate, "send-rate", 1000, "sends per second in the fixed-rate send run")
 	fs.IntVar(&o.sendContacts, "send-contacts", 2000, "contacts opted in before the send runs")
+	fs.Int64Var(&o.people, "people", 20000, "people the webhook messages come from, at random (0: every message from a new person)")
 	fs.BoolVar(&o.forward, "forward", false, "forward every webhook to an in-process downstream and measure forwarding (latency at -forward-rate, then a burst)")
 	fs.Float64Var(&o.forwardRate, "forward-rate", 1000, "webhooks per second in the forwarding latency run")
 	fs.IntVar(&o.rateBatch, "rate-batch", 1, "messages per delivery in the open-loop webhook run (the events/s are deliveries/s times this)")
@@ -354,13 +356,14 @@ func (l *loader) do(ctx context.Context, req *http.Request, want int) error {
 	return nil
 }
 
-// webhook sends signed deliveries of n text messages, each message with a
-// new id and a new sender, so every message creates a contact, records the
-// message and opens a service window.
+// webhook sends signed deliveries of n text messages, each with a new id in
+// Meta's format, from people drawn at random from -people (or each from a
+// new person, with -people 0). A message records itself, finds or creates
+// its contact and opens or extends a service window.
 func (l *loader) webhook(n int) request {
 	return func(ctx context.Context) error {
 		first := l.seq.Add(int64(n)) - int64(n)
-		body := webhookBody(first, n)
+		body := webhookBody(first, n, l.o.people)
 		req, _ := http.NewRequest(http.MethodPost, l.optURL+"/webhooks/whatsapp", bytes.NewReader(body))
 		req.Header.Set("Content-Type", "application/json")
 		req.Header.Set(meta.SignatureHeader, meta.Sign(body, appSecret))
@@ -368,15 +371,28 @@ func (l *loader) webhook(n int) request {
 	}
 }
 
-func webhookBody(first int64, n int) []byte {
+// webhookBody is a delivery of messages first to first+n-1. Message k comes
+// from person mix(k) mod people, or from person k when people is 0. A
+// person's number is scrambled (a bijection on nine digits), so that new
+// people land all over the contacts' index, as real numbers do; their name
+// stays the same. A message id is built as Meta builds a wamid: the sender's
+// number, then 20 hex digits unique to the message, in base64.
+func webhookBody(first int64, n int, people int64) []byte {
 	ts := strconv.FormatInt(time.Now().Unix(), 10)
-	b := make([]byte, 0, 300+n*260)
+	b := make([]byte, 0, 300+n*300)
 	b = append(b, `{"object":"whatsapp_business_account","entry":[{"id":"102290129340398","changes":[{"field":"messages","value":{"messaging_product":"whatsapp","metadata":{"display_phone_number":"15550783881","phone_number_id":"`+phoneID+`"},"contacts":[`...)
+	person := func(k int64) int64 {
+		if people <= 0 {
+			return k
+		}
+		return int64(mix(uint64(k)) % uint64(people))
+	}
 	for i := range int64(n) {
 		if i > 0 {
 			b = append(b, ',')
 		}
-		b = fmt.Appendf(b, `{"profile":{"name":"Pessoa %d"},"wa_id":"5521%09d"}`, first+i, first+i)
+		p := person(first + i)
+		b = fmt.Appendf(b, `{"profile":{"name":"Pessoa %d"},"wa_id":"%s"}`, p, loadWAID(p))
 	}
 	b = append(b, `],"messages":[`...)
 	for i := range int64(n) {
@@ -384,9 +400,30 @@ func webhookBody(first int64, n int) []byte {
 			b = append(b, ',')
 		}
 		k := first + i
-		b = fmt.Appendf(b, `{"from":"5521%09d","id":"wamid.LOAD%d","timestamp":"%s","type":"text","text":{"body":"Oi, tudo bem? Queria saber se o pedido %d já saiu"}}`, k, k, ts, k)
+		wa := loadWAID(person(k))
+		b = fmt.Appendf(b, `{"from":"%s","id":"%s","timestamp":"%s","type":"text","text":{"body":"Oi, tudo bem? Queria saber se o pedido %d já saiu"}}`, wa, wamid(wa, k), ts, k)
 	}
 	return append(b, `]}}]}]}`...)
+}
+
+// loadWAID is person p's number: 5521 and nine digits, distinct for every p
+// under a billion (7919 is prime to 10^9).
+func loadWAID(p int64) string {
+	return fmt.Sprintf("5521%09d", (p%1_000_000_000)*7919%1_000_000_000)
+}
+
+// wamid is message k's id, as Meta writes one (meta.WAMID), with 20 hex
+// digits from mix(k): unique to k.
+func wamid(waID string, k int64) string {
+	return meta.WAMID(waID, true, fmt.Sprintf("%016X%04X", mix(uint64(k)^0x9e3779b97f4a7c15), uint16(k)))
+}
+
+// mix is splitmix64's finalizer: a bijection on 64 bits that scatters
+// neighbouring inputs.
+func mix(x uint64) uint64 {
+	x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9
+	x = (x ^ (x >> 27)) * 0x94d049bb133111eb
+	return x ^ (x >> 31)
 }
 
 // sendContact is the wa_id of opted-in contact i: a valid São Paulo mobile.

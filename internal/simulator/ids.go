@@ -5,26 +5,18 @@ import (
 	"encoding/base64"
 	"encoding/hex"
 	"strings"
+
+	"github.com/optgate/optgate/internal/meta"
 )
 
-// newWAMID makes a message id shaped like Meta's: "wamid." and base64 of a small envelope holding the
-// user's number and a random hex id (20 hex digits for messages from users, 18 for business messages).
+// newWAMID makes a message id shaped like Meta's (meta.WAMID) with a random
+// hex id: 20 digits for messages from users, 18 for business messages.
 func newWAMID(waID string, fromUser bool) string {
-	n, marker := 9, byte(0x11)
+	n := 9
 	if fromUser {
-		n, marker = 10, 0x12
+		n = 10
 	}
-	id := strings.ToUpper(hex.EncodeToString(randomBytes(n)))
-	if len(waID) > 200 {
-		waID = waID[:200]
-	}
-	b := make([]byte, 0, 10+len(waID)+len(id))
-	b = append(b, 0x1c, 0x18, byte(len(waID)))
-	b = append(b, waID...)
-	b = append(b, 0x15, 0x02, 0x00, marker, 0x18, byte(len(id)))
-	b = append(b, id...)
-	b = append(b, 0x00)
-	return "wamid." + base64.StdEncoding.EncodeToString(b)
+	return meta.WAMID(waID, fromUser, strings.ToUpper(hex.EncodeToString(randomBytes(n))))
 }
 
 // newTraceID makes an fbtrace_id like the Graph API's.
