@@ -87,7 +87,7 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 	fs.DurationVar(&o.sendDuration, "send-duration", 4*time.Second, "length of each closed-loop send run (two rounds per target)")
 	fs.Float64Var(&o.sendRate, "send-rate", 1000, "sends per second in the fixed-rate send run")
 	fs.IntVar(&o.sendContacts, "send-contacts", 2000, "contacts opted in before the send runs")
-	fs.Int64Var(&o.people, "people", 20000, "people the webhook messages come from, at random (0: every message from a new person)")
+	fs.Int64Var(&o.people, "people", 20000, "people the webhook messages come from, at random (0: every message from a new person, numbers and ids in sequence, as before 2026-11-23)")
 	fs.BoolVar(&o.forward, "forward", false, "forward every webhook to an in-process downstream and measure forwarding (latency at -forward-rate, then a burst)")
 	fs.Float64Var(&o.forwardRate, "forward-rate", 1000, "webhooks per second in the forwarding latency run")
 	fs.IntVar(&o.rateBatch, "rate-batch", 1, "messages per delivery in the open-loop webhook run (the events/s are deliveries/s times this)")
@@ -372,27 +372,30 @@ func (l *loader) webhook(n int) request {
 }
 
 // webhookBody is a delivery of messages first to first+n-1. Message k comes
-// from person mix(k) mod people, or from person k when people is 0. A
-// person's number is scrambled (a bijection on nine digits), so that new
-// people land all over the contacts' index, as real numbers do; their name
-// stays the same. A message id is built as Meta builds a wamid: the sender's
-// number, then 20 hex digits unique to the message, in base64.
+// from person mix(k) mod people. A person's number is scrambled (a bijection
+// on nine digits), so that new people land all over the contacts' index, as
+// real numbers do; their name stays the same. A message id is built as Meta
+// builds a wamid: the sender's number, then 20 hex digits unique to the
+// message, in base64. With people 0, every message comes from a new person,
+// with numbers and ids in sequence, as the generator did before: a best
+// case, in which every table grows at its end.
 func webhookBody(first int64, n int, people int64) []byte {
 	ts := strconv.FormatInt(time.Now().Unix(), 10)
 	b := make([]byte, 0, 300+n*300)
 	b = append(b, `{"object":"whatsapp_business_account","entry":[{"id":"102290129340398","changes":[{"field":"messages","value":{"messaging_product":"whatsapp","metadata":{"display_phone_number":"15550783881","phone_number_id":"`+phoneID+`"},"contacts":[`...)
-	person := func(k int64) int64 {
+	sender := func(k int64) (waID, name string) {
 		if people <= 0 {
-			return k
+			return fmt.Sprintf("5521%09d", k), fmt.Sprintf("Pessoa %d", k)
 		}
-		return int64(mix(uint64(k)) % uint64(people))
+		p := int64(mix(uint64(k)) % uint64(people))
+		return loadWAID(p), fmt.Sprintf("Pessoa %d", p)
 	}
 	for i := range int64(n) {
 		if i > 0 {
 			b = append(b, ',')
 		}
-		p := person(first + i)
-		b = fmt.Appendf(b, `{"profile":{"name":"Pessoa %d"},"wa_id":"%s"}`, p, loadWAID(p))
+		wa, name := sender(first + i)
+		b = fmt.Appendf(b, `{"profile":{"name":%q},"wa_id":"%s"}`, name, wa)
 	}
 	b = append(b, `],"messages":[`...)
 	for i := range int64(n) {
@@ -400,8 +403,12 @@ func webhookBody(first int64, n int, people int64) []byte {
 			b = append(b, ',')
 		}
 		k := first + i
-		wa := loadWAID(person(k))
-		b = fmt.Appendf(b, `{"from":"%s","id":"%s","timestamp":"%s","type":"text","text":{"body":"Oi, tudo bem? Queria saber se o pedido %d já saiu"}}`, wa, wamid(wa, k), ts, k)
+		wa, _ := sender(k)
+		id := fmt.Sprintf("wamid.LOAD%d", k)
+		if people > 0 {
+			id = wamid(wa, k)
+		}
+		b = fmt.Appendf(b, `{"from":"%s","id":"%s","timestamp":"%s","type":"text","text":{"body":"Oi, tudo bem? Queria saber se o pedido %d já saiu"}}`, wa, id, ts, k)
 	}
 	return append(b, `]}}]}]}`...)
 }

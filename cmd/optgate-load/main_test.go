@@ -69,7 +69,7 @@ func TestPeople(t *testing.T) {
 	if len(numbers) != 100_000 {
 		t.Errorf("100,000 people have %d numbers", len(numbers))
 	}
-	if !bytes.Contains(webhookBody(7, 1, 0), []byte(loadWAID(7))) {
-		t.Error("with -people 0, message 7 does not come from person 7")
+	if b := webhookBody(7, 1, 0); !bytes.Contains(b, []byte(`"from":"5521000000007","id":"wamid.LOAD7"`)) {
+		t.Errorf("with -people 0, message 7 is not from a seventh person, in sequence: %s", b)
 	}
 }
