@@ -62,17 +62,14 @@ func init() {
 	// must run again to find them. A person's name and language are the last
 	// given, in the order the messages were queued (n).
 	//
-	// Nothing reads upd, so PostgreSQL renames people last, after the
-	// messages are inserted in message-id order: two instances that carry
-	// the same messages meet on the first message they share, and the second
-	// renames after the first commits. Renaming first, in an order of its
-	// own, deadlocked in that case; locking the people first in order (a
-	// SELECT ... FOR NO KEY UPDATE) made every statement slower (p50 at
-	// 1,000 deliveries/s 2.5 -> 6 ms), though it had nothing to lock. What
-	// remains: an instance that renames a person while another holds that
-	// person (a message of theirs written at once, such as an opt-out) and
-	// carries one of the same messages may deadlock with it; PostgreSQL
-	// ends one transaction and the batch runs again.
+	// A person is renamed only if no other transaction holds their row
+	// (SKIP LOCKED): a rename never waits, so it can never close a cycle of
+	// waits with another instance that carries the same messages (renaming
+	// in an order of its own, or after a message of the person written at
+	// once, deadlocked). A rename so skipped is left to the other
+	// transaction, which most often writes the same name from the same
+	// webhook, or to the person's next message. Nothing reads upd, so
+	// PostgreSQL runs it last.
 	//
 	// The people are looked up one by one (LATERAL, kept apart by its LIMIT):
 	// the plan is cached for any number of messages, and as a join, that plan
@@ -89,11 +86,15 @@ func init() {
 			SELECT c.id, p.wa_id, c.name AS old_name, c.language AS old_language, p.name, p.language
 			FROM people p CROSS JOIN LATERAL (
 				SELECT id, name, language FROM contacts WHERE account_id = $1 AND wa_id = p.wa_id LIMIT 1) c),
+		renamed AS (
+			SELECT c.id FROM contacts c JOIN found f ON c.id = f.id
+			WHERE (f.name <> '' AND f.old_name <> f.name) OR (f.language <> '' AND f.old_language <> f.language)
+			FOR NO KEY UPDATE OF c SKIP LOCKED),
 		upd AS (
 			UPDATE contacts SET name = CASE WHEN f.name <> '' THEN f.name ELSE contacts.name END,
 				language = CASE WHEN f.language <> '' THEN f.language ELSE contacts.language END, updated_at = $2
-			FROM found f
-			WHERE contacts.id = f.id AND ((f.name <> '' AND f.old_name <> f.name) OR (f.language <> '' AND f.old_language <> f.language))
+			FROM found f JOIN renamed r ON r.id = f.id
+			WHERE contacts.id = f.id
 			RETURNING contacts.id),
 		made AS (
 			INSERT INTO contacts (account_id, wa_id, user_id, name, language, created_at, updated_at)

@@ -127,16 +127,7 @@ func TestQueueMessageRedeliveredToTwoInstances(t *testing.T) {
 				for i := range 48 {
 					wg.Go(func() {
 						p := i % 3
-						name := fmt.Sprintf("Ana %d", i%4)
-						if round%2 == 1 {
-							// Known people under the name on record: a
-							// rename would have both instances update the
-							// same rows, in an order PostgreSQL does not fix
-							// against the message inserts (a deadlock is
-							// then possible, and the batch runs again).
-							name = "Ana"
-						}
-						seen := ContactSeen{Key: consent.ContactKey{WAID: waID(p)}, Name: name}
+						seen := ContactSeen{Key: consent.ContactKey{WAID: waID(p)}, Name: fmt.Sprintf("Ana %d", i%4)}
 						m := Inbound{AccountID: acctA, MessageID: fmt.Sprintf("wamid.%d.%d.%d", round, p, i%8), PhoneNumberID: "phone-1", Type: "text",
 							SentAt: time.Date(2026, 3, 2, 10, i, 0, 0, time.UTC)}
 						var isNew bool
@@ -166,12 +157,18 @@ func TestQueueMessageRedeliveredToTwoInstances(t *testing.T) {
 				if err := stores[0].db.QueryRowContext(ctx, "SELECT COUNT(*) FROM contacts WHERE wa_id LIKE $1", fmt.Sprintf("4477___%05d", round)).Scan(&contacts); err != nil || contacts != 3 {
 					t.Fatalf("round %d: %d contacts, %v; want 3", round, contacts, err)
 				}
-				// Known people, not renamed, are found by both instances,
-				// which then meet on the messages, in the same order: no
-				// deadlock. (A new person is created by one instance; the
-				// other loses that race and runs again.)
+				// Known people are found by both instances, which then meet
+				// on the messages, in the same order, and rename them only
+				// where the other does not hold them: no deadlock. (A new
+				// person is created by one instance; the other loses that
+				// race and runs again.)
 				if n := stores[0].retries.Load() + stores[1].retries.Load() - before; round%2 == 1 && n > 0 {
 					t.Errorf("round %d: %d group commits ran again", round, n)
+				}
+				var renamed int
+				if err := stores[0].db.QueryRowContext(ctx, "SELECT COUNT(*) FROM contacts WHERE wa_id LIKE $1 AND name LIKE 'Ana _'",
+					fmt.Sprintf("4477___%05d", round)).Scan(&renamed); err != nil || renamed == 0 {
+					t.Errorf("round %d: %d people renamed, %v", round, renamed, err)
 				}
 			}
 		})
@@ -245,4 +242,73 @@ func TestQueuedMessagesBeforeLookups(t *testing.T) {
 			t.Errorf("after two queued messages: %+v, %v; want New, pt", c, err)
 		}
 	})
+}
+
+// TestQueuedRenameNeverWaits (PostgreSQL): a queued message whose person's
+// row another transaction holds is written without waiting for it, the
+// rename left out; the person's next message renames them.
+func TestQueuedRenameNeverWaits(t *testing.T) {
+	for _, b := range storetest.Backends(t) {
+		if b.Name != "postgres" {
+			continue // one SQLite file has one writer
+		}
+		t.Run(b.Name, func(t *testing.T) {
+			ctx := context.Background()
+			s := openStore(t, b.DSN(t), nil)
+			const wa = "447700900777"
+			c := upsert(t, s, acctA, ContactSeen{Key: consent.ContactKey{WAID: wa}, Name: "Ana"})
+			holder, err := s.db.BeginTx(ctx, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if _, err := holder.ExecContext(ctx, "SELECT id FROM contacts WHERE id = $1 FOR NO KEY UPDATE", c.ID); err != nil {
+				t.Fatal(err)
+			}
+			queue := func(id, name string) error {
+				return s.Write(ctx, func(ctx context.Context, tx *Tx) error {
+					return tx.QueueMessage(ctx, ContactSeen{Key: consent.ContactKey{WAID: wa}, Name: name},
+						Inbound{AccountID: acctA, MessageID: id, PhoneNumberID: "phone-1", Type: "text", SentAt: time.Now()}, true, func(bool) {})
+				})
+			}
+			// Were the rename to wait for the holder, this write would wait
+			// until the statement timeout ends it, or the holder lets go
+			// after a minute: either fails the test.
+			released := make(chan bool, 1)
+			done := make(chan struct{})
+			go func() {
+				select {
+				case <-done:
+					released <- false
+				case <-time.After(time.Minute):
+					released <- true
+				}
+				holder.Rollback()
+			}()
+			err = queue("wamid.held", "Bia")
+			close(done)
+			if <-released {
+				t.Fatal("the queued message waited for the transaction holding its person")
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			name := func() string {
+				t.Helper()
+				var n string
+				if err := s.db.QueryRowContext(ctx, "SELECT name FROM contacts WHERE id = $1", c.ID).Scan(&n); err != nil {
+					t.Fatal(err)
+				}
+				return n
+			}
+			if n := name(); n != "Ana" {
+				t.Errorf("renamed to %q under another transaction's lock", n)
+			}
+			if err := queue("wamid.next", "Bia"); err != nil {
+				t.Fatal(err)
+			}
+			if n := name(); n != "Bia" {
+				t.Errorf("after the next message, the name is %q; want Bia", n)
+			}
+		})
+	}
 }
