@@ -18,7 +18,8 @@ import (
 // deliveries name them by digest, their Optgate-Event-Id): only those can
 // be looked up by digest, as an index of every digest would cost each
 // webhook a write to a random page of it. The same bytes saved again by the
-// same writer are kept once.
+// same writer are kept once (twice if payloads were written out in between
+// and only the second save is forwarded: both rows hold the same bytes).
 //
 // The row is written with the other payloads of the group commit, in one
 // multi-row statement, just before the commit or before anything in the

@@ -168,6 +168,17 @@ func TestPayloadReceipts(t *testing.T) {
 			t.Fatalf("claimed %+v; want the one delivery, with its body", ds)
 		}
 
+		// Three deliveries of the same bytes in one group commit (three
+		// writers, none failing): three receipts.
+		const again = `{"again":1}`
+		saveAgain := func(ctx context.Context, tx *Tx) error { return tx.SavePayload(ctx, []byte(again), false) }
+		if errs := runOneBatch(t, s, saveAgain, saveAgain, saveAgain); errs[0] != nil || errs[1] != nil || errs[2] != nil {
+			t.Fatalf("results %v", errs)
+		}
+		if n, _ := forwardedRows(t, s, again); n != 3 {
+			t.Errorf("the same bytes from three writers of one commit: %d rows, want 3", n)
+		}
+
 		// A delivery naming bytes kept only as received finds no body.
 		err = s.Write(ctx, func(ctx context.Context, tx *Tx) error {
 			return tx.EnqueueDelivery(ctx, Delivery{AccountID: acctA, Downstream: "https://bot.example/webhook",

@@ -331,6 +331,7 @@ func (s *Store) tryWithoutSavepoints(ctx context.Context, sqlTx *sql.Tx, tx *Tx,
 			errs[i] = abandoned(err)
 			continue
 		}
+		tx.writerFrom = len(tx.payloads)
 		if err := j.fn(ctx, tx); err != nil {
 			sqlTx.Rollback()
 			return nil, false
