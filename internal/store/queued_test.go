@@ -165,9 +165,10 @@ func TestQueueMessageRedeliveredToTwoInstances(t *testing.T) {
 				if n := stores[0].retries.Load() + stores[1].retries.Load() - before; round%2 == 1 && n > 0 {
 					t.Errorf("round %d: %d group commits ran again", round, n)
 				}
+				// The people on record as "Ana" were renamed.
 				var renamed int
 				if err := stores[0].db.QueryRowContext(ctx, "SELECT COUNT(*) FROM contacts WHERE wa_id LIKE $1 AND name LIKE 'Ana _'",
-					fmt.Sprintf("4477___%05d", round)).Scan(&renamed); err != nil || renamed == 0 {
+					fmt.Sprintf("4477___%05d", round)).Scan(&renamed); round%2 == 1 && (err != nil || renamed == 0) {
 					t.Errorf("round %d: %d people renamed, %v", round, renamed, err)
 				}
 			}
