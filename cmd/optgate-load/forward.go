@@ -13,7 +13,7 @@ import (
 	"sync/atomic"
 	"time"
 
-	"github.com/optgate/optgate/internal/meta"
+	"github.com/optgate/optgate/internal/loadgen"
 )
 
 // downstream is the business's own webhook server in the forwarding runs: it
@@ -61,12 +61,15 @@ func startDownstream() (*downstream, error) {
 		now := time.Now()
 		d.mu.Lock()
 		for rest := body; ; {
-			i := bytes.Index(rest, []byte(`"wamid.LOAD`))
+			i := bytes.Index(rest, []byte(loadgen.OrderMarker))
 			if i < 0 {
 				break
 			}
-			rest = rest[i+len(`"wamid.LOAD`):]
-			j := bytes.IndexByte(rest, '"')
+			rest = rest[i+len(loadgen.OrderMarker):]
+			j := bytes.IndexByte(rest, ' ')
+			if j < 0 {
+				break
+			}
 			if n, err := strconv.ParseInt(string(rest[:j]), 10, 64); err == nil {
 				if _, seen := d.arrived[n]; !seen {
 					d.arrived[n] = now
@@ -93,9 +96,10 @@ func (d *downstream) arrival(n int64) (time.Time, bool) {
 // delivers when a burst arrives as fast as optgate ingests it.
 func (l *loader) forwarding(ctx context.Context, d *downstream, add addFunc) error {
 	o := l.o
-	// Earlier runs forward too: let their backlog drain first.
-	if err := waitFor(ctx, func() bool { return d.count.Load() >= l.seq.Load() }, 5*time.Minute); err != nil {
-		return fmt.Errorf("earlier runs not forwarded: %w", err)
+	// Earlier runs forward too: let their backlog drain first. A request
+	// cut off as its run ended got no 200, and its messages may never come.
+	if err := waitFor(ctx, func() bool { return d.count.Load() >= l.acked.Load() }, 5*time.Minute); err != nil {
+		return fmt.Errorf("earlier runs not forwarded: %d of %d messages reached the downstream: %w", d.count.Load(), l.acked.Load(), err)
 	}
 	// (1) fixed rate, one message per delivery: record when each was sent.
 	var mu sync.Mutex
@@ -186,14 +190,6 @@ func (l *loader) forwardBurst(ctx context.Context, d *downstream, add addFunc, p
 		fw = "forwarding the backlog alone, to the last 200"
 	}
 	return add(result{name: fw, requests: burst.requests - burst.errors, events: burst.events, elapsed: time.Since(start)}, nil)
-}
-
-func (l *loader) postWebhook(ctx context.Context, first int64, n int) error {
-	body := webhookBody(first, n, l.o.people)
-	req, _ := http.NewRequest(http.MethodPost, l.optURL+"/webhooks/whatsapp", bytes.NewReader(body))
-	req.Header.Set("Content-Type", "application/json")
-	req.Header.Set(meta.SignatureHeader, meta.Sign(body, appSecret))
-	return l.do(ctx, req, http.StatusOK)
 }
 
 func waitFor(ctx context.Context, done func() bool, limit time.Duration) error {

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	_ "github.com/jackc/pgx/v5/stdlib"
+	"github.com/optgate/optgate/internal/loadgen"
 	"github.com/optgate/optgate/internal/meta"
 )
 
@@ -112,7 +113,7 @@ func BenchmarkIngestWebhookPostgres(b *testing.B) {
 			b.ResetTimer()
 			b.RunParallel(func(pb *testing.PB) {
 				for pb.Next() {
-					body := webhookBody(seq.Add(1), perPayload)
+					body := loadgen.Webhook(benchPhoneID, (seq.Add(1)-1)*int64(perPayload), perPayload, 0)
 					if _, err := g.IngestWebhook(ctx, body, meta.Sign(body, benchSecret)); err != nil {
 						b.Error(err)
 						return

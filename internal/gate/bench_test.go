@@ -19,6 +19,7 @@ import (
 	"github.com/optgate/optgate/internal/config"
 	"github.com/optgate/optgate/internal/consent"
 	"github.com/optgate/optgate/internal/gate"
+	"github.com/optgate/optgate/internal/loadgen"
 	"github.com/optgate/optgate/internal/meta"
 	"github.com/optgate/optgate/internal/store"
 )
@@ -266,35 +267,20 @@ func BenchmarkDecide(b *testing.B) {
 	})
 }
 
-// webhookBody builds one signed delivery with n text messages, each with its
-// own message id and sender, as Meta sends them.
-func webhookBody(seq int64, n int) []byte {
-	ts := strconv.FormatInt(time.Now().Unix(), 10)
-	body := []byte(`{"object":"whatsapp_business_account","entry":[{"id":"102290129340398","changes":[{"field":"messages","value":{"messaging_product":"whatsapp","metadata":{"display_phone_number":"15550783881","phone_number_id":"` + benchPhoneID + `"},"contacts":[`)
-	for i := range n {
-		if i > 0 {
-			body = append(body, ',')
-		}
-		body = fmt.Appendf(body, `{"profile":{"name":"Pessoa %d"},"wa_id":"5521%09d"}`, seq*int64(n)+int64(i), seq*int64(n)+int64(i))
-	}
-	body = append(body, `],"messages":[`...)
-	for i := range n {
-		if i > 0 {
-			body = append(body, ',')
-		}
-		k := seq*int64(n) + int64(i)
-		body = fmt.Appendf(body, `{"from":"5521%09d","id":"wamid.bench%d","timestamp":"%s","type":"text","text":{"body":"Oi, tudo bem? Queria saber se o pedido %d já saiu"}}`, k, k, ts, k)
-	}
-	return append(body, `]}}]}]}`...)
-}
-
 // BenchmarkIngestWebhook measures durable webhook ingestion through
 // gate.IngestWebhook: signature check, parse, intent detection and the
 // commit, with many concurrent deliveries sharing a transaction (group
 // commit). events/s counts inbound messages.
 func BenchmarkIngestWebhook(b *testing.B) {
-	for _, perPayload := range []int{1, 10} {
-		b.Run(fmt.Sprintf("messages=%d", perPayload), func(b *testing.B) {
+	for _, c := range []struct {
+		perPayload int
+		people     int64
+	}{{1, 0}, {10, 0}, {1, 20000}, {10, 20000}} {
+		name := fmt.Sprintf("messages=%d", c.perPayload)
+		if c.people > 0 {
+			name += fmt.Sprintf(",people=%d", c.people)
+		}
+		b.Run(name, func(b *testing.B) {
 			g, st := benchGate(b, "sqlite:"+filepath.Join(b.TempDir(), "optgate.db"))
 			defer st.Close()
 			ctx := context.Background()
@@ -303,19 +289,19 @@ func BenchmarkIngestWebhook(b *testing.B) {
 			b.ResetTimer()
 			b.RunParallel(func(pb *testing.PB) {
 				for pb.Next() {
-					body := webhookBody(seq.Add(1), perPayload)
+					body := loadgen.Webhook(benchPhoneID, (seq.Add(1)-1)*int64(c.perPayload), c.perPayload, c.people)
 					res, err := g.IngestWebhook(ctx, body, meta.Sign(body, benchSecret))
 					if err != nil {
 						b.Error(err)
 						return
 					}
-					if res.Messages != perPayload {
-						b.Errorf("ingested %d messages, want %d", res.Messages, perPayload)
+					if res.Messages != c.perPayload {
+						b.Errorf("ingested %d messages, want %d", res.Messages, c.perPayload)
 						return
 					}
 				}
 			})
-			b.ReportMetric(float64(b.N*perPayload)/b.Elapsed().Seconds(), "events/s")
+			b.ReportMetric(float64(b.N*c.perPayload)/b.Elapsed().Seconds(), "events/s")
 		})
 	}
 }
