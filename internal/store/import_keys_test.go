@@ -17,37 +17,15 @@ import (
 func TestMigrateImportKeys(t *testing.T) {
 	eachBackend(t, func(t *testing.T, b storetest.Backend) {
 		ctx := context.Background()
-		s, err := Open(ctx, b.DSN(t), Options{})
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer s.Close()
-		ms, err := s.migrations()
-		if err != nil {
-			t.Fatal(err)
-		}
-		for _, m := range ms {
-			if m.version >= 6 {
-				break
-			}
-			if _, err := s.applyMigration(ctx, m); err != nil {
-				t.Fatal(err)
-			}
-		}
+		s := openBefore(t, b.DSN(t), 6)
 		at := time.Date(2025, 6, 1, 12, 0, 0, 0, time.UTC)
 		bare := strings.Repeat("ab", 32)
 		skipped := strings.Repeat("cd", 32)
 		timed := storedKey(&ImportRow{Key: strings.Repeat("ef", 32), OccurredAt: at.Add(time.Hour)})
-		exec := func(q string, args ...any) {
-			t.Helper()
-			if _, err := s.db.ExecContext(ctx, s.dialect.rewrite(q), args...); err != nil {
-				t.Fatalf("%s: %v", q, err)
-			}
-		}
-		exec(`INSERT INTO contacts (id, account_id, wa_id, created_at, updated_at) VALUES (1, $1, '5511987650001', 0, 0)`, acctA)
-		exec(`INSERT INTO consent_events (account_id, seq, contact_id, action, scope, source, evidence, reason, actor, occurred_at, recorded_at, prev_hash, hash)
+		execSQL(t, s, `INSERT INTO contacts (id, account_id, wa_id, created_at, updated_at) VALUES (1, $1, '5511987650001', 0, 0)`, acctA)
+		execSQL(t, s, `INSERT INTO consent_events (account_id, seq, contact_id, action, scope, source, evidence, reason, actor, occurred_at, recorded_at, prev_hash, hash)
 			VALUES ($1, 7, 1, 'opt_in', 'topic:promotions', 'import', '{}', '', 'import:a', $2, 0, '', '')`, acctA, at.UnixMilli())
-		exec(`INSERT INTO import_rows (account_id, row_key, seq) VALUES ($1, $2, 7), ($1, $3, 0), ($1, $4, 0)`, acctA, bare, skipped, timed)
+		execSQL(t, s, `INSERT INTO import_rows (account_id, row_key, seq) VALUES ($1, $2, 7), ($1, $3, 0), ($1, $4, 0)`, acctA, bare, skipped, timed)
 		if _, err := s.Migrate(ctx); err != nil {
 			t.Fatal(err)
 		}

@@ -198,33 +198,11 @@ func TestPayloadReceipts(t *testing.T) {
 func TestMigratePayloadReceipts(t *testing.T) {
 	eachBackend(t, func(t *testing.T, b storetest.Backend) {
 		ctx := context.Background()
-		s, err := Open(ctx, b.DSN(t), Options{})
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer s.Close()
-		ms, err := s.migrations()
-		if err != nil {
-			t.Fatal(err)
-		}
-		for _, m := range ms {
-			if m.version >= 7 {
-				break
-			}
-			if _, err := s.applyMigration(ctx, m); err != nil {
-				t.Fatal(err)
-			}
-		}
+		s := openBefore(t, b.DSN(t), 7)
 		const named, unnamed = `{"named":1}`, `{"unnamed":1}`
-		exec := func(q string, args ...any) {
-			t.Helper()
-			if _, err := s.db.ExecContext(ctx, s.dialect.rewrite(q), args...); err != nil {
-				t.Fatalf("%s: %v", q, err)
-			}
-		}
-		exec(`INSERT INTO webhook_payloads (digest, body, received_at) VALUES ($1, $2, 1), ($3, $4, 2)`,
+		execSQL(t, s, `INSERT INTO webhook_payloads (digest, body, received_at) VALUES ($1, $2, 1), ($3, $4, 2)`,
 			digestOf(named), []byte(named), digestOf(unnamed), []byte(unnamed))
-		exec(`INSERT INTO deliveries (account_id, downstream, event_id, order_key, next_attempt_at, expires_at, created_at)
+		execSQL(t, s, `INSERT INTO deliveries (account_id, downstream, event_id, order_key, next_attempt_at, expires_at, created_at)
 			VALUES ($1, 'https://bot.example/webhook', $2, 'k', 0, $3, 0)`, acctA, digestOf(named), time.Now().Add(time.Hour).UnixMilli())
 		if _, err := s.Migrate(ctx); err != nil {
 			t.Fatal(err)

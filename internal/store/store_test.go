@@ -61,6 +61,40 @@ func openStore(t testing.TB, dsn string, now func() time.Time) *Store {
 	return s
 }
 
+// openBefore opens a store whose schema stops short of migration version:
+// a database as the previous release left it, for testing that migration.
+// The caller runs Migrate (and Start) once it has written the old rows.
+func openBefore(t *testing.T, dsn string, version int) *Store {
+	t.Helper()
+	ctx := context.Background()
+	s, err := Open(ctx, dsn, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close() })
+	ms, err := s.migrations()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, m := range ms {
+		if m.version >= version {
+			break
+		}
+		if _, err := s.applyMigration(ctx, m); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return s
+}
+
+// execSQL runs q (with $n placeholders) on s's database, failing the test on error.
+func execSQL(t *testing.T, s *Store, q string, args ...any) {
+	t.Helper()
+	if _, err := s.db.ExecContext(context.Background(), s.dialect.rewrite(q), args...); err != nil {
+		t.Fatalf("%s: %v", q, err)
+	}
+}
+
 func eachBackend(t *testing.T, f func(t *testing.T, b storetest.Backend)) {
 	for _, b := range storetest.Backends(t) {
 		t.Run(b.Name, func(t *testing.T) { f(t, b) })
