@@ -32,7 +32,7 @@ type Account struct {
 	Uncertain       string   // ask, act or ignore
 	KeywordOptIn    []string
 
-	appSecret   string
+	signer      *signer // the account's app secret, shared with the accounts of the same app
 	verifyToken string
 	apiKeys     [][sha256.Size]byte
 	phones      map[string]string // phone number id -> display number
@@ -78,6 +78,7 @@ type Gate struct {
 	byID     map[string]*Account
 	byPhone  map[string]*Account
 	byWABA   map[string]*Account
+	signers  []*signer // one per distinct app secret (signature.go)
 	wake     chan struct{}
 	fwake    chan struct{}
 
@@ -128,6 +129,7 @@ func New(cfg *config.Config, opts Options) (*Gate, error) {
 		if err != nil {
 			return nil, fmt.Errorf("accounts[%s]: %w", cfg.Accounts[i].ID, err)
 		}
+		g.addSigner(a, cfg.Accounts[i].AppSecret.Reveal())
 		g.accounts = append(g.accounts, a)
 		g.byID[a.ID] = a
 		g.byWABA[a.WABAID] = a
@@ -148,7 +150,6 @@ func newAccount(c *config.Account) (*Account, error) {
 		DefaultLanguage: c.DefaultLanguage,
 		Uncertain:       c.Uncertain,
 		KeywordOptIn:    c.KeywordOptIn,
-		appSecret:       c.AppSecret.Reveal(),
 		verifyToken:     c.VerifyToken.Reveal(),
 		phones:          map[string]string{},
 	}

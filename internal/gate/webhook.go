@@ -29,16 +29,10 @@ type IngestResult struct {
 // a WhatsApp payload, or a phone number id no account owns change nothing.
 func (g *Gate) IngestWebhook(ctx context.Context, body []byte, signature string) (IngestResult, error) {
 	var res IngestResult
-	// The signature is checked on the raw bytes before anything is parsed:
-	// against each account's app secret, since the payload names its
-	// account only once parsed.
-	signedBy := map[*Account]bool{}
-	for _, a := range g.accounts {
-		if meta.VerifySignature(body, signature, a.appSecret) {
-			signedBy[a] = true
-		}
-	}
-	if len(signedBy) == 0 {
+	// The signature is checked on the raw bytes before anything is parsed
+	// (signature.go).
+	signedBy := g.signedBy(body, signature)
+	if signedBy == nil {
 		g.metrics.Webhooks.WithLabelValues("bad_signature").Inc()
 		return res, consent.Errorf(consent.EUnauthorized, "X-Hub-Signature-256 does not match the app secret of any account")
 	}
