@@ -45,7 +45,10 @@ type AppOptions struct {
 // once optgate accepts requests. Components start in order and Close stops
 // them in reverse.
 func Start(ctx context.Context, cfg *config.Config, log *slog.Logger, opts AppOptions) (*App, error) {
-	st, err := store.Open(ctx, cfg.Database, store.Options{Logger: log.With("component", "store"), Now: opts.Now})
+	reg := prometheus.NewRegistry()
+	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	metrics := gate.NewMetrics(reg)
+	st, err := store.Open(ctx, cfg.Database, store.Options{Logger: log.With("component", "store"), Now: opts.Now, OnWriteBatch: metrics.ObserveWriteBatch})
 	if err != nil {
 		return nil, err
 	}
@@ -63,10 +66,8 @@ func Start(ctx context.Context, cfg *config.Config, log *slog.Logger, opts AppOp
 		st.Close()
 		return nil, err
 	}
-	reg := prometheus.NewRegistry()
-	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	client := cloudapi.New(30 * time.Second)
-	g, err := gate.New(cfg, gate.Options{Store: st, Client: client, Logger: log.With("component", "gate"), Metrics: gate.NewMetrics(reg), Now: opts.Now})
+	g, err := gate.New(cfg, gate.Options{Store: st, Client: client, Logger: log.With("component", "gate"), Metrics: metrics, Now: opts.Now})
 	if err != nil {
 		st.Close()
 		return nil, err

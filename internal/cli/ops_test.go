@@ -2,6 +2,7 @@ package cli
 
 import (
 	"net/http"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -45,6 +46,35 @@ func TestOperationsEndpoints(t *testing.T) {
 		if !strings.Contains(body, want) {
 			t.Errorf("/metrics lacks %s", want)
 		}
+	}
+	// Every webhook is timed, under the result it is counted by; every group
+	// commit is observed, and the webhooks accepted were among its writers.
+	value := func(series string) float64 {
+		t.Helper()
+		for line := range strings.Lines(body) {
+			if v, ok := strings.CutPrefix(strings.TrimSpace(line), series+" "); ok {
+				f, err := strconv.ParseFloat(v, 64)
+				if err != nil {
+					t.Fatalf("%s: %v", series, err)
+				}
+				return f
+			}
+		}
+		t.Fatalf("/metrics lacks %s", series)
+		return 0
+	}
+	for _, result := range []string{"ok", "bad_signature"} {
+		n := value(`optgate_webhooks_total{result="` + result + `"}`)
+		if timed := value(`optgate_webhook_duration_seconds_count{result="` + result + `"}`); n < 1 || timed != n {
+			t.Errorf("%s webhooks: %v counted, %v timed", result, n, timed)
+		}
+	}
+	batches := value("optgate_write_batch_writers_count")
+	if timed := value("optgate_write_batch_duration_seconds_count"); batches < 1 || timed != batches {
+		t.Errorf("group commits: %v with writers, %v timed", batches, timed)
+	}
+	if writers := value("optgate_write_batch_writers_sum"); writers < value(`optgate_webhooks_total{result="ok"}`) || writers < batches {
+		t.Errorf("group commits had %v writers in all, fewer than the webhooks accepted or the commits", writers)
 	}
 	if strings.Contains(body, `optgate_send_decisions_total{account="demo",outcome="refused",reason="opted_out"}`) {
 		t.Error("the dry run was counted as a send")

@@ -1,19 +1,31 @@
 package gate
 
-import "github.com/prometheus/client_golang/prometheus"
+import (
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+)
 
 // Metrics are the counters optgate exports on /metrics.
 type Metrics struct {
-	Decisions     *prometheus.CounterVec
-	Checks        *prometheus.CounterVec // dry runs, apart from real sends
-	Webhooks      *prometheus.CounterVec
-	ConsentEvents *prometheus.CounterVec
-	Replies       *prometheus.CounterVec
+	Decisions *prometheus.CounterVec
+	Checks    *prometheus.CounterVec // dry runs, apart from real sends
+	Webhooks  *prometheus.CounterVec
+	// WebhookDuration is the time from a delivery's body read to its
+	// answer: Meta wants a median under 250 ms, and slows or stops
+	// deliveries to a receiver that answers late.
+	WebhookDuration *prometheus.HistogramVec
+	ConsentEvents   *prometheus.CounterVec
+	Replies         *prometheus.CounterVec
 
 	ForwardQueue    *prometheus.GaugeVec
 	ForwardLag      *prometheus.HistogramVec
 	ForwardAttempts *prometheus.CounterVec
 	ForwardDead     *prometheus.CounterVec
+
+	// The database's group commits (ObserveWriteBatch).
+	WriteBatchSeconds prometheus.Histogram
+	WriteBatchWriters prometheus.Histogram
 }
 
 // NewMetrics creates the metrics and registers them with reg, if not nil.
@@ -27,6 +39,10 @@ func NewMetrics(reg prometheus.Registerer) *Metrics {
 		}, []string{"account", "outcome", "reason"}),
 		Webhooks: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "optgate_webhooks_total", Help: "Webhook deliveries from Meta by result.",
+		}, []string{"result"}),
+		WebhookDuration: prometheus.NewHistogramVec(prometheus.HistogramOpts{
+			Name: "optgate_webhook_duration_seconds", Help: "Time from a webhook delivery's body read to optgate's answer, by result.",
+			Buckets: []float64{.001, .0025, .005, .01, .025, .05, .1, .25, .5, 1, 2.5, 5, 10},
 		}, []string{"result"}),
 		ConsentEvents: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "optgate_consent_events_total", Help: "Consent events recorded by account, action and source.",
@@ -47,9 +63,25 @@ func NewMetrics(reg prometheus.Registerer) *Metrics {
 		ForwardDead: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "optgate_forward_dead_letters_total", Help: "Deliveries given up as dead letters.",
 		}, []string{"downstream"}),
+		WriteBatchSeconds: prometheus.NewHistogram(prometheus.HistogramOpts{
+			Name: "optgate_write_batch_duration_seconds", Help: "Time a group commit took: its writers run, the commit synced to disk, and any reruns.",
+			Buckets: []float64{.0005, .001, .0025, .005, .01, .025, .05, .1, .25, .5, 1, 2.5},
+		}),
+		WriteBatchWriters: prometheus.NewHistogram(prometheus.HistogramOpts{
+			Name: "optgate_write_batch_writers", Help: "Writers (webhooks, API calls, replies) per group commit.",
+			Buckets: prometheus.ExponentialBuckets(1, 2, 10),
+		}),
 	}
 	if reg != nil {
-		reg.MustRegister(m.Decisions, m.Checks, m.Webhooks, m.ConsentEvents, m.Replies, m.ForwardQueue, m.ForwardLag, m.ForwardAttempts, m.ForwardDead)
+		reg.MustRegister(m.Decisions, m.Checks, m.Webhooks, m.WebhookDuration, m.ConsentEvents, m.Replies,
+			m.ForwardQueue, m.ForwardLag, m.ForwardAttempts, m.ForwardDead, m.WriteBatchSeconds, m.WriteBatchWriters)
 	}
 	return m
+}
+
+// ObserveWriteBatch records one group commit of the database: how many
+// writers shared it and how long it took. It is store.Options.OnWriteBatch.
+func (m *Metrics) ObserveWriteBatch(writers int, took time.Duration) {
+	m.WriteBatchWriters.Observe(float64(writers))
+	m.WriteBatchSeconds.Observe(took.Seconds())
 }

@@ -28,27 +28,28 @@ type IngestResult struct {
 // durable, so the caller may answer 200. A wrong signature, a body that is not
 // a WhatsApp payload, or a phone number id no account owns change nothing.
 func (g *Gate) IngestWebhook(ctx context.Context, body []byte, signature string) (IngestResult, error) {
+	start := time.Now()
 	var res IngestResult
 	// The signature is checked on the raw bytes before anything is parsed
 	// (signature.go).
 	signedBy := g.signedBy(body, signature)
 	if signedBy == nil {
-		g.metrics.Webhooks.WithLabelValues("bad_signature").Inc()
+		g.webhookDone("bad_signature", start)
 		return res, consent.Errorf(consent.EUnauthorized, "X-Hub-Signature-256 does not match the app secret of any account")
 	}
 	p, err := meta.Parse(body)
 	if err != nil {
-		g.metrics.Webhooks.WithLabelValues("malformed").Inc()
+		g.webhookDone("malformed", start)
 		return res, &consent.Error{Code: consent.EInvalid, Message: err.Error()}
 	}
 	plan, err := g.plan(p, signedBy)
 	if err != nil {
-		g.metrics.Webhooks.WithLabelValues("rejected").Inc()
+		g.webhookDone("rejected", start)
 		return res, err
 	}
 	out, err := g.outgoing(body, p, plan)
 	if err != nil {
-		g.metrics.Webhooks.WithLabelValues("error").Inc()
+		g.webhookDone("error", start)
 		return res, err
 	}
 	var events []consent.Event
@@ -68,10 +69,10 @@ func (g *Gate) IngestWebhook(ctx context.Context, body []byte, signature string)
 		return g.enqueueForwards(ctx, tx, out)
 	})
 	if err != nil {
-		g.metrics.Webhooks.WithLabelValues("error").Inc()
+		g.webhookDone("error", start)
 		return res, err
 	}
-	g.metrics.Webhooks.WithLabelValues("ok").Inc()
+	g.webhookDone("ok", start)
 	for _, ev := range events {
 		g.metrics.ConsentEvents.WithLabelValues(ev.AccountID, string(ev.Action), ev.Source).Inc()
 		g.log.Info("consent recorded", "account", ev.AccountID, "contact_id", ev.ContactID, "action", ev.Action,
@@ -172,6 +173,12 @@ const (
 	stepSignal
 	stepOwner // marks which account owns a change; records nothing
 )
+
+// webhookDone counts a webhook delivery by result, with the time it took.
+func (g *Gate) webhookDone(result string, start time.Time) {
+	g.metrics.Webhooks.WithLabelValues(result).Inc()
+	g.metrics.WebhookDuration.WithLabelValues(result).Observe(time.Since(start).Seconds())
+}
 
 func (g *Gate) plan(p *meta.Payload, signedBy map[*Account]bool) ([]step, error) {
 	var steps []step

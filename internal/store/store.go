@@ -39,7 +39,8 @@ type Store struct {
 
 	decisions *decisionReader // group reads of send decisions (PostgreSQL); nil: one query each
 
-	retries atomic.Int64 // batches run again, for tests and logs
+	retries      atomic.Int64 // batches run again, for tests and logs
+	onWriteBatch func(writers int, took time.Duration)
 
 	jobs      chan *writeJob
 	quit      chan struct{}
@@ -65,6 +66,10 @@ type writeJob struct {
 type Options struct {
 	Logger *slog.Logger
 	Now    func() time.Time // the clock; nil means time.Now
+	// OnWriteBatch, if set, is called after each group commit (or batch
+	// that failed) with how many writers it ran and how long it took, reruns
+	// included. It runs on the writer, between batches: it must be quick.
+	OnWriteBatch func(writers int, took time.Duration)
 }
 
 // Open connects to the database named by dsn ("sqlite:PATH" or
@@ -83,6 +88,7 @@ func Open(ctx context.Context, dsn string, opts Options) (*Store, error) {
 		quit:    make(chan struct{}),
 		stmts:   map[string]*sql.Stmt{},
 
+		onWriteBatch:    opts.OnWriteBatch,
 		checkpointEvery: checkpointEvery,
 		restartAt:       restartAt,
 	}
@@ -194,7 +200,11 @@ func (s *Store) writer() {
 					break drain
 				}
 			}
+			start := time.Now()
 			s.runBatch(batch)
+			if s.onWriteBatch != nil {
+				s.onWriteBatch(len(batch), time.Since(start))
+			}
 			if s.restartDue.Load() {
 				s.restartWAL()
 			}
