@@ -109,13 +109,47 @@ type sendMessageInfo struct {
 	MessageStatus string `json:"message_status,omitempty"`
 }
 
+// unsupportedRequest answers as the Graph API does a request for a node that
+// does not exist or does not serve it: HTTP 400, code 100, subcode 33.
+func unsupportedRequest(w http.ResponseWriter, method, id string) {
+	writeGraphError(w, http.StatusBadRequest, GraphError{
+		Message:      fmt.Sprintf("Unsupported %s request. Object with ID '%s' does not exist, cannot be loaded due to missing permissions, or does not support this operation. Please read the Graph API documentation at https://developers.facebook.com/docs/graph-api", strings.ToLower(method), id),
+		Type:         "GraphMethodException",
+		Code:         100,
+		ErrorSubcode: 33,
+	})
+}
+
+// unauthorized answers a request without the simulator's access token.
+func unauthorized(w http.ResponseWriter) {
+	writeGraphError(w, http.StatusUnauthorized, GraphError{
+		Message: "Invalid OAuth access token - Cannot parse access token",
+		Code:    190,
+	})
+}
+
+// handleUnknown answers a Graph path that the simulator does not serve as
+// the Graph API answers one it does not know, never with a bare 404: the
+// token is checked first; a path that does not start with a version is
+// "Unknown path components" (code 2500); any other names a node that does
+// not exist or does not serve the request (code 100, subcode 33).
+func (s *Simulator) handleUnknown(w http.ResponseWriter, r *http.Request) {
+	if !s.authorized(r) {
+		unauthorized(w)
+		return
+	}
+	parts := strings.Split(strings.Trim(r.URL.Path, "/"), "/")
+	if len(parts) < 2 || !graphVersion.MatchString(parts[0]) {
+		writeGraphError(w, http.StatusBadRequest, GraphError{Message: "Unknown path components: " + r.URL.Path, Code: 2500})
+		return
+	}
+	unsupportedRequest(w, r.Method, parts[1])
+}
+
 // handleSend serves POST /{version}/{phone_number_id}/messages like the Cloud API.
 func (s *Simulator) handleSend(w http.ResponseWriter, r *http.Request) {
 	if !s.authorized(r) {
-		writeGraphError(w, http.StatusUnauthorized, GraphError{
-			Message: "Invalid OAuth access token - Cannot parse access token",
-			Code:    190,
-		})
+		unauthorized(w)
 		return
 	}
 	version, phoneNumberID := r.PathValue("version"), r.PathValue("phone_number_id")
@@ -127,12 +161,7 @@ func (s *Simulator) handleSend(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if phoneNumberID != s.cfg.PhoneNumberID {
-		writeGraphError(w, http.StatusBadRequest, GraphError{
-			Message:      fmt.Sprintf("Unsupported post request. Object with ID '%s' does not exist, cannot be loaded due to missing permissions, or does not support this operation. Please read the Graph API documentation at https://developers.facebook.com/docs/graph-api", phoneNumberID),
-			Type:         "GraphMethodException",
-			Code:         100,
-			ErrorSubcode: 33,
-		})
+		unsupportedRequest(w, r.Method, phoneNumberID)
 		return
 	}
 

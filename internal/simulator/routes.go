@@ -13,6 +13,7 @@ func (s *Simulator) routes() http.Handler {
 	// Graph API (Cloud API) as Meta serves it: send, mark as read, typing indicator, templates.
 	graph.HandleFunc("POST /{version}/{phone_number_id}/messages", s.handleSend)
 	graph.HandleFunc("GET /{version}/{waba_id}/message_templates", s.handleTemplates)
+	graph.HandleFunc("/", s.handleUnknown) // a Graph error, as Meta answers, never a bare 404 or 405
 
 	// Sandbox control API: act as the people on the phones.
 	sandbox := http.NewServeMux()

@@ -920,3 +920,52 @@ func TestCloseDrainsQueue(t *testing.T) {
 		t.Errorf("after Close: statuses = %v", got)
 	}
 }
+
+// TestUnknownGraphPaths: whatever the path or method, the simulator answers
+// with a Graph error object, as Meta does, never a bare 404 or 405, so
+// optgate's pass-through relays the same shape in the sandbox as in
+// production.
+func TestUnknownGraphPaths(t *testing.T) {
+	h := newHarness(t)
+	tests := []struct {
+		name, method, path, token string
+		status                    int
+		code, subcode             float64
+		errType, message          string
+	}{
+		{"no phone number id", "POST", "/v23.0/messages", testToken, 400, 100, 33, "GraphMethodException",
+			"Unsupported post request. Object with ID 'messages' does not exist"},
+		{"an edge the simulator does not serve", "GET", "/v23.0/" + testPhoneID + "/whatsapp_commerce_settings", testToken, 400, 100, 33, "GraphMethodException",
+			"Unsupported get request. Object with ID '" + testPhoneID + "'"},
+		{"another method on messages", "GET", "/v23.0/" + testPhoneID + "/messages", testToken, 400, 100, 33, "GraphMethodException",
+			"Unsupported get request. Object with ID '" + testPhoneID + "'"},
+		{"templates of another WABA", "GET", "/v23.0/999999999/message_templates", testToken, 400, 100, 33, "GraphMethodException",
+			"Unsupported get request. Object with ID '999999999'"},
+		{"no version", "GET", "/" + testPhoneID, testToken, 400, 2500, 0, "OAuthException", "Unknown path components: /" + testPhoneID},
+		{"root", "GET", "/", testToken, 400, 2500, 0, "OAuthException", "Unknown path components: /"},
+		{"no token", "POST", "/v23.0/messages", "", 401, 190, 0, "OAuthException", "Invalid OAuth access token"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			status, m := h.call(tc.method, tc.path, tc.token, "{}")
+			if status != tc.status {
+				t.Errorf("status = %d, want %d (%v)", status, tc.status, m)
+			}
+			if got := dig(m, "error", "code"); got != tc.code {
+				t.Errorf("error.code = %v, want %v", got, tc.code)
+			}
+			if got, _ := dig(m, "error", "error_subcode").(float64); got != tc.subcode {
+				t.Errorf("error.error_subcode = %v, want %v", got, tc.subcode)
+			}
+			if got := dig(m, "error", "type"); got != tc.errType {
+				t.Errorf("error.type = %v, want %v", got, tc.errType)
+			}
+			if msg, _ := dig(m, "error", "message").(string); !strings.HasPrefix(msg, tc.message) {
+				t.Errorf("error.message = %q, want it to start with %q", msg, tc.message)
+			}
+			if tr, _ := dig(m, "error", "fbtrace_id").(string); tr == "" {
+				t.Error("error.fbtrace_id is empty")
+			}
+		})
+	}
+}

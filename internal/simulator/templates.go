@@ -20,12 +20,11 @@ type templateRecord struct {
 // Graph API: a page of the account's templates with cursor paging.
 func (s *Simulator) handleTemplates(w http.ResponseWriter, r *http.Request) {
 	if !s.authorized(r) {
-		writeGraphError(w, http.StatusUnauthorized, GraphError{Message: "Invalid OAuth access token - Cannot parse access token", Code: 190})
+		unauthorized(w)
 		return
 	}
 	if r.PathValue("waba_id") != s.cfg.WABAID {
-		writeGraphError(w, http.StatusBadRequest, GraphError{Code: 100, ErrorSubcode: 33,
-			Message: "Unsupported get request. Object with ID '" + r.PathValue("waba_id") + "' does not exist, cannot be loaded due to missing permissions, or does not support this operation."})
+		unsupportedRequest(w, r.Method, r.PathValue("waba_id"))
 		return
 	}
 	s.mu.Lock()
