@@ -25,6 +25,8 @@ import (
 var (
 	ErrNotFound = &consent.Error{Code: consent.ENotFound, Message: "not found"}
 	ErrClosed   = &consent.Error{Code: consent.EUnavailable, Message: "store is closed"}
+	// ErrNotStarted is returned by Write before Start.
+	ErrNotStarted = &consent.Error{Code: consent.EUnavailable, Message: "store is not started"}
 )
 
 // Store is optgate's database.
@@ -39,7 +41,13 @@ type Store struct {
 
 	decisions *decisionReader // group reads of send decisions (PostgreSQL); nil: one query each
 
-	retries      atomic.Int64 // batches run again, for tests and logs
+	retries atomic.Int64 // batches run again, for tests and logs
+	// Write submits a job only while the writers run: it holds life's read
+	// lock from its check to its send, so a job is never left in jobs
+	// after the writers' last look (Close takes the write lock first).
+	life         sync.RWMutex
+	running      bool // Start has started the writers
+	closing      bool // Close has begun
 	onWriteBatch func(writers int, took time.Duration)
 
 	jobs      chan *writeJob
@@ -129,6 +137,9 @@ func (s *Store) Start(ctx context.Context) error {
 		s.wg.Add(1)
 		go s.writer()
 	}
+	s.life.Lock()
+	s.running = true
+	s.life.Unlock()
 	if s.dialect.decisionReaders > 0 {
 		s.startDecisionReader(s.dialect.decisionReaders)
 	}
@@ -137,6 +148,9 @@ func (s *Store) Start(ctx context.Context) error {
 
 // Close stops the writer after the writes already submitted and closes the database.
 func (s *Store) Close() error {
+	s.life.Lock()
+	s.closing = true
+	s.life.Unlock()
 	s.closeOnce.Do(func() { close(s.quit) })
 	s.wg.Wait()
 	for _, st := range s.stmts {
@@ -173,14 +187,28 @@ func (s *Store) Dialect() string { return s.dialect.name }
 // scratch each time: reset what it collects, act outside tx only after Write returns.
 func (s *Store) Write(ctx context.Context, fn func(context.Context, *Tx) error) error {
 	j := &writeJob{ctx: ctx, fn: fn, done: make(chan error, 1)}
-	select {
-	case s.jobs <- j:
-	case <-s.quit:
-		return ErrClosed
-	case <-ctx.Done():
-		return consent.Errorf(consent.EUnavailable, "write not started: %v", ctx.Err())
+	if err := s.submit(j); err != nil {
+		return err
 	}
 	return <-j.done
+}
+
+// submit hands j to the writers, or fails at once when none would run it.
+func (s *Store) submit(j *writeJob) error {
+	s.life.RLock()
+	defer s.life.RUnlock()
+	switch {
+	case s.closing:
+		return ErrClosed
+	case !s.running:
+		return ErrNotStarted
+	}
+	select {
+	case s.jobs <- j:
+		return nil
+	case <-j.ctx.Done():
+		return consent.Errorf(consent.EUnavailable, "write not started: %v", j.ctx.Err())
+	}
 }
 
 func (s *Store) writer() {

@@ -825,3 +825,41 @@ func TestConcurrentAppendKeepsOneChain(t *testing.T) {
 		verifyChains(t, s, counts)
 	})
 }
+
+// TestWriteOnlyWhileStarted: a write before Start or after Close fails at
+// once, and changes nothing, instead of waiting for a writer that is not
+// there.
+func TestWriteOnlyWhileStarted(t *testing.T) {
+	eachBackend(t, func(t *testing.T, b storetest.Backend) {
+		ctx := context.Background()
+		s, err := Open(ctx, b.DSN(t), Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer s.Close()
+		if _, err := s.Migrate(ctx); err != nil {
+			t.Fatal(err)
+		}
+		ran := false
+		write := func() error {
+			return s.Write(ctx, func(ctx context.Context, tx *Tx) error {
+				ran = true
+				return tx.SavePayload(ctx, []byte(`{"object":"whatsapp_business_account"}`), false)
+			})
+		}
+		if err := write(); !errors.Is(err, ErrNotStarted) || ran {
+			t.Fatalf("before Start: %v (ran %v), want ErrNotStarted", err, ran)
+		}
+		if err := s.Start(ctx); err != nil {
+			t.Fatal(err)
+		}
+		if err := write(); err != nil || !ran {
+			t.Fatalf("after Start: %v (ran %v)", err, ran)
+		}
+		s.Close()
+		ran = false
+		if err := write(); !errors.Is(err, ErrClosed) || ran {
+			t.Fatalf("after Close: %v (ran %v), want ErrClosed", err, ran)
+		}
+	})
+}
