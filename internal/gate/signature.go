@@ -14,7 +14,10 @@ import (
 // is checked against the secrets optgate knows. Accounts connected through
 // one app (an agency's, a Tech Provider's) share its secret: the body is
 // hashed once per distinct secret, not once per account, and the search stops
-// at the secret that matches, since no other can. The secret of the account
+// at the first secret that matches (two apps' secrets do not sign the same
+// body; only keys HMAC treats as one, such as a key and the same key with NUL
+// bytes appended, could, and the accounts of the second would then be
+// refused, never wrongly accepted). The secret of the account
 // that the raw bytes seem to name is tried first, so a webhook is usually
 // hashed once however many apps there are. That guess only orders the tries:
 // what the signature proves is settled by the hash alone, and the accounts

@@ -76,7 +76,8 @@ type Options struct {
 	Now    func() time.Time // the clock; nil means time.Now
 	// OnWriteBatch, if set, is called after each group commit (or batch
 	// that failed) with how many writers it ran and how long it took, reruns
-	// included. It runs on the writer, between batches: it must be quick.
+	// included; not for the writes Close runs on its way out. It runs on the
+	// writer, between batches: it must be quick, and must not call Write.
 	OnWriteBatch func(writers int, took time.Duration)
 }
 

@@ -863,3 +863,37 @@ func TestWriteOnlyWhileStarted(t *testing.T) {
 		}
 	})
 }
+
+// TestWriteRacingClose: writes that race Close each end, with nil (their
+// commit is in) or ErrClosed (nothing ran), never waiting forever.
+func TestWriteRacingClose(t *testing.T) {
+	eachBackend(t, func(t *testing.T, b storetest.Backend) {
+		for range 20 {
+			s := openStore(t, b.DSN(t), nil)
+			ctx := context.Background()
+			const writers = 16
+			results := make(chan error, writers)
+			for range writers {
+				go func() {
+					results <- s.Write(ctx, func(ctx context.Context, tx *Tx) error {
+						return tx.SavePayload(ctx, []byte(`{"object":"whatsapp_business_account"}`), false)
+					})
+				}()
+			}
+			if err := s.Close(); err != nil {
+				t.Fatal(err)
+			}
+			timeout := time.After(30 * time.Second)
+			for range writers {
+				select {
+				case err := <-results:
+					if err != nil && !errors.Is(err, ErrClosed) {
+						t.Fatalf("a write racing Close: %v", err)
+					}
+				case <-timeout:
+					t.Fatal("a write racing Close never returned")
+				}
+			}
+		}
+	})
+}
