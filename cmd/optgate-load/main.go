@@ -24,6 +24,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"runtime/pprof"
+	"runtime/trace"
 	"slices"
 	"strconv"
 	"strings"
@@ -63,6 +64,7 @@ type options struct {
 	maxRequests     int
 	workers         int
 	cpuProfile      string
+	traceFile       string
 	skipWebhooks    bool
 	skipSends       bool
 }
@@ -96,6 +98,7 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 	fs.IntVar(&o.maxRequests, "max-requests", 2_000_000, "upper bound on requests in any one run")
 	fs.IntVar(&o.workers, "rate-workers", 128, "most requests in flight in a fixed-rate run (latency still counts from the due time)")
 	fs.StringVar(&o.cpuProfile, "cpuprofile", "", "write a CPU profile of the whole process (optgate and generator) to this file")
+	fs.StringVar(&o.traceFile, "trace", "", "write an execution trace of the whole process to this file (go tool trace)")
 	fs.BoolVar(&o.skipWebhooks, "skip-webhooks", false, "skip the webhook runs")
 	fs.BoolVar(&o.skipSends, "skip-sends", false, "skip the send runs")
 	if err := fs.Parse(args); err != nil {
@@ -111,6 +114,17 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 			return err
 		}
 		defer pprof.StopCPUProfile()
+	}
+	if o.traceFile != "" {
+		f, err := os.Create(o.traceFile)
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		if err := trace.Start(f); err != nil {
+			return err
+		}
+		defer trace.Stop()
 	}
 
 	dir, err := os.MkdirTemp("", "optgate-load-")
