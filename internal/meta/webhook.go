@@ -191,12 +191,12 @@ type UserPreference struct {
 // Business Account payload, with an error that says why.
 func Parse(body []byte) (*Payload, error) {
 	var p Payload
-	dec := json.NewDecoder(bytes.NewReader(body))
-	if err := dec.Decode(&p); err != nil {
-		return nil, fmt.Errorf("body is not a valid webhook payload: %w", err)
-	}
-	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
-		return nil, errors.New("body has data after the JSON object")
+	// Unmarshal reads the body where it is; a Decoder would first copy it
+	// into a buffer of its own. It refuses anything after the first value,
+	// but says so in words of its scanner: a Decoder, run only when the body
+	// is refused, tells which error to give.
+	if err := json.Unmarshal(body, &p); err != nil {
+		return nil, parseError(body, err)
 	}
 	if p.Object != "whatsapp_business_account" {
 		return nil, fmt.Errorf("object is %q, want whatsapp_business_account", p.Object)
@@ -205,6 +205,20 @@ func Parse(body []byte) (*Payload, error) {
 		return nil, errors.New("payload has no entry")
 	}
 	return &p, nil
+}
+
+// parseError says why Unmarshal refused body: an invalid first value, or
+// data after a valid one.
+func parseError(body []byte, err error) error {
+	dec := json.NewDecoder(bytes.NewReader(body))
+	var v Payload
+	if derr := dec.Decode(&v); derr != nil {
+		return fmt.Errorf("body is not a valid webhook payload: %w", derr)
+	}
+	if _, terr := dec.Token(); !errors.Is(terr, io.EOF) {
+		return errors.New("body has data after the JSON object")
+	}
+	return fmt.Errorf("body is not a valid webhook payload: %w", err)
 }
 
 // ParseTime reads Meta's timestamps: seconds since the epoch, as a string.

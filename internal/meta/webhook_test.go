@@ -434,3 +434,16 @@ func TestParseTime(t *testing.T) {
 		}
 	}
 }
+
+// BenchmarkParse decodes Meta's one-message text webhook, the commonest
+// delivery.
+func BenchmarkParse(b *testing.B) {
+	body := fixtures(b, "webhook-text.json")["webhook-text.json"]
+	b.SetBytes(int64(len(body)))
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := Parse(body); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
