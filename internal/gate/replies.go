@@ -11,7 +11,7 @@ import (
 // the account's name. Accounts override any of them in config.
 var defaultReplies = map[string]map[string]string{
 	"opt_out": {
-		"pt": "Pronto! Você não receberá mais mensagens de {business} aqui. Se mudar de ideia, responda VOLTAR.",
+		"pt": "Pronto! Você não receberá mais mensagens de {business} aqui. Se mudar de ideia, responda REATIVAR.",
 		"es": "¡Listo! Ya no recibirás más mensajes de {business} aquí. Si cambias de idea, responde ALTA.",
 		"en": "Done. You will no longer receive messages from {business} here. If you change your mind, reply START.",
 		"nl": "Gelukt. Je ontvangt hier geen berichten meer van {business}. Van gedachten veranderd? Antwoord START.",
@@ -38,7 +38,7 @@ var defaultReplies = map[string]map[string]string{
 		"fr": "Merci ! Vous recevrez à nouveau des messages de {business}. Pour arrêter, répondez STOP à tout moment.",
 	},
 	"help": {
-		"pt": "Esta é a conta de WhatsApp de {business}. Para não receber mais mensagens, responda SAIR. Para voltar a receber, responda VOLTAR.",
+		"pt": "Esta é a conta de WhatsApp de {business}. Para não receber mais mensagens, responda SAIR. Para voltar a receber, responda REATIVAR.",
 		"es": "Esta es la cuenta de WhatsApp de {business}. Para no recibir más mensajes, responde BAJA. Para volver a recibirlos, responde ALTA.",
 		"en": "This is the WhatsApp account of {business}. To stop receiving messages, reply STOP. To receive them again, reply START.",
 		"nl": "Dit is het WhatsApp-account van {business}. Geen berichten meer ontvangen? Antwoord STOP. Weer ontvangen? Antwoord START.",
