@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -467,4 +468,46 @@ func TestRepeatedOptOutConfirmedOnce(t *testing.T) {
 		t.Fatalf("want every SAIR in the ledger, got %d events", len(h))
 	}
 	e.wantRefused(e.send(text(p, "Oi")), "opted_out")
+}
+
+// TestBrazilianNumberBothForms: a business records an opt-in for a number as
+// people write it today (+55 21 99876-5432), while WhatsApp reports the same
+// person's older account without the ninth digit (552198765432). The
+// person's PARAR, or Meta's marketing stop (131050), arrives under that form
+// and must stop every send, whichever form the business sends to.
+func TestBrazilianNumberBothForms(t *testing.T) {
+	forEachBackend(t, func(t *testing.T, b storetest.Backend) {
+		const withNine, metaForm = "+5521998765432", "552198765432"
+		optIn := `{"action":"opt_in","topic":"promotions","source":"web_form","evidence":{"text":"Quero receber ofertas"}}`
+
+		t.Run("PARAR", func(t *testing.T) {
+			e := newEnv(t, b)
+			if r := e.consent(withNine, optIn); r.Status != http.StatusCreated {
+				t.Fatalf("opt-in: %d %s", r.Status, r.Body)
+			}
+			e.wantAllowed(e.send(tpl(withNine, "black_friday")))
+			if _, err := e.sim.SendText(ctxT(t), metaForm, "PARAR"); err != nil {
+				t.Fatal(err)
+			}
+			for _, to := range []string{withNine, "5521998765432", metaForm, "+55 21 9876-5432"} {
+				e.wantRefused(e.send(tpl(to, "black_friday")), "opted_out")
+			}
+		})
+
+		t.Run("131050", func(t *testing.T) {
+			e := newEnv(t, b)
+			if r := e.consent(withNine, optIn); r.Status != http.StatusCreated {
+				t.Fatalf("opt-in: %d %s", r.Status, r.Body)
+			}
+			ts := strconv.FormatInt(e.clock.Now().Unix(), 10)
+			wh := `{"object":"whatsapp_business_account","entry":[{"id":"` + demoWABA + `","changes":[{"field":"messages","value":{"messaging_product":"whatsapp",` +
+				`"metadata":{"display_phone_number":"15550783881","phone_number_id":"` + demoPhoneID + `"},` +
+				`"statuses":[{"id":"wamid.bothforms131050","status":"failed","timestamp":"` + ts + `","recipient_id":"` + metaForm + `",` +
+				`"errors":[{"code":131050,"title":"Unable to deliver message. Reasons can include: The recipient stopped marketing messages from your business."}]}]}}]}]}`
+			if r := e.webhook([]byte(wh), testAppSecret); r.Status != http.StatusOK {
+				t.Fatalf("webhook: %d %s", r.Status, r.Body)
+			}
+			e.wantRefused(e.send(tpl(withNine, "black_friday")), "topic_opted_out")
+		})
+	})
 }

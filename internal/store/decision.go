@@ -10,16 +10,20 @@ import (
 func init() {
 	// One round trip: the contact (chosen in the CTE), its window on the
 	// business number, any marketing hold, and one row per consent scope.
-	const decisionCols = ` SELECT c.id, COALESCE(w.last_inbound_at, 0), COALESCE(w.closed_at, 0), COALESCE(h.held_until, 0),
+	const decisionCols = ` SELECT c.id, c.pref, COALESCE(w.last_inbound_at, 0), COALESCE(w.closed_at, 0), COALESCE(h.held_until, 0),
 		COALESCE(s.scope, ''), COALESCE(s.action, ''), COALESCE(s.seq, 0), COALESCE(s.source, ''), COALESCE(s.occurred_at, 0)
 		FROM c
 		LEFT JOIN service_windows w ON w.contact_id = c.id AND w.phone_number_id = $4
 		LEFT JOIN marketing_holds h ON h.contact_id = c.id
 		LEFT JOIN consent_state s ON s.contact_id = c.id`
 	maps.Copy(queries, map[string]string{
-		"decisionByWAIDs": `WITH c AS (SELECT id FROM contacts WHERE account_id = $1 AND wa_id IN ($2, $3)
-			ORDER BY CASE WHEN wa_id = $2 THEN 0 ELSE 1 END LIMIT 1)` + decisionCols,
-		"decisionByUserID": `WITH c AS (SELECT id FROM contacts WHERE account_id = $1 AND user_id = $2 AND $3 = $3)` + decisionCols,
+		// Both Brazilian forms of a number are read: Meta may report a person
+		// under the old one while the business wrote the new one, so the two
+		// can be two contacts, and the person's opt-out on either must count
+		// (addDecisionRow merges them). pref 0 marks the form asked for.
+		"decisionByWAIDs": `WITH c AS (SELECT id, CASE WHEN wa_id = $2 THEN 0 ELSE 1 END AS pref
+			FROM contacts WHERE account_id = $1 AND wa_id IN ($2, $3))` + decisionCols,
+		"decisionByUserID": `WITH c AS (SELECT id, 0 AS pref FROM contacts WHERE account_id = $1 AND user_id = $2 AND $3 = $3)` + decisionCols,
 	})
 }
 
@@ -58,10 +62,13 @@ func (s *Store) decisionState(ctx context.Context, query string, args ...any) (i
 	}
 	defer rows.Close()
 	for rows.Next() {
-		var last, closed, held, seq, at int64
+		var rowID, pref, last, closed, held, seq, at int64
 		var scope, action, source string
-		if err := rows.Scan(&id, &last, &closed, &held, &scope, &action, &seq, &source, &at); err != nil {
+		if err := rows.Scan(&rowID, &pref, &last, &closed, &held, &scope, &action, &seq, &source, &at); err != nil {
 			return 0, st, unavailable(err)
+		}
+		if id == 0 || pref == 0 {
+			id = rowID
 		}
 		addDecisionRow(&st, last, closed, held, scope, action, seq, source, at)
 	}
@@ -74,13 +81,33 @@ func (s *Store) decisionState(ctx context.Context, query string, args ...any) (i
 	return id, st, nil
 }
 
-// addDecisionRow adds one row of a decision query (the contact's window and
-// hold, and one of its consent scopes, if any) to st.
+// addDecisionRow adds one row of a decision query (a contact's window and
+// hold, and one of its consent scopes, if any) to st. The rows of two
+// contacts that are one person (the two Brazilian forms of a number) merge as
+// that person's: the latest message, window close and hold, and for each
+// scope the newest event in the account's ledger (seq orders all of it).
 func addDecisionRow(st *consent.State, last, closed, held int64, scope, action string, seq int64, source string, at int64) {
 	st.Known = true
-	st.LastInbound, st.WindowClosedAt, st.MarketingHold = fromMS(last), fromMS(closed), fromMS(held)
-	if scope != "" {
-		st.Scopes = append(st.Scopes, consent.ScopeState{Scope: consent.Scope(scope), Action: consent.Action(action),
-			Seq: seq, Source: source, OccurredAt: fromMS(at)})
+	if t := fromMS(last); t.After(st.LastInbound) {
+		st.LastInbound = t
 	}
+	if t := fromMS(closed); t.After(st.WindowClosedAt) {
+		st.WindowClosedAt = t
+	}
+	if t := fromMS(held); t.After(st.MarketingHold) {
+		st.MarketingHold = t
+	}
+	if scope == "" {
+		return
+	}
+	sc := consent.ScopeState{Scope: consent.Scope(scope), Action: consent.Action(action), Seq: seq, Source: source, OccurredAt: fromMS(at)}
+	for i := range st.Scopes {
+		if st.Scopes[i].Scope == sc.Scope {
+			if sc.Seq > st.Scopes[i].Seq {
+				st.Scopes[i] = sc
+			}
+			return
+		}
+	}
+	st.Scopes = append(st.Scopes, sc)
 }

@@ -24,11 +24,11 @@ const (
 )
 
 func init() {
-	queries["decisionBatch"] = `SELECT r.i, c.id, COALESCE(w.last_inbound_at, 0), COALESCE(w.closed_at, 0), COALESCE(h.held_until, 0),
+	queries["decisionBatch"] = `SELECT r.i, c.id, c.pref, COALESCE(w.last_inbound_at, 0), COALESCE(w.closed_at, 0), COALESCE(h.held_until, 0),
 		COALESCE(s.scope, ''), COALESCE(s.action, ''), COALESCE(s.seq, 0), COALESCE(s.source, ''), COALESCE(s.occurred_at, 0)
 		FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[], $5::text[]) AS r (i, account_id, wa_id, other_wa_id, phone_number_id)
-		CROSS JOIN LATERAL (SELECT id FROM contacts WHERE account_id = r.account_id AND wa_id IN (r.wa_id, r.other_wa_id)
-			ORDER BY CASE WHEN wa_id = r.wa_id THEN 0 ELSE 1 END LIMIT 1) c
+		CROSS JOIN LATERAL (SELECT id, CASE WHEN wa_id = r.wa_id THEN 0 ELSE 1 END AS pref
+			FROM contacts WHERE account_id = r.account_id AND wa_id IN (r.wa_id, r.other_wa_id)) c
 		LEFT JOIN service_windows w ON w.contact_id = c.id AND w.phone_number_id = r.phone_number_id
 		LEFT JOIN marketing_holds h ON h.contact_id = c.id
 		LEFT JOIN consent_state s ON s.contact_id = c.id`
@@ -184,15 +184,17 @@ func (s *Store) decisionStates(reqs []*decisionReq) (ids []int64, sts []consent.
 	defer rows.Close()
 	ids, sts = make([]int64, n), make([]consent.State, n)
 	for rows.Next() {
-		var i, id, last, closed, held, seq, at int64
+		var i, id, pref, last, closed, held, seq, at int64
 		var scope, action, source string
-		if err := rows.Scan(&i, &id, &last, &closed, &held, &scope, &action, &seq, &source, &at); err != nil {
+		if err := rows.Scan(&i, &id, &pref, &last, &closed, &held, &scope, &action, &seq, &source, &at); err != nil {
 			return nil, nil, unavailable(err)
 		}
 		if i < 0 || i >= int64(n) {
 			return nil, nil, unavailable(fmt.Errorf("decision batch: row for request %d of %d", i, n))
 		}
-		ids[i] = id
+		if ids[i] == 0 || pref == 0 {
+			ids[i] = id // the contact of the form asked for, when both exist
+		}
 		addDecisionRow(&sts[i], last, closed, held, scope, action, seq, source, at)
 	}
 	if err := rows.Err(); err != nil {

@@ -59,6 +59,18 @@ func decisionFixture(t *testing.T, s *Store) []struct{ acct, waID string } {
 		if i%5 == 0 {
 			v := consent.WAIDVariants(waID)
 			ask = v[len(v)-1]
+			if i%10 == 0 {
+				// The same person also known under the other form: two
+				// contacts, read together.
+				o := upsert(t, s, acct, ContactSeen{Key: consent.ContactKey{WAID: ask}})
+				mustAppend(t, s, consent.ContactKey{WAID: ask}, event(acct, consent.OptOut, consent.CategoryScope(consent.Marketing)))
+				err := s.Write(ctx, func(ctx context.Context, tx *Tx) error {
+					return tx.TouchWindow(ctx, o.ID, "phone-1", t0.Add(2*time.Hour))
+				})
+				if err != nil {
+					t.Fatal(err)
+				}
+			}
 		}
 		asks = append(asks, struct{ acct, waID string }{acct, ask})
 		if i%8 == 0 {
@@ -74,8 +86,8 @@ func decisionFixture(t *testing.T, s *Store) []struct{ acct, waID string } {
 }
 
 // TestDecisionGroupRead: one group read answers every recipient exactly as
-// its own query does (state, window, hold, unknown), whatever else is in the
-// batch, including the same recipient twice.
+// its own query does (state, window, hold, unknown, a person with two
+// contacts), whatever else is in the batch, including the same recipient twice.
 func TestDecisionGroupRead(t *testing.T) {
 	for _, b := range storetest.Backends(t) {
 		if b.Name != "postgres" {
@@ -213,4 +225,115 @@ func TestDecisionStateClose(t *testing.T) {
 			t.Error("a decision after Close succeeded")
 		}
 	})
+}
+
+// TestDecisionBothBrazilianForms: a person Meta reports without the ninth
+// digit while the business wrote the number with it has two contacts. A send
+// to either form reads both, as one person: the newest consent event of each
+// scope wins, whichever contact holds it, and so do the latest message, window
+// close and marketing hold. Every reading path gives the same answer.
+func TestDecisionBothBrazilianForms(t *testing.T) {
+	for _, b := range storetest.Backends(t) {
+		t.Run(b.Name, func(t *testing.T) {
+			s := openStore(t, b.DSN(t), nil)
+			ctx := context.Background()
+			const withNine, without = "5521998765432", "552198765432"
+			t0 := time.Date(2026, 3, 2, 10, 0, 0, 0, time.UTC)
+			form := upsert(t, s, acctA, ContactSeen{Key: consent.ContactKey{WAID: withNine}}) // the business's form
+			meta := upsert(t, s, acctA, ContactSeen{Key: consent.ContactKey{WAID: without}})  // Meta's webhook
+			if form.ID == meta.ID {
+				t.Fatal("the test needs two contacts")
+			}
+			promotions := consent.Topic{ID: "promotions", Category: consent.Marketing}
+			read := func(step string) map[string]consent.State {
+				t.Helper()
+				out := map[string]consent.State{}
+				for _, waID := range []string{withNine, without} {
+					v := consent.WAIDVariants(waID)
+					want := map[string]int64{withNine: form.ID, without: meta.ID}[waID]
+					id, st, err := s.DecisionState(ctx, acctA, consent.ContactKey{WAID: waID}, "phone-1")
+					if err != nil {
+						t.Fatalf("%s: %s: %v", step, waID, err)
+					}
+					// The query of its own too, where DecisionState reads in groups.
+					id2, st2, err := s.decisionState(ctx, "decisionByWAIDs", acctA, waID, v[len(v)-1], "phone-1")
+					if err != nil {
+						t.Fatalf("%s: %s: %v", step, waID, err)
+					}
+					if id != want || id2 != want {
+						t.Errorf("%s: %s: contact %d and %d, want %d (the form asked for)", step, waID, id, id2, want)
+					}
+					sortScopes(st.Scopes)
+					sortScopes(st2.Scopes)
+					if !reflect.DeepEqual(st, st2) {
+						t.Errorf("%s: %s: DecisionState %+v, its own query %+v", step, waID, st, st2)
+					}
+					out[waID] = st
+				}
+				if !reflect.DeepEqual(out[withNine], out[without]) {
+					t.Errorf("%s: the two forms read differently: %+v and %+v", step, out[withNine], out[without])
+				}
+				return out
+			}
+
+			mustAppend(t, s, consent.ContactKey{WAID: withNine}, event(acctA, consent.OptIn, "promotions"))
+			mustAppend(t, s, consent.ContactKey{WAID: without}, event(acctA, consent.OptOut, consent.ScopeAll))
+			st := read("opt-in on the form's contact, then PARAR on Meta's")[withNine]
+			if !st.OptedOutOfAll() {
+				t.Errorf("the person's later opt-out is not in force: %+v", st)
+			}
+			if ev, ok := st.Effective(promotions); !ok || ev.Action != consent.OptOut {
+				t.Errorf("promotions: %+v %v, want the opt-out", ev, ok)
+			}
+
+			mustAppend(t, s, consent.ContactKey{WAID: withNine}, event(acctA, consent.OptIn, consent.ScopeAll))
+			st = read("then an opt-in to everything on the form's contact")[without]
+			if st.OptedOutOfAll() {
+				t.Errorf("the person's later opt-in is not in force: %+v", st)
+			}
+			if ev, ok := st.Effective(promotions); !ok || ev.Action != consent.OptIn {
+				t.Errorf("promotions: %+v %v, want an opt-in", ev, ok)
+			}
+
+			// Meta's marketing stop, then resume, on the two contacts: the
+			// resume is newer and lifts the stop for both forms.
+			mustAppend(t, s, consent.ContactKey{WAID: without}, event(acctA, consent.OptOut, consent.CategoryScope(consent.Marketing)))
+			st = read("marketing stop on Meta's contact")[withNine]
+			if ev, _ := st.Effective(promotions); ev.Action != consent.OptOut {
+				t.Errorf("after the stop, promotions: %+v", ev)
+			}
+			mustAppend(t, s, consent.ContactKey{WAID: withNine}, event(acctA, consent.Resume, consent.CategoryScope(consent.Marketing)))
+			st = read("resume on the form's contact")[without]
+			if ev, _ := st.Effective(promotions); ev.Action != consent.OptIn {
+				t.Errorf("after the resume, promotions: %+v, want the earlier opt-in", ev)
+			}
+
+			// The window: closed on one contact, opened later on the other.
+			err := s.Write(ctx, func(ctx context.Context, tx *Tx) error {
+				if err := tx.CloseWindow(ctx, form.ID, "phone-1", t0); err != nil {
+					return err
+				}
+				if err := tx.TouchWindow(ctx, meta.ID, "phone-1", t0.Add(time.Minute)); err != nil {
+					return err
+				}
+				return tx.HoldMarketing(ctx, meta.ID, t0.Add(24*time.Hour), "meta_marketing_limit", "wamid.hold")
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+			st = read("window and hold on Meta's contact")[withNine]
+			if !st.WindowOpen(t0.Add(time.Hour)) || !st.MarketingHold.Equal(t0.Add(24*time.Hour)) {
+				t.Errorf("window %v closed %v hold %v: want open, held until %v", st.LastInbound, st.WindowClosedAt, st.MarketingHold, t0.Add(24*time.Hour))
+			}
+			err = s.Write(ctx, func(ctx context.Context, tx *Tx) error {
+				return tx.CloseWindow(ctx, form.ID, "phone-1", t0.Add(2*time.Minute))
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if st := read("a later close on the form's contact")[without]; st.WindowOpen(t0.Add(time.Hour)) {
+				t.Errorf("window open after the later close: %+v", st)
+			}
+		})
+	}
 }
