@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 	"sync"
@@ -509,5 +510,77 @@ func TestBrazilianNumberBothForms(t *testing.T) {
 			}
 			e.wantRefused(e.send(tpl(withNine, "black_friday")), "topic_opted_out")
 		})
+	})
+}
+
+// TestGraphCallsThatCouldSend: a call that could make Meta send a message
+// never goes upstream undecided. The messages edge with a trailing slash is
+// decided like the canonical one; the edge written any other way, Graph batch
+// requests and method overrides are refused before anything reaches the
+// upstream; other calls, with their bodies, still pass through.
+func TestGraphCallsThatCouldSend(t *testing.T) {
+	forEachBackend(t, func(t *testing.T, b storetest.Backend) {
+		e := newEnv(t, b)
+		ana := demoPerson
+		if _, err := e.sim.SendText(ctxT(t), ana, "PARAR"); err != nil {
+			t.Fatal(err)
+		}
+		e.waitInbox(ana, 1)
+		before := len(e.inbox(ana))
+		v := "/v23.0/"
+		send := tpl(ana, "black_friday")
+
+		// Decided: the trailing slash is the same edge (and a doubled one is
+		// cleaned into it by a redirect).
+		for _, p := range []string{"/messages/", "/messages//"} {
+			e.wantRefused(e.do("POST", v+demoPhoneID+p, demoAPIKey, []byte(send), nil), "opted_out")
+		}
+
+		batch := `[{"method":"POST","relative_url":"` + demoPhoneID + `/messages","body":"` + url.QueryEscape(send) + `"}]`
+		refused := []struct {
+			name, method, path, body, contentType string
+		}{
+			{"case", "POST", v + demoPhoneID + "/Messages", send, "application/json"},
+			{"escaped slash", "POST", v + demoPhoneID + "%2Fmessages", send, "application/json"},
+			{"path parameter", "POST", v + demoPhoneID + "/messages;x", send, "application/json"},
+			{"batch in the query", "POST", v + "?batch=" + url.QueryEscape(batch), "", ""},
+			{"batch in a form body", "POST", v, "batch=" + url.QueryEscape(batch), "application/x-www-form-urlencoded"},
+			{"batch in a JSON body", "POST", v + "me", `{"include_headers":false,"batch":` + batch + `}`, "application/json; charset=utf-8"},
+			{"batch key in another case", "POST", v, `{"Batch":` + batch + `}`, "application/json"},
+			{"method override", "GET", v + demoPhoneID + "/messages?method=post", "", ""},
+			{"method override on another node", "GET", v + demoPhoneID + "?method=post&to=" + ana, "", ""},
+		}
+		for _, c := range refused {
+			var body []byte
+			hdr := map[string]string{}
+			if c.body != "" {
+				body = []byte(c.body)
+				hdr["Content-Type"] = c.contentType
+			}
+			r := e.do(c.method, c.path, demoAPIKey, body, hdr)
+			if r.Status != http.StatusBadRequest || r.Header.Get("Optgate-Reason") != "unsupported_request" ||
+				!strings.Contains(string(r.Body), `"type":"OptgateConsentException"`) {
+				t.Errorf("%s: %s %s: %d %s %s, want optgate's 400 unsupported_request", c.name, c.method, c.path, r.Status, r.Header.Get("Optgate-Reason"), r.Body)
+			}
+		}
+		if got := e.inbox(ana); len(got) != before {
+			t.Fatalf("the person received %d messages after opting out: %+v", len(got)-before, got[before:])
+		}
+
+		// Other calls pass through, bodies and all: the sandbox answers them
+		// as Meta answers a node it does not serve.
+		for _, c := range []struct{ method, path, body string }{
+			{"GET", v + demoPhoneID + "?fields=verified_name", ""},
+			{"POST", v + demoPhoneID + "/register", `{"messaging_product":"whatsapp","pin":"123456"}`},
+		} {
+			var body []byte
+			if c.body != "" {
+				body = []byte(c.body)
+			}
+			r := e.do(c.method, c.path, demoAPIKey, body, nil)
+			if r.Header.Get("Optgate-Reason") != "" || !strings.Contains(string(r.Body), `"type":"GraphMethodException"`) {
+				t.Errorf("%s %s: %d %s, want the upstream's own answer", c.method, c.path, r.Status, r.Body)
+			}
+		}
 	})
 }

@@ -24,7 +24,12 @@ var refusalCodes = map[consent.Reason]int{
 	consent.ReasonUnknownTemplate:  4605,
 	consent.ReasonInvalidRecipient: 4606,
 	consent.ReasonMarketingLimit:   4607,
+	reasonUnsupported:              4608,
 }
+
+// reasonUnsupported refuses a Graph call that could send a message without a
+// decision (bypass.go). It is not a send decision, so it is not in consent.
+const reasonUnsupported consent.Reason = "unsupported_request"
 
 func writeGraphError(w http.ResponseWriter, status int, e meta.GraphError) {
 	if e.ErrorData.MessagingProduct == "" {
@@ -133,9 +138,18 @@ func (s *Server) handlePassThrough(w http.ResponseWriter, r *http.Request) {
 	if r.URL.RawQuery != "" {
 		path += "?" + r.URL.RawQuery
 	}
-	var body io.Reader
-	if r.Body != nil && r.Body != http.NoBody {
-		body = r.Body
+	body, err := checkPassThrough(r)
+	if b, ok := isBypass(err); ok {
+		s.log.Warn("graph call refused", "account", a.ID, "method", r.Method, "path", r.URL.Path, "why", b.why)
+		writeGraphError(w, http.StatusBadRequest, meta.GraphError{Type: "OptgateConsentException", Code: refusalCodes[reasonUnsupported],
+			Message:   "(#" + itoa(refusalCodes[reasonUnsupported]) + ") Request refused by optgate: " + string(reasonUnsupported),
+			ErrorData: meta.ErrorData{Details: b.why, Reason: string(reasonUnsupported)}})
+		return
+	}
+	if err != nil {
+		writeGraphError(w, http.StatusBadRequest, meta.GraphError{Type: "OAuthException", Code: 100, Message: "(#100) Invalid parameter",
+			ErrorData: meta.ErrorData{Details: "cannot read the body: " + err.Error()}})
+		return
 	}
 	resp, err := s.client.Forward(r.Context(), a.Upstream, r.Method, path, body, r.Header.Get("Content-Type"))
 	if err != nil {

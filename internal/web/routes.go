@@ -16,6 +16,7 @@ func (s *Server) Handler() http.Handler {
 
 	// The Graph API, as Meta serves it: sends are decided, the rest passes through.
 	mux.HandleFunc("POST /{version}/{phone_number_id}/messages", s.handleSend)
+	mux.HandleFunc("POST /{version}/{phone_number_id}/messages/{$}", s.handleSend)
 	mux.HandleFunc("/{version}/{rest...}", s.handlePassThrough)
 
 	// The native API.
