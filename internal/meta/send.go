@@ -3,6 +3,7 @@ package meta
 import (
 	"encoding/json"
 	"fmt"
+	"strings"
 )
 
 // SendRequest is the part of a Cloud API send request that optgate reads.
@@ -56,6 +57,9 @@ func ParseSend(body []byte) (*SendRequest, error) {
 	if r.RecipientKey() == "" {
 		return nil, fmt.Errorf("to is required")
 	}
+	// Meta documents its types in lower case and may read them in any: a
+	// "TEMPLATE" is decided as the template it may well be, never as text.
+	r.Type = strings.ToLower(strings.TrimSpace(r.Type))
 	if r.Type == "" {
 		r.Type = "text" // Meta's default
 	}

@@ -82,6 +82,12 @@ func TestParseSendDefaults(t *testing.T) {
 	if r.Type != "text" {
 		t.Errorf("default type = %q, want text (Meta's default)", r.Type)
 	}
+	for _, typ := range []string{"TEMPLATE", "Template", " template "} {
+		r, err = ParseSend([]byte(`{"messaging_product":"whatsapp","to":"5511987654321","type":"` + typ + `","template":{"name":"black_friday","language":{"code":"pt_BR"}}}`))
+		if err != nil || r.Type != "template" {
+			t.Errorf("type %q: %+v, %v; want it decided as a template", typ, r, err)
+		}
+	}
 	r, err = ParseSend([]byte(`{"messaging_product":"whatsapp","recipient":"US.13491208655302741918","type":"text","text":{"body":"hi"}}`))
 	if err != nil {
 		t.Fatal(err)
