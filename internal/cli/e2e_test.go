@@ -584,3 +584,71 @@ func TestGraphCallsThatCouldSend(t *testing.T) {
 		}
 	})
 }
+
+// TestConsentWrittenOutOfOrder: Meta does not promise to deliver messages in
+// the order people wrote them. An opt-in written before an opt-out on record,
+// and delivered after it (in a later webhook or later in the same one), does
+// not undo it, and is not confirmed; one written after it does. The same for
+// Meta's marketing resume against a newer stop.
+func TestConsentWrittenOutOfOrder(t *testing.T) {
+	forEachBackend(t, func(t *testing.T, b storetest.Backend) {
+		now := time.Now().UTC().Truncate(time.Second)
+		msg := func(from, id, body string, at time.Time) string {
+			return fmt.Sprintf(`{"from":"%s","id":"%s","timestamp":"%d","type":"text","text":{"body":"%s"}}`, from, id, at.Unix(), body)
+		}
+		hook := func(from string, field, items string) []byte {
+			return []byte(`{"object":"whatsapp_business_account","entry":[{"id":"` + demoWABA + `","changes":[{"field":"` + field + `","value":{"messaging_product":"whatsapp",` +
+				`"metadata":{"display_phone_number":"15550783881","phone_number_id":"` + demoPhoneID + `"},` +
+				`"contacts":[{"profile":{"name":"P"},"wa_id":"` + from + `"}],` + items + `}}]}]}`)
+		}
+		post := func(e *env, body []byte) {
+			t.Helper()
+			if r := e.webhook(body, testAppSecret); r.Status != http.StatusOK {
+				t.Fatalf("webhook: %d %s", r.Status, r.Body)
+			}
+		}
+		optIn := `{"action":"opt_in","topic":"order_updates","source":"web_form","evidence":{"text":"Quero avisos"}}`
+
+		for _, oneWebhook := range []bool{false, true} {
+			t.Run(fmt.Sprint("one webhook ", oneWebhook), func(t *testing.T) {
+				e := newEnv(t, b)
+				p := "5511987650001"
+				if r := e.consent("+"+p, optIn); r.Status != http.StatusCreated {
+					t.Fatalf("opt-in: %d %s", r.Status, r.Body)
+				}
+				stop := msg(p, "wamid.order.stop", "PARAR", now.Add(-10*time.Second))
+				start := msg(p, "wamid.order.start", "REATIVAR", now.Add(-time.Minute)) // written first
+				if oneWebhook {
+					post(e, hook(p, "messages", `"messages":[`+stop+`,`+start+`]`))
+				} else {
+					post(e, hook(p, "messages", `"messages":[`+stop+`]`))
+					post(e, hook(p, "messages", `"messages":[`+start+`]`))
+				}
+				e.wantRefused(e.send(tpl(p, "order_shipped")), "opted_out")
+				// On record: the form's opt-in and the PARAR, not the older REATIVAR.
+				if h := e.contact("+" + p)["history"].([]any); len(h) != 2 {
+					t.Fatalf("want 2 events on record, got %d: %v", len(h), h)
+				}
+				// An opt-in written after the opt-out counts.
+				post(e, hook(p, "messages", `"messages":[`+msg(p, "wamid.order.again", "REATIVAR", now)+`]`))
+				e.wantAllowed(e.send(tpl(p, "order_shipped")))
+			})
+		}
+
+		t.Run("marketing resume", func(t *testing.T) {
+			e := newEnv(t, b)
+			p := "5511987650002"
+			if r := e.consent("+"+p, `{"action":"opt_in","topic":"promotions","source":"web_form","evidence":{"text":"Quero ofertas"}}`); r.Status != http.StatusCreated {
+				t.Fatalf("opt-in: %d %s", r.Status, r.Body)
+			}
+			pref := func(value string, at time.Time) string {
+				return fmt.Sprintf(`"user_preferences":[{"wa_id":"%s","detail":"User requested to %s marketing messages","category":"marketing_messages","value":"%s","timestamp":%d}]`, p, value, value, at.Unix())
+			}
+			post(e, hook(p, "user_preferences", pref("stop", now.Add(-10*time.Second))))
+			post(e, hook(p, "user_preferences", pref("resume", now.Add(-time.Minute))))
+			e.wantRefused(e.send(tpl(p, "black_friday")), "topic_opted_out")
+			post(e, hook(p, "user_preferences", pref("resume", now)))
+			e.wantAllowed(e.send(tpl(p, "black_friday")))
+		})
+	})
+}

@@ -472,9 +472,12 @@ func (g *Gate) apply(ctx context.Context, tx *store.Tx, st *step, res *IngestRes
 		if err := setIntent("opt_in"); err != nil {
 			return nil, err
 		}
-		evs, err := g.recordOptIn(a, record, consent.SourceWhatsAppButton, "the person tapped an opt-in button")
+		evs, err := g.recordOptIn(a, record, &before, st.at, consent.SourceWhatsAppButton, "the person tapped an opt-in button")
 		if err != nil {
 			return nil, err
+		}
+		if len(evs) == 0 {
+			return nil, setIntent("opt_in:superseded")
 		}
 		return evs, reply("opt_in")
 	}
@@ -535,9 +538,12 @@ func (g *Gate) apply(ctx context.Context, tx *store.Tx, st *step, res *IngestRes
 		if err := setIntent("opt_in"); err != nil {
 			return nil, err
 		}
-		evs, err := g.recordOptIn(a, record, source, "the person asked to receive messages: "+d.Rule)
+		evs, err := g.recordOptIn(a, record, &before, st.at, source, "the person asked to receive messages: "+d.Rule)
 		if err != nil {
 			return nil, err
+		}
+		if len(evs) == 0 {
+			return nil, setIntent("opt_in:superseded")
 		}
 		return evs, reply("opt_in")
 	case intent.Help:
@@ -558,7 +564,12 @@ func (g *Gate) confirmQuestion(a *Account, lang string) string {
 
 // recordOptIn records an in-thread opt-in: to the account's keyword opt-in
 // topics when it has some, else to everything.
-func (g *Gate) recordOptIn(a *Account, record func(consent.Action, consent.Scope, string, string) (consent.Event, error), source, reason string) ([]consent.Event, error) {
+//
+// Meta does not promise to deliver messages in the order they were written:
+// an opt-in written before an opt-out on record, and delivered after it, does
+// not undo it (before is the contact's state, at the message's time). No
+// scope recorded, none returned: the caller confirms nothing.
+func (g *Gate) recordOptIn(a *Account, record func(consent.Action, consent.Scope, string, string) (consent.Event, error), before *consent.State, at time.Time, source, reason string) ([]consent.Event, error) {
 	scopes := []consent.Scope{consent.ScopeAll}
 	if len(a.KeywordOptIn) > 0 {
 		scopes = scopes[:0]
@@ -568,6 +579,9 @@ func (g *Gate) recordOptIn(a *Account, record func(consent.Action, consent.Scope
 	}
 	var evs []consent.Event
 	for _, sc := range scopes {
+		if consent.NewerOptOut(a.Rules, before.Scopes, sc, at) {
+			continue
+		}
 		ev, err := record(consent.OptIn, sc, source, reason)
 		if err != nil {
 			return nil, err
@@ -658,6 +672,17 @@ func (g *Gate) applyPreference(ctx context.Context, tx *store.Tx, st *step, res 
 			res.Duplicates++
 		}
 		return nil, err
+	}
+	if action == consent.Resume {
+		// A resume written before a stop on record, delivered after it,
+		// does not lift it (Meta does not promise order).
+		now, err := tx.State(ctx, c.ID, st.phoneID)
+		if err != nil {
+			return nil, err
+		}
+		if consent.NewerOptOut(a.Rules, now.Scopes, consent.CategoryScope(consent.Marketing), st.at) {
+			return nil, tx.SetInboundIntent(ctx, a.ID, id, "resume:superseded")
+		}
 	}
 	ev := consent.Event{AccountID: a.ID, ContactID: c.ID, Action: action, Scope: consent.CategoryScope(consent.Marketing),
 		Source: consent.SourceMetaPreferences, Reason: p.Detail, Actor: "meta", OccurredAt: st.at,
