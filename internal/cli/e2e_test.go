@@ -652,3 +652,38 @@ func TestConsentWrittenOutOfOrder(t *testing.T) {
 		})
 	})
 }
+
+// TestBackdatedOptInAfterOptOut: through the API, an opt-in dated before the
+// person's opt-out on record is refused (409) and changes nothing; one dated
+// after it, or undated, is recorded.
+func TestBackdatedOptInAfterOptOut(t *testing.T) {
+	forEachBackend(t, func(t *testing.T, b storetest.Backend) {
+		e := newEnv(t, b)
+		p := "+5511987650003"
+		if r := e.consent(p, `{"action":"opt_out","category":"marketing","reason":"asked by phone"}`); r.Status != http.StatusCreated {
+			t.Fatalf("opt-out: %d %s", r.Status, r.Body)
+		}
+		old := e.clock.Now().Add(-365 * 24 * time.Hour).Format(time.RFC3339)
+		for _, body := range []string{
+			`{"action":"opt_in","topic":"promotions","source":"csv","evidence":{"text":"old form"},"occurred_at":"` + old + `"}`,
+			`{"action":"opt_in","source":"csv","evidence":{"text":"old form"},"occurred_at":"` + old + `"}`,
+		} {
+			r := e.consent(p, body)
+			if r.Status != http.StatusConflict || !strings.Contains(string(r.Body), "cannot undo it") {
+				t.Fatalf("backdated opt-in: %d %s, want 409", r.Status, r.Body)
+			}
+		}
+		if h := e.contact(p)["history"].([]any); len(h) != 1 {
+			t.Fatalf("a refused opt-in was recorded: %v", h)
+		}
+		e.wantRefused(e.send(tpl(p, "black_friday")), "topic_opted_out")
+		// An opt-in to another category's topic, dated before, is not covered by it.
+		if r := e.consent(p, `{"action":"opt_in","topic":"order_updates","source":"csv","evidence":{"text":"old form"},"occurred_at":"`+old+`"}`); r.Status != http.StatusCreated {
+			t.Fatalf("utility opt-in: %d %s", r.Status, r.Body)
+		}
+		if r := e.consent(p, `{"action":"opt_in","topic":"promotions","source":"web_form","evidence":{"text":"Quero ofertas de novo"}}`); r.Status != http.StatusCreated {
+			t.Fatalf("new opt-in: %d %s", r.Status, r.Body)
+		}
+		e.wantAllowed(e.send(tpl(p, "black_friday")))
+	})
+}

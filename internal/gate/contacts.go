@@ -64,6 +64,18 @@ func (g *Gate) RecordConsent(ctx context.Context, a *Account, id string, in Cons
 			return err
 		}
 		ev.ContactID = c.ID
+		if ev.Action == consent.OptIn && !ev.OccurredAt.IsZero() {
+			// A backdated opt-in never undoes an opt-out that came after
+			// it, as with imports: the person's later word stands.
+			st, err := tx.State(ctx, c.ID, "")
+			if err != nil {
+				return err
+			}
+			if consent.NewerOptOut(a.Rules, st.Scopes, ev.Scope, ev.OccurredAt) {
+				return consent.Errorf(consent.EConflict, "the person opted out after occurred_at (%s); an opt-in from before that cannot undo it: record a new one with its own evidence",
+					ev.OccurredAt.Format(time.RFC3339))
+			}
+		}
 		return tx.AppendEvent(ctx, &ev)
 	})
 	if err != nil {
