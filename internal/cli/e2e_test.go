@@ -687,3 +687,35 @@ func TestBackdatedOptInAfterOptOut(t *testing.T) {
 		e.wantAllowed(e.send(tpl(p, "black_friday")))
 	})
 }
+
+// TestNumberChangeRedelivered: Meta redelivers a user_changed_number after
+// the old number has been given to someone else. The redelivery is a
+// duplicate: the person who changed keeps their number and their opt-out,
+// and the old number's new holder keeps theirs.
+func TestNumberChangeRedelivered(t *testing.T) {
+	forEachBackend(t, func(t *testing.T, b storetest.Backend) {
+		e := newEnv(t, b)
+		const oldNum, newNum = "16505551234", "12195555358"
+		if _, err := e.sim.SendText(ctxT(t), oldNum, "STOP"); err != nil {
+			t.Fatal(err)
+		}
+		change := []byte(`{"object":"whatsapp_business_account","entry":[{"id":"` + demoWABA + `","changes":[{"field":"messages","value":{"messaging_product":"whatsapp",` +
+			`"metadata":{"display_phone_number":"15550783881","phone_number_id":"` + demoPhoneID + `"},` +
+			`"messages":[{"from":"` + oldNum + `","id":"wamid.change.1","timestamp":"` + strconv.FormatInt(e.clock.Now().Unix(), 10) + `","type":"system",` +
+			`"system":{"body":"User changed from ` + oldNum + ` to ` + newNum + `","wa_id":"` + newNum + `","type":"user_changed_number"}}]}}]}]}`)
+		if r := e.webhook(change, testAppSecret); r.Status != http.StatusOK {
+			t.Fatalf("change: %d %s", r.Status, r.Body)
+		}
+		e.wantRefused(e.send(tpl("+"+newNum, "black_friday")), "opted_out")
+		// The old number is someone else's now, and they opt in.
+		if r := e.consent("+"+oldNum, `{"action":"opt_in","topic":"promotions","source":"web_form","evidence":{"text":"Quero ofertas"}}`); r.Status != http.StatusCreated {
+			t.Fatalf("opt-in: %d %s", r.Status, r.Body)
+		}
+		e.wantAllowed(e.send(tpl("+"+oldNum, "black_friday")))
+		if r := e.webhook(change, testAppSecret); r.Status != http.StatusOK {
+			t.Fatalf("redelivered change: %d %s", r.Status, r.Body)
+		}
+		e.wantRefused(e.send(tpl("+"+newNum, "black_friday")), "opted_out")
+		e.wantAllowed(e.send(tpl("+"+oldNum, "black_friday")))
+	})
+}

@@ -387,6 +387,15 @@ func (g *Gate) apply(ctx context.Context, tx *store.Tx, st *step, res *IngestRes
 		}
 		return nil, tx.RecordSignal(ctx, *st.signal)
 	case stepNumberChange:
+		// A redelivered change is recognised before it is acted on: by
+		// then the old number may be someone else's.
+		seen, err := tx.InboundSeen(ctx, a.ID, st.msg.ID)
+		if err != nil || seen {
+			if seen {
+				res.Duplicates++
+			}
+			return nil, err
+		}
 		c, err := tx.ChangeNumber(ctx, a.ID, st.msg.From, st.msg.System.WAID, st.msg.ID, st.at.UnixMilli())
 		if err != nil {
 			return nil, err

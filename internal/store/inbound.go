@@ -89,6 +89,24 @@ func (t *Tx) InsertInbound(ctx context.Context, m Inbound) (bool, error) {
 	return n == 1, unavailable(err)
 }
 
+// InboundSeen reports whether the account has the inbound message with this
+// id already: a redelivery, for a message that must be recognised before it
+// is acted on (a number change).
+func (t *Tx) InboundSeen(ctx context.Context, accountID, messageID string) (bool, error) {
+	if err := t.flushQueued(ctx); err != nil {
+		return false, err
+	}
+	var one int
+	err := t.queryRow(ctx, "inboundSeen", accountID, messageID).Scan(&one)
+	if errors.Is(err, sql.ErrNoRows) {
+		return false, nil
+	}
+	if err != nil {
+		return false, t.s.wrap(err)
+	}
+	return true, nil
+}
+
 // SetInboundIntent records what optgate understood of an inbound message.
 func (t *Tx) SetInboundIntent(ctx context.Context, accountID, messageID, intent string) error {
 	_, err := t.exec(ctx, "setInboundIntent", accountID, messageID, intent)

@@ -16,6 +16,7 @@ var queries = map[string]string{
 	"updateContact":  `UPDATE contacts SET wa_id = $2, user_id = $3, name = $4, language = $5, updated_at = $6 WHERE id = $1`,
 	"setAskedAt":     `UPDATE contacts SET asked_at = $2 WHERE id = $1`,
 	"askedAt":        `SELECT asked_at FROM contacts WHERE id = $1`,
+	"inboundSeen":    `SELECT 1 FROM inbound_messages WHERE account_id = $1 AND message_id = $2`,
 	"setContactWAID": `UPDATE contacts SET wa_id = $2, updated_at = $3 WHERE id = $1`,
 
 	"scopesOf":  `SELECT scope, action, seq, source, occurred_at FROM consent_state WHERE contact_id = $1`,
