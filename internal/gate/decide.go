@@ -54,7 +54,7 @@ func (g *Gate) decide(ctx context.Context, a *Account, phoneNumberID string, req
 	case req.Type == "template":
 		msg.Kind, msg.Template = consent.Template, templateName(req)
 		if _, known := a.Rules.Templates[msg.Template]; !known && a.Rules.UnknownTemplates == consent.CategoryUnknownTemplates {
-			cat, err := g.store.TemplateCategory(ctx, a.ID, msg.Template)
+			cat, err := g.store.TemplateCategory(ctx, a.ID, msg.Template, req.Template.Language.Code)
 			if err != nil && !errors.Is(err, store.ErrNotFound) {
 				return consent.Decision{}, 0, err
 			}

@@ -36,8 +36,13 @@ func init() {
 		"upsertTemplate": `INSERT INTO templates (account_id, name, language, category, status, updated_at) VALUES ($1, $2, $3, $4, $5, $6)
 			ON CONFLICT (account_id, name, language) DO UPDATE SET category = CASE WHEN excluded.category = '' THEN templates.category ELSE excluded.category END,
 			status = excluded.status, updated_at = excluded.updated_at`,
+		// The template in the language asked for; else, of its other
+		// languages, the strictest category (each language is a template of
+		// its own to Meta, and may be of another category).
 		"templateCategory": `SELECT category FROM templates WHERE account_id = $1 AND name = $2 AND category <> '' AND status <> 'DELETED'
-			ORDER BY CASE WHEN status = 'APPROVED' THEN 0 ELSE 1 END, updated_at DESC LIMIT 1`,
+			ORDER BY CASE WHEN REPLACE(LOWER(language), '-', '_') = $3 THEN 0 ELSE 1 END,
+				CASE WHEN status = 'APPROVED' THEN 0 ELSE 1 END,
+				CASE category WHEN 'marketing' THEN 0 WHEN 'utility' THEN 1 ELSE 2 END, updated_at DESC LIMIT 1`,
 		"upsertHold": `INSERT INTO marketing_holds (contact_id, held_until, reason, message_id) VALUES ($1, $2, $3, $4)
 			ON CONFLICT (contact_id) DO UPDATE SET held_until = CASE WHEN excluded.held_until > marketing_holds.held_until
 			THEN excluded.held_until ELSE marketing_holds.held_until END, reason = excluded.reason, message_id = excluded.message_id`,
@@ -312,10 +317,13 @@ func (t *Tx) UpsertTemplate(ctx context.Context, tp Template) error {
 	return err
 }
 
-// TemplateCategory returns the Meta category of a template learned from Meta.
-func (s *Store) TemplateCategory(ctx context.Context, accountID, name string) (consent.Category, error) {
+// TemplateCategory returns the Meta category of a template learned from Meta,
+// in language (pt_BR and pt-BR are one); when Meta named no such language,
+// the strictest category among the template's others.
+func (s *Store) TemplateCategory(ctx context.Context, accountID, name, language string) (consent.Category, error) {
 	var c string
-	if err := s.stmts["templateCategory"].QueryRowContext(ctx, accountID, name).Scan(&c); err != nil {
+	lang := strings.ReplaceAll(strings.ToLower(language), "-", "_")
+	if err := s.stmts["templateCategory"].QueryRowContext(ctx, accountID, name, lang).Scan(&c); err != nil {
 		if errors.Is(err, sql.ErrNoRows) {
 			return "", ErrNotFound
 		}

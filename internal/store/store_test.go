@@ -897,3 +897,48 @@ func TestWriteRacingClose(t *testing.T) {
 		}
 	})
 }
+
+// TestTemplateCategoryByLanguage: each language of a template is a template
+// of its own to Meta, maybe of another category. The language asked for
+// decides (pt_BR and pt-BR are one); a language Meta never named gets the
+// strictest of the others; a deleted one counts for nothing.
+func TestTemplateCategoryByLanguage(t *testing.T) {
+	for _, b := range storetest.Backends(t) {
+		t.Run(b.Name, func(t *testing.T) {
+			s := openStore(t, b.DSN(t), nil)
+			ctx := context.Background()
+			put := func(name, lang, category, status string) {
+				t.Helper()
+				err := s.Write(ctx, func(ctx context.Context, tx *Tx) error {
+					return tx.UpsertTemplate(ctx, Template{AccountID: acctA, Name: name, Language: lang, Category: category, Status: status})
+				})
+				if err != nil {
+					t.Fatal(err)
+				}
+			}
+			put("welcome", "pt_BR", "marketing", "APPROVED")
+			put("welcome", "en-US", "utility", "APPROVED") // later, as a status webhook writes it
+			put("welcome", "es", "utility", "DELETED")
+			put("receipt", "pt_BR", "utility", "APPROVED")
+			for _, c := range []struct {
+				name, lang string
+				want       consent.Category
+			}{
+				{"welcome", "pt_BR", consent.Marketing},
+				{"welcome", "pt-br", consent.Marketing},
+				{"welcome", "en_US", consent.Utility},
+				{"welcome", "es", consent.Marketing}, // deleted there: the strictest of the others
+				{"welcome", "", consent.Marketing},
+				{"receipt", "en_US", consent.Utility},
+			} {
+				got, err := s.TemplateCategory(ctx, acctA, c.name, c.lang)
+				if err != nil || got != c.want {
+					t.Errorf("%s in %q: %q, %v; want %q", c.name, c.lang, got, err, c.want)
+				}
+			}
+			if _, err := s.TemplateCategory(ctx, acctA, "nope", "pt_BR"); err != ErrNotFound {
+				t.Errorf("unknown template: %v, want ErrNotFound", err)
+			}
+		})
+	}
+}
