@@ -719,3 +719,29 @@ func TestNumberChangeRedelivered(t *testing.T) {
 		e.wantAllowed(e.send(tpl("+"+oldNum, "black_friday")))
 	})
 }
+
+// TestMexicanNumberBothForms: WhatsApp reports a Mexican mobile with the
+// old "1" (5215512345678), which libphonenumber no longer accepts, while the
+// number is written without it. A bot replying to the wa_id it got must be
+// decided, not refused as an invalid recipient; and the person's BAJA counts
+// whichever form a send uses.
+func TestMexicanNumberBothForms(t *testing.T) {
+	forEachBackend(t, func(t *testing.T, b storetest.Backend) {
+		e := newEnv(t, b)
+		const waID = "5215512345678"
+		if _, err := e.sim.SendText(ctxT(t), waID, "Hola, ¿tienen envíos?"); err != nil {
+			t.Fatal(err)
+		}
+		e.wantAllowed(e.send(text(waID, "¡Sí, a todo México!")))
+		e.wantAllowed(e.send(text("+52 55 1234 5678", "¿Algo más?")))
+		if _, err := e.sim.SendText(ctxT(t), waID, "BAJA"); err != nil {
+			t.Fatal(err)
+		}
+		for _, to := range []string{waID, "+525512345678", "+52 1 55 1234 5678"} {
+			e.wantRefused(e.send(tpl(to, "black_friday")), "opted_out")
+		}
+		if c := e.contact("+52 55 1234 5678"); c["opted_out_of_all"] != true {
+			t.Fatalf("contact by the number as written: %v", c)
+		}
+	})
+}

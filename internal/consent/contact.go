@@ -72,8 +72,10 @@ func NormalizePhone(raw string) (string, error) {
 	if !phonenumbers.IsValidNumber(num) {
 		// A Brazilian mobile written the old way, without the ninth digit
 		// (+55 11 8765-4321), is still how many people write their number.
+		// A Mexican mobile as WhatsApp reports it (52 1 55 1234 5678) is
+		// the number without the 1.
 		e164 := phonenumbers.Format(num, phonenumbers.E164)
-		if v := WAIDVariants(strings.TrimPrefix(e164, "+")); len(v) == 2 && len(v[1]) == 13 {
+		if v := WAIDVariants(strings.TrimPrefix(e164, "+")); len(v) == 2 && (len(v[1]) == 13 && strings.HasPrefix(v[1], "55") || len(v[1]) == 12 && strings.HasPrefix(v[1], "52")) {
 			if n2, err := phonenumbers.Parse("+"+v[1], ""); err == nil && phonenumbers.IsValidNumber(n2) {
 				return "+" + v[1], nil
 			}
@@ -134,7 +136,21 @@ func ParseContactKey(raw string) (ContactKey, error) {
 // WhatsApp still reports many accounts created before that without it
 // (55 11 8765-4321 rather than 55 11 98765-4321); a number typed with the nine
 // must find the contact Meta reported without it, and the other way round.
+//
+// Mexico is the other way round: WhatsApp reports a Mexican mobile with the
+// "1" that Mexico dropped from mobile numbers in 2019 (52 1 55 1234 5678),
+// while the number is now written, and valid, without it (52 55 1234 5678).
+// Mexican area codes start with 2-9, so the two forms cannot be confused.
 func WAIDVariants(waID string) []string {
+	if strings.HasPrefix(waID, "52") {
+		switch {
+		case len(waID) == 13 && waID[2] == '1' && waID[3] >= '2' && waID[3] <= '9':
+			return []string{waID, "52" + waID[3:]}
+		case len(waID) == 12 && waID[2] >= '2' && waID[2] <= '9':
+			return []string{waID, "521" + waID[2:]}
+		}
+		return []string{waID}
+	}
 	if !strings.HasPrefix(waID, "55") {
 		return []string{waID}
 	}

@@ -43,6 +43,10 @@ func TestNormalizePhone(t *testing.T) {
 		// A Brazilian mobile written the old way, without the ninth digit, gains it.
 		{"+55 11 8765-4321", "+5511987654321"},
 		{"55 21 9654-3210", "+5521996543210"},
+		// A Mexican mobile as WhatsApp reports it, with the old 1, loses it.
+		{"5215512345678", "+525512345678"},
+		{"+52 1 33 1234 5678", "+523312345678"},
+		{"+52 55 1234 5678", "+525512345678"},
 	}
 	for _, tt := range tests {
 		got, err := NormalizePhone(tt.in)
@@ -143,6 +147,12 @@ func TestWAIDVariants(t *testing.T) {
 		// 13 digits whose ninth is followed by a landline-like digit: no variant.
 		{"5511912345678", []string{"5511912345678"}},
 		{"5511951234567", []string{"5511951234567"}},
+		// Mexico: the 1 WhatsApp keeps for mobiles, and the number without it.
+		{"5215512345678", []string{"5215512345678", "525512345678"}},
+		{"525512345678", []string{"525512345678", "5215512345678"}},
+		{"528112345678", []string{"528112345678", "5218112345678"}},
+		{"5211234567890", []string{"5211234567890"}}, // no area code starts with 1
+		{"52551234567", []string{"52551234567"}},
 		// Not Brazilian, or wrong length.
 		{"16505551234", []string{"16505551234"}},
 		{"4915123456789", []string{"4915123456789"}},

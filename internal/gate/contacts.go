@@ -129,8 +129,11 @@ func (g *Gate) Contact(ctx context.Context, a *Account, id string) (ContactView,
 		return v, err
 	}
 	v.Contact = c
-	// Any phone number gives the scopes; windows are read per number below.
-	st, err := g.store.State(ctx, c.ID, "")
+	// As a send decision reads it: a person Meta reports under another form
+	// of the number (store.DecisionState) may be on record twice, and both
+	// records are theirs. Any phone number gives the scopes; windows are read
+	// per number below.
+	st, err := g.decisionState(ctx, a, key, "")
 	if err != nil {
 		return v, err
 	}
@@ -149,10 +152,6 @@ func (g *Gate) Contact(ctx context.Context, a *Account, id string) (ContactView,
 		}
 		v.Topics = append(v.Topics, tc)
 	}
-	windows, err := g.store.Windows(ctx, c.ID)
-	if err != nil {
-		return v, err
-	}
 	now := g.now()
 	phones := make([]string, 0, len(a.phones))
 	for p := range a.phones {
@@ -160,11 +159,41 @@ func (g *Gate) Contact(ctx context.Context, a *Account, id string) (ContactView,
 	}
 	sort.Strings(phones)
 	for _, p := range phones {
-		w := windows[p]
+		w, err := g.decisionState(ctx, a, key, p)
+		if err != nil {
+			return v, err
+		}
 		v.Windows = append(v.Windows, WindowView{PhoneNumberID: p, Open: w.WindowOpen(now), LastInbound: w.LastInbound, ExpiresAt: w.WindowExpires(now)})
 	}
 	if v.History, err = g.store.History(ctx, c.ID); err != nil {
 		return v, err
 	}
+	if key.WAID != "" {
+		for _, w := range consent.WAIDVariants(key.WAID) {
+			other, err := g.store.FindContact(ctx, a.ID, consent.ContactKey{WAID: w})
+			if errors.Is(err, store.ErrNotFound) || err == nil && other.ID == c.ID {
+				continue
+			}
+			if err != nil {
+				return v, err
+			}
+			h, err := g.store.History(ctx, other.ID)
+			if err != nil {
+				return v, err
+			}
+			v.History = append(v.History, h...)
+			sort.Slice(v.History, func(i, j int) bool { return v.History[i].Seq < v.History[j].Seq })
+		}
+	}
 	return v, nil
+}
+
+// decisionState is the person's state as a send decision reads it: every
+// record of them, merged.
+func (g *Gate) decisionState(ctx context.Context, a *Account, key consent.ContactKey, phoneNumberID string) (consent.State, error) {
+	_, st, err := g.store.DecisionState(ctx, a.ID, key, phoneNumberID)
+	if err != nil && !errors.Is(err, store.ErrNotFound) {
+		return st, err
+	}
+	return st, nil
 }

@@ -175,25 +175,6 @@ func state(ctx context.Context, q querier, contactID int64, phoneNumberID string
 	return st, nil
 }
 
-// Windows returns the contact's last-inbound and closed times per business phone number.
-func (s *Store) Windows(ctx context.Context, contactID int64) (map[string]consent.State, error) {
-	rows, err := s.stmts["windowsOf"].QueryContext(ctx, contactID)
-	if err != nil {
-		return nil, unavailable(err)
-	}
-	defer rows.Close()
-	out := map[string]consent.State{}
-	for rows.Next() {
-		var phone string
-		var last, closed int64
-		if err := rows.Scan(&phone, &last, &closed); err != nil {
-			return nil, unavailable(err)
-		}
-		out[phone] = consent.State{LastInbound: fromMS(last), WindowClosedAt: fromMS(closed)}
-	}
-	return out, unavailable(rows.Err())
-}
-
 // History returns the contact's consent events, oldest first.
 func (s *Store) History(ctx context.Context, contactID int64) ([]consent.Event, error) {
 	rows, err := s.stmts["eventsOf"].QueryContext(ctx, contactID)

@@ -433,7 +433,6 @@ func TestPostgresDownAndBack(t *testing.T) {
 		{"EnsureAccounts", func(ctx context.Context) error { return s.EnsureAccounts(ctx, []string{"acct-c"}) }},
 		{"FindContact", func(ctx context.Context) error { _, err := s.FindContact(ctx, acctA, key); return err }},
 		{"State", func(ctx context.Context) error { _, err := s.State(ctx, ev.ContactID, "p"); return err }},
-		{"Windows", func(ctx context.Context) error { _, err := s.Windows(ctx, ev.ContactID); return err }},
 		{"History", func(ctx context.Context) error { _, err := s.History(ctx, ev.ContactID); return err }},
 		{"VerifyLedger", func(ctx context.Context) error { _, err := s.VerifyLedger(ctx, acctA); return err }},
 		{"Write", func(ctx context.Context) error {

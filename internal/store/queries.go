@@ -19,9 +19,8 @@ var queries = map[string]string{
 	"inboundSeen":    `SELECT 1 FROM inbound_messages WHERE account_id = $1 AND message_id = $2`,
 	"setContactWAID": `UPDATE contacts SET wa_id = $2, updated_at = $3 WHERE id = $1`,
 
-	"scopesOf":  `SELECT scope, action, seq, source, occurred_at FROM consent_state WHERE contact_id = $1`,
-	"windowOf":  `SELECT last_inbound_at, closed_at FROM service_windows WHERE contact_id = $1 AND phone_number_id = $2`,
-	"windowsOf": `SELECT phone_number_id, last_inbound_at, closed_at FROM service_windows WHERE contact_id = $1 ORDER BY phone_number_id`,
+	"scopesOf": `SELECT scope, action, seq, source, occurred_at FROM consent_state WHERE contact_id = $1`,
+	"windowOf": `SELECT last_inbound_at, closed_at FROM service_windows WHERE contact_id = $1 AND phone_number_id = $2`,
 	"touchWindow": `INSERT INTO service_windows (contact_id, phone_number_id, last_inbound_at, closed_at) VALUES ($1, $2, $3, 0)
 		ON CONFLICT (contact_id, phone_number_id) DO UPDATE SET last_inbound_at =
 		CASE WHEN excluded.last_inbound_at > service_windows.last_inbound_at THEN excluded.last_inbound_at ELSE service_windows.last_inbound_at END`,

@@ -525,10 +525,11 @@ func TestServiceWindows(t *testing.T) {
 		if !st.LastInbound.IsZero() || !st.WindowClosedAt.IsZero() {
 			t.Errorf("a number never touched: %+v", st)
 		}
-		ws, err := s.Windows(ctx, c.ID)
-		if err != nil || len(ws) != 2 || !ws["phone-1"].LastInbound.Equal(t0.Add(2*time.Minute)) ||
-			!ws["phone-2"].WindowClosedAt.Equal(t0) || !ws["phone-2"].LastInbound.IsZero() {
-			t.Errorf("Windows = %+v, %v", ws, err)
+		w1, err1 := s.State(ctx, c.ID, "phone-1")
+		w2, err2 := s.State(ctx, c.ID, "phone-2")
+		if err1 != nil || err2 != nil || !w1.LastInbound.Equal(t0.Add(2*time.Minute)) ||
+			!w2.WindowClosedAt.Equal(t0) || !w2.LastInbound.IsZero() {
+			t.Errorf("windows per number: %+v, %+v, %v, %v", w1, w2, err1, err2)
 		}
 	})
 }
