@@ -2,6 +2,7 @@ package cli
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"strings"
 	"testing"
@@ -63,5 +64,42 @@ func TestTemplatesFromMeta(t *testing.T) {
 		if r := e.send(tpl(p, "order_confirmation")); r.Status == 400 && r.Header.Get("Optgate-Reason") != "" {
 			t.Fatalf("order_confirmation after its status update: refused %s", r.Header.Get("Optgate-Reason"))
 		}
+
+		// Meta moves it to marketing (template_category_update, as Meta
+		// documents it): from then on it needs an opt-in to promotions.
+		// An announced change to marketing applies at once, a completed one
+		// too; an announced change away from marketing waits for Meta.
+		var fx struct {
+			Entry []struct {
+				Changes []struct {
+					Value struct {
+						Name     string `json:"message_template_name"`
+						Language string `json:"message_template_language"`
+					} `json:"value"`
+				} `json:"changes"`
+			} `json:"entry"`
+		}
+		if err := json.Unmarshal(e.fixture("webhook-message-template-status-update.json"), &fx); err != nil {
+			t.Fatal(err)
+		}
+		tv := fx.Entry[0].Changes[0].Value
+		category := func(value string) []byte {
+			return []byte(`{"object":"whatsapp_business_account","entry":[{"id":"` + demoWABA + `","time":1751247548,"changes":[{"field":"template_category_update",` +
+				`"value":{"message_template_id":1234567890,"message_template_name":"` + tv.Name + `","message_template_language":"` + tv.Language + `",` + value + `}}]}]}`)
+		}
+		post := func(body []byte) {
+			t.Helper()
+			if r := e.webhook(body, testAppSecret); r.Status != 200 {
+				t.Fatal(r.Status, string(r.Body))
+			}
+		}
+		post(category(`"previous_category":"UTILITY","new_category":"MARKETING"`))
+		e.wantRefused(e.send(tpl(p, tv.Name)), "no_opt_in")
+		post(category(`"previous_category":"MARKETING","new_category":"UTILITY"`))
+		if r := e.send(tpl(p, tv.Name)); r.Status == 400 && r.Header.Get("Optgate-Reason") != "" {
+			t.Fatalf("back to utility: refused %s", r.Header.Get("Optgate-Reason"))
+		}
+		post(category(`"correct_category":"MARKETING","new_category":"UTILITY","category_update_timestamp":1751900000`))
+		e.wantRefused(e.send(tpl(p, tv.Name)), "no_opt_in")
 	})
 }

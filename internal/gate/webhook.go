@@ -1,6 +1,7 @@
 package gate
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -276,6 +277,22 @@ func signalStep(acct *Account, e meta.Entry, ch meta.Change) step {
 	if ch.Field == "message_template_status_update" && v.MessageTemplateName != "" {
 		st.template = &store.Template{AccountID: acct.ID, Name: v.MessageTemplateName, Language: v.MessageTemplateLanguage,
 			Category: strings.ToLower(v.MessageTemplateCategory), Status: v.Event}
+	}
+	if ch.Field == "template_category_update" && v.MessageTemplateName != "" {
+		// A change made, or one Meta announces towards marketing: the
+		// stricter category applies at once (its status is left as known).
+		cat := ""
+		switch {
+		case v.PreviousCategory != "":
+			cat = v.NewCategory
+		case strings.EqualFold(v.CorrectCategory, string(consent.Marketing)):
+			cat = v.CorrectCategory
+		}
+		st.signal.Event = strings.ToLower(cmp.Or(v.NewCategory, v.CorrectCategory))
+		if cat != "" {
+			st.template = &store.Template{AccountID: acct.ID, Name: v.MessageTemplateName, Language: v.MessageTemplateLanguage,
+				Category: strings.ToLower(cat)}
+		}
 	}
 	return st
 }

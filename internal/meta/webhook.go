@@ -86,6 +86,14 @@ type Value struct {
 	NewQualityScore         string      `json:"new_quality_score,omitempty"`
 	DisplayPhoneNumber      string      `json:"display_phone_number,omitempty"`
 	CurrentLimit            string      `json:"current_limit,omitempty"`
+
+	// template_category_update: a completed change has previous_category
+	// and new_category; a coming one has new_category (the current one),
+	// correct_category and category_update_timestamp.
+	PreviousCategory        string `json:"previous_category,omitempty"`
+	NewCategory             string `json:"new_category,omitempty"`
+	CorrectCategory         string `json:"correct_category,omitempty"`
+	CategoryUpdateTimestamp int64  `json:"category_update_timestamp,omitempty"`
 }
 
 // Metadata names the business phone number a change is about.

@@ -35,7 +35,7 @@ func init() {
 			VALUES ($1, $2, $3, $4, $5, $6, $7)`,
 		"upsertTemplate": `INSERT INTO templates (account_id, name, language, category, status, updated_at) VALUES ($1, $2, $3, $4, $5, $6)
 			ON CONFLICT (account_id, name, language) DO UPDATE SET category = CASE WHEN excluded.category = '' THEN templates.category ELSE excluded.category END,
-			status = excluded.status, updated_at = excluded.updated_at`,
+			status = CASE WHEN excluded.status = '' THEN templates.status ELSE excluded.status END, updated_at = excluded.updated_at`,
 		// The template in the language asked for; else, of its other
 		// languages, the strictest category (each language is a template of
 		// its own to Meta, and may be of another category).
@@ -311,7 +311,7 @@ type Template struct {
 }
 
 // UpsertTemplate records a template's category and status (an empty
-// category keeps the one known).
+// category or status keeps the one known).
 func (t *Tx) UpsertTemplate(ctx context.Context, tp Template) error {
 	_, err := t.exec(ctx, "upsertTemplate", tp.AccountID, tp.Name, tp.Language, tp.Category, tp.Status, ms(t.s.now()))
 	return err
