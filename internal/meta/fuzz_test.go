@@ -66,3 +66,69 @@ func FuzzParseTime(f *testing.F) {
 		}
 	})
 }
+
+// FuzzDuplicateKey checks duplicateKey's byte scan against a slow reference
+// built on encoding/json's tokenizer and bytes.EqualFold, on any valid JSON.
+func FuzzDuplicateKey(f *testing.F) {
+	for _, s := range []string{
+		`{"a":1,"A":2}`, `{"a":{"b":1,"c":{"b":2}},"b":[{"a":1},{"a":2}]}`, `{"x":"{\"a\":1,\"a\":2}"}`,
+		`{"\u0061":1,"a":2}`, `{"meſſage":1,"message":2}`, `[{"k":1},{"K":1}]`, `{"k":1,"K":2}`, `"a"`, `{}`,
+	} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, body []byte) {
+		if !json.Valid(body) {
+			return
+		}
+		_, got := duplicateKey(body)
+		if want := referenceDuplicate(t, body); got != want {
+			t.Fatalf("duplicateKey(%q) found one: %v, the reference: %v", body, got, want)
+		}
+	})
+}
+
+func referenceDuplicate(t *testing.T, body []byte) bool {
+	dec := json.NewDecoder(bytes.NewReader(body))
+	type level struct {
+		object, wantKey bool
+		keys            []string
+	}
+	var stack []*level
+	for {
+		tok, err := dec.Token()
+		if err != nil {
+			return false
+		}
+		var top *level
+		if len(stack) > 0 {
+			top = stack[len(stack)-1]
+		}
+		switch v := tok.(type) {
+		case json.Delim:
+			switch v {
+			case '{', '[':
+				if top != nil && top.object {
+					top.wantKey = true
+				}
+				stack = append(stack, &level{object: v == '{', wantKey: v == '{'})
+			default:
+				stack = stack[:len(stack)-1]
+			}
+			continue
+		case string:
+			if top != nil && top.object && top.wantKey {
+				for _, k := range top.keys {
+					if bytes.EqualFold([]byte(k), []byte(v)) {
+						return true
+					}
+				}
+				top.keys = append(top.keys, v)
+				top.wantKey = false
+				continue
+			}
+		}
+		if top != nil && top.object {
+			top.wantKey = true
+		}
+	}
+}

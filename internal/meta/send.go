@@ -48,6 +48,9 @@ func ParseSend(body []byte) (*SendRequest, error) {
 	if err := json.Unmarshal(body, &r); err != nil {
 		return nil, fmt.Errorf("body is not valid JSON: %v", err)
 	}
+	if k, dup := duplicateKey(body); dup {
+		return nil, fmt.Errorf("key %q is given twice in one object (keys that differ only in case count as one): Meta and optgate could read different values", k)
+	}
 	if r.MessagingProduct != "whatsapp" {
 		return nil, fmt.Errorf("messaging_product must be \"whatsapp\", got %q", r.MessagingProduct)
 	}

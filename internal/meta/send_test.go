@@ -82,6 +82,12 @@ func TestParseSendDefaults(t *testing.T) {
 	if r.Type != "text" {
 		t.Errorf("default type = %q, want text (Meta's default)", r.Type)
 	}
+	// The same key in different objects is no duplicate.
+	if _, err := ParseSend([]byte(`{"messaging_product":"whatsapp","to":"5511987654321","type":"template","template":{"name":"order_shipped",` +
+		`"language":{"code":"pt_BR"},"components":[{"type":"body","parameters":[{"type":"text","text":"Ana"},{"type":"text","text":"#1"}]},` +
+		`{"type":"button","sub_type":"url","index":"0","parameters":[{"type":"text","text":"1"}]}]}}`)); err != nil {
+		t.Errorf("components: %v", err)
+	}
 	for _, typ := range []string{"TEMPLATE", "Template", " template "} {
 		r, err = ParseSend([]byte(`{"messaging_product":"whatsapp","to":"5511987654321","type":"` + typ + `","template":{"name":"black_friday","language":{"code":"pt_BR"}}}`))
 		if err != nil || r.Type != "template" {
@@ -117,6 +123,12 @@ func TestParseSendRefuses(t *testing.T) {
 		{"template without template", `{"messaging_product":"whatsapp","to":"5511987654321","type":"template"}`, "template.name"},
 		{"template without name", `{"messaging_product":"whatsapp","to":"5511987654321","type":"template","template":{"language":{"code":"pt_BR"}}}`, "template.name"},
 		{"template null", `{"messaging_product":"whatsapp","to":"5511987654321","type":"template","template":null}`, "template.name"},
+		// Two values for one key: optgate would decide on the last, Meta may send the first.
+		{"key twice", `{"messaging_product":"whatsapp","to":"5511987654321","to":"5511900000000","type":"text"}`, `key "to" is given twice`},
+		{"key in another case", `{"messaging_product":"whatsapp","to":"5511987654321","type":"template","template":{"name":"black_friday"},"Template":{"name":"order_shipped"}}`, `key "Template" is given twice`},
+		{"nested key twice", `{"messaging_product":"whatsapp","to":"5511987654321","type":"template","template":{"name":"black_friday","NAME":"order_shipped"}}`, `key "NAME" is given twice`},
+		{"escaped key", `{"messaging_product":"whatsapp","to":"5511987654321","type":"template","template":{"name":"a"},"\u0074emplate":{"name":"b"}}`, `key "template" is given twice`},
+		{"key with a folding letter", `{"messaging_product":"whatsapp","meſſaging_product":"whatsapp","to":"5511987654321","type":"text"}`, "is given twice"},
 	}
 	for _, tt := range tests {
 		r, err := ParseSend([]byte(tt.body))
@@ -160,5 +172,19 @@ func TestGraphErrorFixture(t *testing.T) {
 	}
 	if !reflect.DeepEqual(e["error_data"], map[string]any{"messaging_product": "whatsapp", "details": "opted out", "reason": "opted_out"}) {
 		t.Errorf("error_data = %v", e["error_data"])
+	}
+}
+
+// BenchmarkParseSend decodes a template send with components, the commonest
+// business send.
+func BenchmarkParseSend(b *testing.B) {
+	body := []byte(`{"messaging_product":"whatsapp","recipient_type":"individual","to":"5511987654321","type":"template",` +
+		`"template":{"name":"order_shipped","language":{"code":"pt_BR"},"components":[{"type":"body","parameters":` +
+		`[{"type":"text","text":"Ana"},{"type":"text","text":"#12345"}]},{"type":"button","sub_type":"url","index":"0","parameters":[{"type":"text","text":"12345"}]}]}}`)
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := ParseSend(body); err != nil {
+			b.Fatal(err)
+		}
 	}
 }
