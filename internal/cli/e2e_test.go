@@ -1,8 +1,10 @@
 package cli
 
 import (
+	"bytes"
 	"context"
 	"fmt"
+	"mime/multipart"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -563,8 +565,38 @@ func TestGraphCallsThatCouldSend(t *testing.T) {
 				t.Errorf("%s: %s %s: %d %s %s, want optgate's 400 unsupported_request", c.name, c.method, c.path, r.Status, r.Header.Get("Optgate-Reason"), r.Body)
 			}
 		}
+		// No Content-Type: read as a form (or JSON) all the same.
+		if r := e.do("POST", v+"me", demoAPIKey, []byte("batch="+url.QueryEscape(batch)), map[string]string{"Content-Type": ""}); r.Header.Get("Optgate-Reason") != "unsupported_request" {
+			t.Errorf("batch in an untyped body: %d %s", r.Status, r.Body)
+		}
+		// Multipart: a batch field is refused on the way; a media upload
+		// whose file merely contains such words goes through.
+		multi := func(fields map[string]string, file string) ([]byte, string) {
+			var buf bytes.Buffer
+			mw := multipart.NewWriter(&buf)
+			for k, val := range fields {
+				mw.WriteField(k, val)
+			}
+			if file != "" {
+				fw, _ := mw.CreateFormFile("file", "note.txt")
+				fw.Write([]byte(file))
+			}
+			mw.Close()
+			return buf.Bytes(), mw.FormDataContentType()
+		}
+		body, ct := multi(map[string]string{"messaging_product": "whatsapp", "batch": batch}, strings.Repeat("x", 100<<10))
+		if r := e.do("POST", v+demoPhoneID+"/media", demoAPIKey, body, map[string]string{"Content-Type": ct}); r.Status != http.StatusBadRequest ||
+			r.Header.Get("Optgate-Reason") != "unsupported_request" {
+			t.Errorf("batch in a multipart body: %d %s", r.Status, r.Body)
+		}
 		if got := e.inbox(ana); len(got) != before {
 			t.Fatalf("the person received %d messages after opting out: %+v", len(got)-before, got[before:])
+		}
+		body, ct = multi(map[string]string{"messaging_product": "whatsapp", "type": "text/plain"},
+			"Content-Disposition: form-data; name=\"batch\"\r\n\r\n"+strings.Repeat("y", 200<<10))
+		if r := e.do("POST", v+demoPhoneID+"/media", demoAPIKey, body, map[string]string{"Content-Type": ct}); r.Header.Get("Optgate-Reason") != "" ||
+			!strings.Contains(string(r.Body), `"type":"GraphMethodException"`) {
+			t.Errorf("media upload: %d %s, want the upstream's own answer", r.Status, r.Body)
 		}
 
 		// Other calls pass through, bodies and all: the sandbox answers them

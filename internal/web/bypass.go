@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"io"
+	"maps"
 	"mime"
 	"net/http"
 	"net/url"
@@ -19,7 +20,8 @@ import (
 // They are refused, so that nothing reaches Meta's messages edge without a
 // decision. Bodies of pass-through calls (registration, profile, templates)
 // are small; a JSON or form body is read, up to maxInspectedBody, to look at
-// its parameters. Multipart bodies (media uploads) are streamed unread.
+// its parameters. A multipart body (a media upload) is streamed, its part
+// headers looked at on the way (multipartGuard).
 
 const maxInspectedBody = 1 << 20
 
@@ -50,8 +52,14 @@ func checkPassThrough(r *http.Request) (io.Reader, error) {
 	if r.Body == nil || r.Body == http.NoBody {
 		return nil, nil
 	}
-	mt, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type"))
-	if mt != "application/json" && mt != "application/x-www-form-urlencoded" {
+	mt, ctParams, _ := mime.ParseMediaType(r.Header.Get("Content-Type"))
+	if strings.HasPrefix(mt, "multipart/") {
+		if ctParams["boundary"] == "" {
+			return nil, errBypass{"a multipart body needs a boundary"}
+		}
+		return &multipartGuard{src: r.Body, delim: []byte("--" + ctParams["boundary"])}, nil
+	}
+	if mt != "application/json" && mt != "application/x-www-form-urlencoded" && mt != "" {
 		return r.Body, nil
 	}
 	body, err := io.ReadAll(io.LimitReader(r.Body, maxInspectedBody+1))
@@ -62,10 +70,18 @@ func checkPassThrough(r *http.Request) (io.Reader, error) {
 		return nil, errBypass{"a JSON or form body of a passed-through call is limited to 1 MB"}
 	}
 	var params url.Values
-	if mt == "application/json" {
+	switch mt {
+	case "application/json":
 		params = jsonTopKeys(body)
-	} else if params, err = url.ParseQuery(string(body)); err != nil {
-		return nil, errBypass{"the form body cannot be read: " + err.Error()}
+	case "":
+		// No type: read as a form if it looks like one (what it holds is
+		// kept even when a pair cannot be decoded), as a server might.
+		params, _ = url.ParseQuery(string(body))
+		maps.Copy(params, jsonTopKeys(body))
+	default:
+		if params, err = url.ParseQuery(string(body)); err != nil {
+			return nil, errBypass{"the form body cannot be read: " + err.Error()}
+		}
 	}
 	if p := overrideParam(params); p != "" {
 		return nil, errBypass{"a Graph call with the " + p + " parameter could send messages without a consent decision; send each message to /{version}/{phone_number_id}/messages"}
@@ -118,4 +134,101 @@ func isBypass(err error) (errBypass, bool) {
 	var b errBypass
 	ok := errors.As(err, &b)
 	return b, ok
+}
+
+// maxPartHeader bounds the headers of one multipart part.
+const maxPartHeader = 16 << 10
+
+// multipartGuard streams a multipart body and fails before it passes on a
+// part named batch or method: the upstream then never receives a whole
+// request that carries one. It holds back only what it cannot judge yet, a
+// boundary and the part headers after it; a file's content streams through.
+type multipartGuard struct {
+	src   io.Reader
+	delim []byte // "--" and the boundary
+	buf   []byte // read from src, not yet passed on
+	out   int    // buf[:out] is judged and may be passed on
+	eof   bool
+	err   error // the refusal, once found
+}
+
+func (g *multipartGuard) Read(p []byte) (int, error) {
+	for {
+		if g.err != nil {
+			return 0, g.err
+		}
+		if g.out > 0 {
+			n := copy(p, g.buf[:g.out])
+			g.buf = g.buf[n:]
+			g.out -= n
+			return n, nil
+		}
+		if g.judge() {
+			continue
+		}
+		if g.eof {
+			if len(g.buf) == 0 {
+				return 0, io.EOF
+			}
+			g.out = len(g.buf) // an unfinished part header at the end: Meta refuses the body
+			continue
+		}
+		if cap(g.buf)-len(g.buf) < 4<<10 {
+			g.buf = append(make([]byte, 0, len(g.buf)+32<<10), g.buf...)
+		}
+		n, err := g.src.Read(g.buf[len(g.buf):cap(g.buf)])
+		g.buf = g.buf[:len(g.buf)+n]
+		if errors.Is(err, io.EOF) {
+			g.eof = true
+		} else if err != nil {
+			return 0, err
+		}
+	}
+}
+
+// judge moves out forward over what can be passed on, or sets err; it
+// reports whether it moved.
+func (g *multipartGuard) judge() bool {
+	d := bytes.Index(g.buf, g.delim)
+	if d < 0 {
+		// No boundary: all but a boundary's possible beginning may go.
+		if keep := len(g.delim) - 1; len(g.buf) > keep {
+			g.out = len(g.buf) - keep
+			return true
+		}
+		return false
+	}
+	if d > 0 {
+		g.out = d
+		return true
+	}
+	rest := g.buf[len(g.delim):]
+	if bytes.HasPrefix(rest, []byte("--")) {
+		g.out = len(g.delim) + 2 // the closing boundary
+		return true
+	}
+	end := bytes.Index(rest, []byte("\r\n\r\n"))
+	if end < 0 {
+		if len(rest) > maxPartHeader {
+			g.err = errBypass{"a multipart part header is over 16 KB"}
+		}
+		return g.err != nil
+	}
+	for line := range strings.SplitSeq(string(rest[:end]), "\r\n") {
+		name, value, ok := strings.Cut(line, ":")
+		if !ok || !strings.EqualFold(strings.TrimSpace(name), "Content-Disposition") {
+			continue
+		}
+		_, params, err := mime.ParseMediaType(value)
+		if err != nil {
+			g.err = errBypass{"a multipart part's Content-Disposition cannot be read"}
+			return true
+		}
+		if p := overrideParam(url.Values{params["name"]: nil}); p != "" {
+			g.err = errBypass{"a Graph call with the " + p + " parameter could send messages without a consent decision; send each message to /{version}/{phone_number_id}/messages"}
+			return true
+		}
+	}
+	g.out = len(g.delim) + end + 4
+	return true
 }

@@ -140,10 +140,7 @@ func (s *Server) handlePassThrough(w http.ResponseWriter, r *http.Request) {
 	}
 	body, err := checkPassThrough(r)
 	if b, ok := isBypass(err); ok {
-		s.log.Warn("graph call refused", "account", a.ID, "method", r.Method, "path", r.URL.Path, "why", b.why)
-		writeGraphError(w, http.StatusBadRequest, meta.GraphError{Type: "OptgateConsentException", Code: refusalCodes[reasonUnsupported],
-			Message:   "(#" + itoa(refusalCodes[reasonUnsupported]) + ") Request refused by optgate: " + string(reasonUnsupported),
-			ErrorData: meta.ErrorData{Details: b.why, Reason: string(reasonUnsupported)}})
+		s.refusePassThrough(w, r, a, b)
 		return
 	}
 	if err != nil {
@@ -152,6 +149,14 @@ func (s *Server) handlePassThrough(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	resp, err := s.client.Forward(r.Context(), a.Upstream, r.Method, path, body, r.Header.Get("Content-Type"))
+	if g, ok := body.(*multipartGuard); ok && g.err != nil {
+		// Refused on the way: the upstream got part of the body, not the request.
+		if resp != nil {
+			resp.Body.Close()
+		}
+		s.refusePassThrough(w, r, a, g.err.(errBypass))
+		return
+	}
 	if err != nil {
 		if errors.Is(err, r.Context().Err()) {
 			return
@@ -162,4 +167,13 @@ func (s *Server) handlePassThrough(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	relay(w, resp)
+}
+
+// refusePassThrough answers a Graph call that could send a message without a
+// decision (bypass.go).
+func (s *Server) refusePassThrough(w http.ResponseWriter, r *http.Request, a *gate.Account, b errBypass) {
+	s.log.Warn("graph call refused", "account", a.ID, "method", r.Method, "path", r.URL.Path, "why", b.why)
+	writeGraphError(w, http.StatusBadRequest, meta.GraphError{Type: "OptgateConsentException", Code: refusalCodes[reasonUnsupported],
+		Message:   "(#" + itoa(refusalCodes[reasonUnsupported]) + ") Request refused by optgate: " + string(reasonUnsupported),
+		ErrorData: meta.ErrorData{Details: b.why, Reason: string(reasonUnsupported)}})
 }
