@@ -497,6 +497,30 @@ func TestBrazilianNumberBothForms(t *testing.T) {
 			}
 		})
 
+		t.Run("an older opt-in on the other form", func(t *testing.T) {
+			// PARAR under Meta's form; then, under the business's form, an
+			// opt-in dated before it (API) and one written before it but
+			// delivered after (a late webhook): neither undoes the opt-out.
+			e := newEnv(t, b)
+			if _, err := e.sim.SendText(ctxT(t), metaForm, "PARAR"); err != nil {
+				t.Fatal(err)
+			}
+			old := e.clock.Now().Add(-time.Hour).UTC().Format(time.RFC3339)
+			r := e.consent(withNine, `{"action":"opt_in","topic":"promotions","source":"web_form","evidence":{"text":"Quero ofertas"},"occurred_at":"`+old+`"}`)
+			if r.Status != http.StatusConflict {
+				t.Fatalf("backdated opt-in on the other form: %d %s, want 409", r.Status, r.Body)
+			}
+			late := `{"object":"whatsapp_business_account","entry":[{"id":"` + demoWABA + `","changes":[{"field":"messages","value":{"messaging_product":"whatsapp",` +
+				`"metadata":{"display_phone_number":"15550783881","phone_number_id":"` + demoPhoneID + `"},"contacts":[{"profile":{"name":"P"},"wa_id":"5521998765432"}],` +
+				`"messages":[{"from":"5521998765432","id":"wamid.late.reativar","timestamp":"` + strconv.FormatInt(e.clock.Now().Add(-time.Hour).Unix(), 10) + `","type":"text","text":{"body":"REATIVAR"}}]}}]}]}`
+			if r := e.webhook([]byte(late), testAppSecret); r.Status != http.StatusOK {
+				t.Fatalf("webhook: %d %s", r.Status, r.Body)
+			}
+			for _, to := range []string{withNine, metaForm} {
+				e.wantRefused(e.send(tpl(to, "black_friday")), "opted_out")
+			}
+		})
+
 		t.Run("131050", func(t *testing.T) {
 			e := newEnv(t, b)
 			if r := e.consent(withNine, optIn); r.Status != http.StatusCreated {

@@ -67,7 +67,7 @@ func (g *Gate) RecordConsent(ctx context.Context, a *Account, id string, in Cons
 		if ev.Action == consent.OptIn && !ev.OccurredAt.IsZero() {
 			// A backdated opt-in never undoes an opt-out that came after
 			// it, as with imports: the person's later word stands.
-			st, err := tx.State(ctx, c.ID, "")
+			st, err := tx.PersonState(ctx, a.ID, consent.ContactKey{WAID: c.WAID, UserID: c.UserID}, "")
 			if err != nil {
 				return err
 			}

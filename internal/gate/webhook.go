@@ -465,7 +465,7 @@ func (g *Gate) apply(ctx context.Context, tx *store.Tx, st *step, res *IngestRes
 	var before consent.State
 	if st.optOut || st.optIn || (st.detection.Intent != "" && st.detection.Intent != intent.None) {
 		var err error
-		if before, err = tx.State(ctx, c.ID, st.phoneID); err != nil {
+		if before, err = tx.PersonState(ctx, a.ID, consent.ContactKey{WAID: c.WAID, UserID: c.UserID}, st.phoneID); err != nil {
 			return nil, err
 		}
 	}
@@ -702,7 +702,7 @@ func (g *Gate) applyPreference(ctx context.Context, tx *store.Tx, st *step, res 
 	if action == consent.Resume {
 		// A resume written before a stop on record, delivered after it,
 		// does not lift it (Meta does not promise order).
-		now, err := tx.State(ctx, c.ID, st.phoneID)
+		now, err := tx.PersonState(ctx, a.ID, consent.ContactKey{WAID: c.WAID, UserID: c.UserID}, st.phoneID)
 		if err != nil {
 			return nil, err
 		}

@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"maps"
 
 	"github.com/optgate/optgate/internal/consent"
@@ -54,9 +55,42 @@ func (s *Store) DecisionState(ctx context.Context, accountID string, key consent
 }
 
 func (s *Store) decisionState(ctx context.Context, query string, args ...any) (int64, consent.State, error) {
+	return readDecision(s.stmts[query].QueryContext(ctx, args...))
+}
+
+// PersonState is DecisionState inside a write transaction: what the
+// transaction wrote so far counts. Checks that must see every record of the
+// person (is an opt-out newer than this opt-in?) read it.
+func (t *Tx) PersonState(ctx context.Context, accountID string, key consent.ContactKey, phoneNumberID string) (consent.State, error) {
+	if err := t.flushQueued(ctx); err != nil {
+		return consent.State{}, err
+	}
+	var st consent.State
+	var err error
+	if key.WAID != "" {
+		v := consent.WAIDVariants(key.WAID)
+		_, st, err = readDecision(t.stmt(ctx, "decisionByWAIDs").QueryContext(ctx, accountID, key.WAID, v[len(v)-1], phoneNumberID))
+		if err != ErrNotFound || key.UserID == "" {
+			return st, nilIfNotFound(err)
+		}
+	}
+	if key.UserID != "" {
+		_, st, err = readDecision(t.stmt(ctx, "decisionByUserID").QueryContext(ctx, accountID, key.UserID, phoneNumberID))
+	}
+	return st, nilIfNotFound(err)
+}
+
+func nilIfNotFound(err error) error {
+	if err == ErrNotFound {
+		return nil
+	}
+	return err
+}
+
+// readDecision reads the rows of a decision query.
+func readDecision(rows *sql.Rows, err error) (int64, consent.State, error) {
 	var st consent.State
 	var id int64
-	rows, err := s.stmts[query].QueryContext(ctx, args...)
 	if err != nil {
 		return 0, st, unavailable(err)
 	}
