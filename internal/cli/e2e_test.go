@@ -558,7 +558,7 @@ func TestGraphCallsThatCouldSend(t *testing.T) {
 
 		// Decided: the trailing slash is the same edge (and a doubled one is
 		// cleaned into it by a redirect).
-		for _, p := range []string{"/messages/", "/messages//"} {
+		for _, p := range []string{"/messages/", "/messages//", "/marketing_messages", "/marketing_messages/"} {
 			e.wantRefused(e.do("POST", v+demoPhoneID+p, demoAPIKey, []byte(send), nil), "opted_out")
 		}
 
@@ -574,6 +574,11 @@ func TestGraphCallsThatCouldSend(t *testing.T) {
 			{"batch in a JSON body", "POST", v + "me", `{"include_headers":false,"batch":` + batch + `}`, "application/json; charset=utf-8"},
 			{"batch key in another case", "POST", v, `{"Batch":` + batch + `}`, "application/json"},
 			{"method override", "GET", v + demoPhoneID + "/messages?method=post", "", ""},
+			{"marketing edge in another case", "POST", v + demoPhoneID + "/Marketing_Messages", send, "application/json"},
+			{"batch in a query Go cannot parse", "POST", v + "?batch=%5B%5D;x=1", "", ""},
+			{"batch in a text body", "POST", v + "me", "batch=" + url.QueryEscape(batch), "text/plain"},
+			{"batch with a bad escape elsewhere", "POST", v, "a=%zz&batch=" + url.QueryEscape(batch), "application/x-www-form-urlencoded"},
+			{"a form body over 1 MB", "POST", v + demoWABA + "/message_templates", "name=x&pad=" + strings.Repeat("p", 1<<20), "application/x-www-form-urlencoded"},
 			{"method override on another node", "GET", v + demoPhoneID + "?method=post&to=" + ana, "", ""},
 		}
 		for _, c := range refused {
@@ -625,15 +630,20 @@ func TestGraphCallsThatCouldSend(t *testing.T) {
 
 		// Other calls pass through, bodies and all: the sandbox answers them
 		// as Meta answers a node it does not serve.
-		for _, c := range []struct{ method, path, body string }{
-			{"GET", v + demoPhoneID + "?fields=verified_name", ""},
-			{"POST", v + demoPhoneID + "/register", `{"messaging_product":"whatsapp","pin":"123456"}`},
+		for _, c := range []struct{ method, path, body, contentType string }{
+			{"GET", v + demoPhoneID + "?fields=verified_name", "", ""},
+			{"POST", v + demoPhoneID + "/register", `{"messaging_product":"whatsapp","pin":"123456"}`, "application/json"},
+			// A raw ; that Go's form parser refuses, in a template's text.
+			{"POST", v + demoWABA + "/message_templates", "name=promo&language=pt_BR&components=" + `[{"type":"BODY","text":"Oi; tudo bem?"}]`, "application/x-www-form-urlencoded"},
+			// File data over 1 MB: binary, or a resumable upload's (curl calls it a form).
+			{"POST", v + demoPhoneID + "/media", strings.Repeat("\x00\x01", 1<<20), "application/octet-stream"},
+			{"POST", v + "upload:MTphdHRhY2htZW50", strings.Repeat("\x00batch=", 300000), "application/x-www-form-urlencoded"},
 		} {
 			var body []byte
 			if c.body != "" {
 				body = []byte(c.body)
 			}
-			r := e.do(c.method, c.path, demoAPIKey, body, nil)
+			r := e.do(c.method, c.path, demoAPIKey, body, map[string]string{"Content-Type": c.contentType})
 			if r.Header.Get("Optgate-Reason") != "" || !strings.Contains(string(r.Body), `"type":"GraphMethodException"`) {
 				t.Errorf("%s %s: %d %s, want the upstream's own answer", c.method, c.path, r.Status, r.Body)
 			}

@@ -18,6 +18,9 @@ func duplicateKey(body []byte) (string, bool) {
 	var keyBuf [32]dupKey
 	var levelBuf [16]int
 	keys, levels := keyBuf[:0], levelBuf[:0]
+	// An object with many keys is checked through a set of folded keys
+	// instead, so that a large body costs linear time.
+	var big map[int]map[string]bool
 	expectKey := false
 	for i := 0; i < len(body); i++ {
 		switch body[i] {
@@ -31,6 +34,7 @@ func duplicateKey(body []byte) (string, bool) {
 			if start := levels[len(levels)-1]; start >= 0 {
 				keys = keys[:start]
 			}
+			delete(big, len(levels)-1)
 			levels = levels[:len(levels)-1]
 			expectKey = false
 		case ',':
@@ -54,12 +58,31 @@ func duplicateKey(body []byte) (string, bool) {
 					}
 					k = dupKey{folded: foldKey(s), name: s}
 				}
-				for _, seen := range keys[levels[len(levels)-1]:] {
-					if seen.same(k) {
+				depth, level := len(levels)-1, keys[levels[len(levels)-1]:]
+				if set := big[depth]; set != nil {
+					if set[k.fold()] {
 						return k.String(), true
 					}
+					set[k.fold()] = true
+				} else {
+					for _, seen := range level {
+						if seen.same(k) {
+							return k.String(), true
+						}
+					}
+					keys = append(keys, k)
+					if len(level) == 32 {
+						set := make(map[string]bool, 64)
+						for _, k := range keys[levels[depth]:] {
+							set[k.fold()] = true
+						}
+						if big == nil {
+							big = map[int]map[string]bool{}
+						}
+						big[depth] = set
+						keys = keys[:levels[depth]]
+					}
 				}
-				keys = append(keys, k)
 				expectKey = false
 			}
 			i = end

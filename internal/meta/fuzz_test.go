@@ -3,6 +3,8 @@ package meta
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
+	"strings"
 	"testing"
 )
 
@@ -76,6 +78,16 @@ func FuzzDuplicateKey(f *testing.F) {
 	} {
 		f.Add([]byte(s))
 	}
+	// Objects large enough to be checked through a set.
+	var many, manyDup strings.Builder
+	many.WriteString(`{"o":{`)
+	for i := range 40 {
+		fmt.Fprintf(&many, `"k%d":{"k%d":1},`, i, i)
+	}
+	manyDup.WriteString(many.String() + `"K7":0}}`)
+	many.WriteString(`"end":0}}`)
+	f.Add([]byte(many.String()))
+	f.Add([]byte(manyDup.String()))
 	f.Fuzz(func(t *testing.T, body []byte) {
 		if !json.Valid(body) {
 			return

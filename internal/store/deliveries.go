@@ -41,8 +41,8 @@ func init() {
 		// its own to Meta, and may be of another category).
 		"templateCategory": `SELECT category FROM templates WHERE account_id = $1 AND name = $2 AND category <> '' AND status <> 'DELETED'
 			ORDER BY CASE WHEN REPLACE(LOWER(language), '-', '_') = $3 THEN 0 ELSE 1 END,
-				CASE WHEN status = 'APPROVED' THEN 0 ELSE 1 END,
-				CASE category WHEN 'marketing' THEN 0 WHEN 'utility' THEN 1 ELSE 2 END, updated_at DESC LIMIT 1`,
+				CASE category WHEN 'marketing' THEN 0 WHEN 'utility' THEN 1 ELSE 2 END,
+				CASE WHEN status = 'APPROVED' THEN 0 ELSE 1 END, updated_at DESC LIMIT 1`,
 		"upsertHold": `INSERT INTO marketing_holds (contact_id, held_until, reason, message_id) VALUES ($1, $2, $3, $4)
 			ON CONFLICT (contact_id) DO UPDATE SET held_until = CASE WHEN excluded.held_until > marketing_holds.held_until
 			THEN excluded.held_until ELSE marketing_holds.held_until END, reason = excluded.reason, message_id = excluded.message_id`,

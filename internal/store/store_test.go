@@ -921,6 +921,8 @@ func TestTemplateCategoryByLanguage(t *testing.T) {
 			put("welcome", "en-US", "utility", "APPROVED") // later, as a status webhook writes it
 			put("welcome", "es", "utility", "DELETED")
 			put("receipt", "pt_BR", "utility", "APPROVED")
+			put("promo", "pt_BR", "utility", "APPROVED")
+			put("promo", "en_US", "marketing", "PAUSED")
 			for _, c := range []struct {
 				name, lang string
 				want       consent.Category
@@ -931,6 +933,8 @@ func TestTemplateCategoryByLanguage(t *testing.T) {
 				{"welcome", "es", consent.Marketing}, // deleted there: the strictest of the others
 				{"welcome", "", consent.Marketing},
 				{"receipt", "en_US", consent.Utility},
+				{"promo", "es", consent.Marketing}, // strictest first, whatever the status
+				{"promo", "pt_BR", consent.Utility},
 			} {
 				got, err := s.TemplateCategory(ctx, acctA, c.name, c.lang)
 				if err != nil || got != c.want {

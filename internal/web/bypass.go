@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"errors"
 	"io"
-	"maps"
 	"mime"
 	"net/http"
 	"net/url"
@@ -13,15 +12,15 @@ import (
 )
 
 // The pass-through (handlePassThrough) relays any Graph call it does not
-// decide. Some calls could still make Meta send a message: the messages edge
-// written another way (Messages, messages/ with more after it, %2F, ;params),
-// a Graph batch request (a batch parameter, on any node, in the query or the
-// body) carrying sends, or a method override (method=POST on another call).
-// They are refused, so that nothing reaches Meta's messages edge without a
-// decision. Bodies of pass-through calls (registration, profile, templates)
-// are small; a JSON or form body is read, up to maxInspectedBody, to look at
-// its parameters. A multipart body (a media upload) is streamed, its part
-// headers looked at on the way (multipartGuard).
+// decide. Some calls could still make Meta send a message: a send edge
+// written another way (Messages, marketing_messages/ with more after it,
+// %2F, ;params), a Graph batch request (a batch parameter, on any node, in the
+// query or the body) carrying sends, or a method override (method=POST on
+// another call). They are refused, so that nothing reaches Meta's send edges
+// without a decision. Parameters are looked for leniently (a server may read
+// what Go's strict parsers drop): in the query, in the first megabyte of any
+// body read as form and as JSON, and in each part of a multipart body on the
+// way (multipartGuard).
 
 const maxInspectedBody = 1 << 20
 
@@ -33,6 +32,10 @@ func (e errBypass) Error() string { return e.why }
 // graphOverrideParams are Graph parameters that change what a call does.
 var graphOverrideParams = []string{"batch", "method"}
 
+// sendEdges are the Graph edges that send messages: they are decided
+// (handleSend), so the pass-through refuses them written any other way.
+var sendEdges = []string{"messages", "marketing_messages"}
+
 // checkPassThrough returns the body to forward (read already if it had to be
 // inspected), or an errBypass when the call could send a message undecided.
 func checkPassThrough(r *http.Request) (io.Reader, error) {
@@ -40,14 +43,19 @@ func checkPassThrough(r *http.Request) (io.Reader, error) {
 	if err != nil {
 		return nil, errBypass{"the path cannot be read"}
 	}
+	upload := false
 	for seg := range strings.SplitSeq(path, "/") {
 		seg, _, _ = strings.Cut(seg, ";")
-		if strings.EqualFold(strings.TrimSpace(seg), "messages") {
-			return nil, errBypass{"messages are sent, and decided, only at /{version}/{phone_number_id}/messages, written exactly so"}
+		seg = strings.TrimSpace(seg)
+		for _, edge := range sendEdges {
+			if strings.EqualFold(seg, edge) {
+				return nil, errBypass{"messages are sent, and decided, only at /{version}/{phone_number_id}/" + edge + ", written exactly so"}
+			}
 		}
+		upload = upload || strings.HasPrefix(seg, "upload:")
 	}
-	if p := overrideParam(r.URL.Query()); p != "" {
-		return nil, errBypass{"a Graph call with the " + p + " parameter could send messages without a consent decision; send each message to /{version}/{phone_number_id}/messages"}
+	if p := overrideParam(paramNames(r.URL.RawQuery)); p != "" {
+		return nil, refuseParam(p)
 	}
 	if r.Body == nil || r.Body == http.NoBody {
 		return nil, nil
@@ -59,40 +67,50 @@ func checkPassThrough(r *http.Request) (io.Reader, error) {
 		}
 		return &multipartGuard{src: r.Body, delim: []byte("--" + ctParams["boundary"])}, nil
 	}
-	if mt != "application/json" && mt != "application/x-www-form-urlencoded" && mt != "" {
-		return r.Body, nil
-	}
-	body, err := io.ReadAll(io.LimitReader(r.Body, maxInspectedBody+1))
+	// Any other body may carry parameters, whatever its type says (curl
+	// sends files as forms): the first megabyte is read and looked at as
+	// form and as JSON. A longer body passes only as file data: a media
+	// type that is not text, form or JSON, or a resumable upload's data.
+	head, err := io.ReadAll(io.LimitReader(r.Body, maxInspectedBody+1))
 	if err != nil {
 		return nil, err
 	}
-	if len(body) > maxInspectedBody {
-		return nil, errBypass{"a JSON or form body of a passed-through call is limited to 1 MB"}
+	if p := overrideParam(append(paramNames(string(head)), jsonTopKeys(head)...)); p != "" {
+		return nil, refuseParam(p)
 	}
-	var params url.Values
-	switch mt {
-	case "application/json":
-		params = jsonTopKeys(body)
-	case "":
-		// No type: read as a form if it looks like one (what it holds is
-		// kept even when a pair cannot be decoded), as a server might.
-		params, _ = url.ParseQuery(string(body))
-		maps.Copy(params, jsonTopKeys(body))
-	default:
-		if params, err = url.ParseQuery(string(body)); err != nil {
-			return nil, errBypass{"the form body cannot be read: " + err.Error()}
+	if len(head) > maxInspectedBody {
+		text := mt == "" || mt == "application/json" || mt == "application/x-www-form-urlencoded" || strings.HasPrefix(mt, "text/")
+		if text && !upload {
+			return nil, errBypass{"a form, JSON or text body of a passed-through call is limited to 1 MB"}
 		}
+		return io.MultiReader(bytes.NewReader(head), r.Body), nil
 	}
-	if p := overrideParam(params); p != "" {
-		return nil, errBypass{"a Graph call with the " + p + " parameter could send messages without a consent decision; send each message to /{version}/{phone_number_id}/messages"}
-	}
-	return bytes.NewReader(body), nil
+	return bytes.NewReader(head), nil
 }
 
-// overrideParam returns the first parameter of graphOverrideParams in v, in
-// any case, or "".
-func overrideParam(v url.Values) string {
-	for k := range v {
+func refuseParam(p string) errBypass {
+	return errBypass{"a Graph call with the " + p + " parameter could send messages without a consent decision; send each message to /{version}/{phone_number_id}/messages"}
+}
+
+// paramNames returns the names of a query string or form body, split on &
+// and ; and decoded where they can be, kept as written where they cannot: a
+// server may read what Go's strict parser would drop.
+func paramNames(raw string) []string {
+	var names []string
+	for pair := range strings.FieldsFuncSeq(raw, func(r rune) bool { return r == '&' || r == ';' }) {
+		name, _, _ := strings.Cut(pair, "=")
+		if u, err := url.QueryUnescape(name); err == nil {
+			name = u
+		}
+		names = append(names, name)
+	}
+	return names
+}
+
+// overrideParam returns the first of graphOverrideParams among names, in any
+// case, or "".
+func overrideParam(names []string) string {
+	for _, k := range names {
 		for _, p := range graphOverrideParams {
 			if strings.EqualFold(strings.TrimSpace(k), p) {
 				return p
@@ -102,11 +120,10 @@ func overrideParam(v url.Values) string {
 	return ""
 }
 
-// jsonTopKeys returns the keys of a JSON object's top level (values left
-// empty). A body that is not an object has none: Meta reads parameters only
-// from an object.
-func jsonTopKeys(body []byte) url.Values {
-	keys := url.Values{}
+// jsonTopKeys returns the keys of a JSON object's top level. A body that is
+// not an object has none: Meta reads parameters only from an object.
+func jsonTopKeys(body []byte) []string {
+	var keys []string
 	dec := json.NewDecoder(bytes.NewReader(body))
 	if t, err := dec.Token(); err != nil || t != json.Delim('{') {
 		return keys
@@ -120,7 +137,7 @@ func jsonTopKeys(body []byte) url.Values {
 		if !ok {
 			return keys
 		}
-		keys[k] = nil
+		keys = append(keys, k)
 		var skip json.RawMessage
 		if err := dec.Decode(&skip); err != nil {
 			return keys
@@ -224,8 +241,8 @@ func (g *multipartGuard) judge() bool {
 			g.err = errBypass{"a multipart part's Content-Disposition cannot be read"}
 			return true
 		}
-		if p := overrideParam(url.Values{params["name"]: nil}); p != "" {
-			g.err = errBypass{"a Graph call with the " + p + " parameter could send messages without a consent decision; send each message to /{version}/{phone_number_id}/messages"}
+		if p := overrideParam([]string{params["name"]}); p != "" {
+			g.err = refuseParam(p)
 			return true
 		}
 	}

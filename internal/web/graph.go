@@ -96,7 +96,11 @@ func (s *Server) handleSend(w http.ResponseWriter, r *http.Request) {
 	}
 	ctx, cancel := a.Upstream.WithTimeout(r.Context())
 	defer cancel()
-	resp, err := s.client.Forward(ctx, a.Upstream, http.MethodPost, "/"+version+"/"+phoneID+"/messages", bytes.NewReader(body), "application/json")
+	edge := "messages"
+	if strings.HasSuffix(strings.TrimSuffix(r.URL.Path, "/"), "/marketing_messages") {
+		edge = "marketing_messages"
+	}
+	resp, err := s.client.Forward(ctx, a.Upstream, http.MethodPost, "/"+version+"/"+phoneID+"/"+edge, bytes.NewReader(body), "application/json")
 	if err != nil {
 		s.log.Error("upstream send failed", "account", a.ID, "err", err)
 		writeGraphError(w, http.StatusBadGateway, meta.GraphError{Type: "OAuthException", Code: 2, Message: "Service temporarily unavailable",

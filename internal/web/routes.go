@@ -17,6 +17,9 @@ func (s *Server) Handler() http.Handler {
 	// The Graph API, as Meta serves it: sends are decided, the rest passes through.
 	mux.HandleFunc("POST /{version}/{phone_number_id}/messages", s.handleSend)
 	mux.HandleFunc("POST /{version}/{phone_number_id}/messages/{$}", s.handleSend)
+	// Meta's Marketing Messages API sends templates too: decided alike.
+	mux.HandleFunc("POST /{version}/{phone_number_id}/marketing_messages", s.handleSend)
+	mux.HandleFunc("POST /{version}/{phone_number_id}/marketing_messages/{$}", s.handleSend)
 	mux.HandleFunc("/{version}/{rest...}", s.handlePassThrough)
 
 	// The native API.
