@@ -811,3 +811,78 @@ func TestMexicanNumberBothForms(t *testing.T) {
 		}
 	})
 }
+
+// textWebhook is a signed-payload body of one text message from a person
+// given by number, business-scoped user id, or both (Meta omits the number
+// of people who hide it).
+func textWebhook(waID, userID, id string, at time.Time, body string) []byte {
+	contact, from := `"profile":{"name":"Ana"}`, ``
+	if waID != "" {
+		contact += `,"wa_id":"` + waID + `"`
+		from += `"from":"` + waID + `",`
+	}
+	if userID != "" {
+		contact += `,"user_id":"` + userID + `"`
+		from += `"from_user_id":"` + userID + `",`
+	}
+	return []byte(`{"object":"whatsapp_business_account","entry":[{"id":"` + demoWABA + `","changes":[{"field":"messages","value":{"messaging_product":"whatsapp",` +
+		`"metadata":{"display_phone_number":"15550783881","phone_number_id":"` + demoPhoneID + `"},"contacts":[{` + contact + `}],` +
+		`"messages":[{` + from + `"id":"` + id + `","timestamp":"` + strconv.FormatInt(at.Unix(), 10) + `","type":"text","text":{"body":"` + body + `"}}]}}]}]}`)
+}
+
+// TestHiddenNumberStopThenBothKeys: the business records an opt-in under a
+// person's number; the person, who hides their number, says STOP, and Meta
+// names them by their business-scoped user id alone. When a later message
+// names the number and the user id together, the STOP must stop sends to
+// the number too: the two records are one person.
+func TestHiddenNumberStopThenBothKeys(t *testing.T) {
+	forEachBackend(t, func(t *testing.T, b storetest.Backend) {
+		e := newEnv(t, b)
+		const waID, userID = "5511977776666", "BR.1987654321098765432"
+		if r := e.consent("+"+waID, `{"action":"opt_in","topic":"promotions","source":"web_form","evidence":{"text":"Quero ofertas"}}`); r.Status != http.StatusCreated {
+			t.Fatalf("opt-in: %d %s", r.Status, r.Body)
+		}
+		now := e.clock.Now()
+		if r := e.webhook(textWebhook("", userID, "wamid.hidden.stop", now, "PARAR"), testAppSecret); r.Status != http.StatusOK {
+			t.Fatalf("stop: %d %s", r.Status, r.Body)
+		}
+		e.wantRefused(e.send(tpl(userID, "black_friday")), "opted_out")
+		if r := e.webhook(textWebhook(waID, userID, "wamid.both.1", now.Add(time.Minute), "Oi"), testAppSecret); r.Status != http.StatusOK {
+			t.Fatalf("message: %d %s", r.Status, r.Body)
+		}
+		e.wantRefused(e.send(tpl("+"+waID, "black_friday")), "opted_out")
+		e.wantRefused(e.send(tpl(userID, "black_friday")), "opted_out")
+		if h := e.contact("+" + waID)["history"].([]any); len(h) != 2 {
+			t.Errorf("history of the number: %d events, want the opt-in and the PARAR", len(h))
+		}
+	})
+}
+
+// TestStopFromNewNumberBeforeTheChange: a person opted in under their old
+// number changes number and says STOP from the new one; that message is
+// processed before Meta's user_changed_number (it comes first in the same
+// delivery). The STOP is the person's: sends to the new number are refused.
+func TestStopFromNewNumberBeforeTheChange(t *testing.T) {
+	forEachBackend(t, func(t *testing.T, b storetest.Backend) {
+		e := newEnv(t, b)
+		const oldNum, newNum = "16505551234", "12195555358"
+		if r := e.consent("+"+oldNum, `{"action":"opt_in","topic":"promotions","source":"web_form","evidence":{"text":"Yes"}}`); r.Status != http.StatusCreated {
+			t.Fatalf("opt-in: %d %s", r.Status, r.Body)
+		}
+		at := e.clock.Now()
+		body := []byte(`{"object":"whatsapp_business_account","entry":[{"id":"` + demoWABA + `","changes":[{"field":"messages","value":{"messaging_product":"whatsapp",` +
+			`"metadata":{"display_phone_number":"15550783881","phone_number_id":"` + demoPhoneID + `"},` +
+			`"contacts":[{"profile":{"name":"Ann"},"wa_id":"` + newNum + `"}],` +
+			`"messages":[{"from":"` + newNum + `","id":"wamid.stop.new","timestamp":"` + strconv.FormatInt(at.Unix()+5, 10) + `","type":"text","text":{"body":"STOP"}},` +
+			`{"from":"` + oldNum + `","id":"wamid.change.2","timestamp":"` + strconv.FormatInt(at.Unix(), 10) + `","type":"system",` +
+			`"system":{"body":"User changed from ` + oldNum + ` to ` + newNum + `","wa_id":"` + newNum + `","type":"user_changed_number"}}]}}]}]}`)
+		if r := e.webhook(body, testAppSecret); r.Status != http.StatusOK {
+			t.Fatalf("webhook: %d %s", r.Status, r.Body)
+		}
+		e.wantRefused(e.send(tpl("+"+newNum, "black_friday")), "opted_out")
+		e.wantRefused(e.send(tpl("+"+oldNum, "black_friday")), "no_opt_in")
+		if h := e.contact("+" + newNum)["history"].([]any); len(h) != 2 {
+			t.Errorf("history of the new number: %d events, want the opt-in and the STOP", len(h))
+		}
+	})
+}

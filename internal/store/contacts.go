@@ -111,6 +111,15 @@ func (t *Tx) UpsertContact(ctx context.Context, accountID string, seen ContactSe
 		case err != nil:
 			return c, err
 		case other.ID == c.ID:
+		case other.WAID == "":
+			// The person wrote (or stopped) under their user id alone,
+			// and this message names that id with the number a record
+			// already holds: the two records are one person. Their
+			// opt-outs must count whichever key a send uses.
+			if err := t.mergeContact(ctx, other.ID, c.ID, 0); err != nil {
+				return c, err
+			}
+			c.UserID, changed = seen.Key.UserID, true
 		}
 	}
 	if seen.Name != "" && seen.Name != c.Name {
@@ -147,13 +156,35 @@ func (t *Tx) ChangeNumber(ctx context.Context, accountID, oldWAID, newWAID, mess
 	prev, err := scanContact(t.stmt(ctx, "contactByWAID").QueryRowContext(ctx, accountID, newWAID))
 	switch {
 	case err == nil && prev.ID != c.ID:
-		if _, err := t.exec(ctx, "setContactWAID", prev.ID, nil, now); err != nil {
+		// The record that holds the new number is its previous owner's,
+		// unless the person reached optgate from the new number before
+		// this message was processed (a STOP sent right after the change
+		// can come first). What that record holds from the change on is
+		// the person's, and comes with them; a record with nothing older
+		// is theirs entirely, and is merged.
+		whole, err := t.onlySince(ctx, prev, at)
+		if err != nil {
 			return c, err
+		}
+		if whole {
+			if err := t.mergeContact(ctx, prev.ID, c.ID, 0); err != nil {
+				return c, err
+			}
+			if prev.UserID != "" { // the user id Meta gives the new number
+				c.UserID = prev.UserID
+			}
+		} else {
+			if err := t.carryState(ctx, prev.ID, c.ID, at); err != nil {
+				return c, err
+			}
+			if _, err := t.exec(ctx, "setContactWAID", prev.ID, nil, now); err != nil {
+				return c, err
+			}
 		}
 	case err != nil && !errors.Is(err, ErrNotFound):
 		return c, err
 	}
-	if _, err := t.exec(ctx, "setContactWAID", c.ID, newWAID, now); err != nil {
+	if _, err := t.exec(ctx, "updateContact", c.ID, newWAID, nullable(c.UserID), c.Name, c.Language, now); err != nil {
 		return c, err
 	}
 	if _, err := t.exec(ctx, "insertNumberChange", c.ID, oldWAID, newWAID, messageID, at); err != nil {
@@ -161,6 +192,50 @@ func (t *Tx) ChangeNumber(ctx context.Context, accountID, oldWAID, newWAID, mess
 	}
 	c.WAID = newWAID
 	return c, nil
+}
+
+// onlySince reports whether everything optgate holds of contact c happened
+// at or after at (Unix ms): the record was created then or later, and none
+// of its consent events is older.
+func (t *Tx) onlySince(ctx context.Context, c consent.Contact, at int64) (bool, error) {
+	if ms(c.CreatedAt) < at {
+		return false, nil
+	}
+	var n int
+	if err := t.queryRow(ctx, "eventsBefore", c.ID, at).Scan(&n); err != nil {
+		return false, t.s.wrap(err)
+	}
+	return n == 0, nil
+}
+
+// mergeContact makes record from part of record into, one person: from's
+// consent state, windows and hold are carried into into's (carryState), it
+// gives up its keys, and it points at into, so that into's history lists
+// its events. Records merged into from before now point at into.
+func (t *Tx) mergeContact(ctx context.Context, from, into int64, since int64) error {
+	if err := t.carryState(ctx, from, into, since); err != nil {
+		return err
+	}
+	now := ms(t.s.now())
+	if _, err := t.exec(ctx, "mergeContact", from, into, now); err != nil {
+		return err
+	}
+	_, err := t.exec(ctx, "remergeContacts", from, into)
+	return err
+}
+
+// carryState adds to contact into's derived state what contact from's holds
+// from since (Unix ms) on: per consent scope the newer event in the ledger,
+// per business number the latest message and window close, and (for a whole
+// merge, since 0) the later marketing hold. It is the merge a send decision
+// makes of a person's two records, made once.
+func (t *Tx) carryState(ctx context.Context, from, into int64, since int64) error {
+	for _, q := range []string{"carryScopes", "carryWindows", "carryHold"} {
+		if _, err := t.exec(ctx, q, from, into, since); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 func nullable(s string) any {

@@ -75,7 +75,7 @@ func (t *Tx) PersonState(ctx context.Context, accountID string, key consent.Cont
 		}
 	}
 	if key.UserID != "" {
-		_, st, err = readDecision(t.stmt(ctx, "decisionByUserID").QueryContext(ctx, accountID, key.UserID, phoneNumberID))
+		_, st, err = readDecision(t.stmt(ctx, "decisionByUserID").QueryContext(ctx, accountID, key.UserID, "", phoneNumberID))
 	}
 	return st, nilIfNotFound(err)
 }

@@ -13,11 +13,29 @@ var queries = map[string]string{
 		FROM contacts WHERE account_id = $1 AND user_id = $2`,
 	"insertContact": `INSERT INTO contacts (account_id, wa_id, user_id, name, language, created_at, updated_at)
 		VALUES ($1, $2, $3, $4, $5, $6, $6) RETURNING id`,
-	"updateContact":  `UPDATE contacts SET wa_id = $2, user_id = $3, name = $4, language = $5, updated_at = $6 WHERE id = $1`,
-	"setAskedAt":     `UPDATE contacts SET asked_at = $2 WHERE id = $1`,
-	"askedAt":        `SELECT asked_at FROM contacts WHERE id = $1`,
-	"inboundSeen":    `SELECT 1 FROM inbound_messages WHERE account_id = $1 AND message_id = $2`,
-	"setContactWAID": `UPDATE contacts SET wa_id = $2, updated_at = $3 WHERE id = $1`,
+	"updateContact":   `UPDATE contacts SET wa_id = $2, user_id = $3, name = $4, language = $5, updated_at = $6 WHERE id = $1`,
+	"setAskedAt":      `UPDATE contacts SET asked_at = $2 WHERE id = $1`,
+	"askedAt":         `SELECT asked_at FROM contacts WHERE id = $1`,
+	"inboundSeen":     `SELECT 1 FROM inbound_messages WHERE account_id = $1 AND message_id = $2`,
+	"setContactWAID":  `UPDATE contacts SET wa_id = $2, updated_at = $3 WHERE id = $1`,
+	"eventsBefore":    `SELECT COUNT(*) FROM consent_events WHERE contact_id = $1 AND occurred_at < $2`,
+	"mergeContact":    `UPDATE contacts SET wa_id = NULL, user_id = NULL, merged_into = $2, updated_at = $3 WHERE id = $1`,
+	"remergeContacts": `UPDATE contacts SET merged_into = $2 WHERE merged_into = $1`,
+	"carryScopes": `INSERT INTO consent_state (contact_id, scope, action, seq, source, occurred_at)
+		SELECT $2, scope, action, seq, source, occurred_at FROM consent_state WHERE contact_id = $1 AND occurred_at >= $3
+		ON CONFLICT (contact_id, scope) DO UPDATE SET action = excluded.action, seq = excluded.seq,
+		source = excluded.source, occurred_at = excluded.occurred_at WHERE excluded.seq > consent_state.seq`,
+	"carryWindows": `INSERT INTO service_windows (contact_id, phone_number_id, last_inbound_at, closed_at)
+		SELECT $2, phone_number_id, CASE WHEN last_inbound_at >= $3 THEN last_inbound_at ELSE 0 END,
+			CASE WHEN closed_at >= $3 THEN closed_at ELSE 0 END
+		FROM service_windows WHERE contact_id = $1 AND (last_inbound_at >= $3 OR closed_at >= $3)
+		ON CONFLICT (contact_id, phone_number_id) DO UPDATE SET
+			last_inbound_at = CASE WHEN excluded.last_inbound_at > service_windows.last_inbound_at THEN excluded.last_inbound_at ELSE service_windows.last_inbound_at END,
+			closed_at = CASE WHEN excluded.closed_at > service_windows.closed_at THEN excluded.closed_at ELSE service_windows.closed_at END`,
+	"carryHold": `INSERT INTO marketing_holds (contact_id, held_until, reason, message_id)
+		SELECT $2, held_until, reason, message_id FROM marketing_holds WHERE contact_id = $1 AND CAST($3 AS BIGINT) = 0
+		ON CONFLICT (contact_id) DO UPDATE SET held_until = excluded.held_until, reason = excluded.reason,
+		message_id = excluded.message_id WHERE excluded.held_until > marketing_holds.held_until`,
 
 	"scopesOf": `SELECT scope, action, seq, source, occurred_at FROM consent_state WHERE contact_id = $1`,
 	"windowOf": `SELECT last_inbound_at, closed_at FROM service_windows WHERE contact_id = $1 AND phone_number_id = $2`,
@@ -37,7 +55,7 @@ var queries = map[string]string{
 		ON CONFLICT (contact_id, scope) DO UPDATE SET action = excluded.action, seq = excluded.seq,
 		source = excluded.source, occurred_at = excluded.occurred_at`,
 	"eventsOf": `SELECT id, account_id, seq, contact_id, action, scope, source, evidence, reason, actor, occurred_at, recorded_at, prev_hash, hash
-		FROM consent_events WHERE contact_id = $1 ORDER BY seq`,
+		FROM consent_events WHERE contact_id = $1 OR contact_id IN (SELECT id FROM contacts WHERE merged_into = $1) ORDER BY seq`,
 	"eventsFrom": `SELECT id, account_id, seq, contact_id, action, scope, source, evidence, reason, actor, occurred_at, recorded_at, prev_hash, hash
 		FROM consent_events WHERE account_id = $1 AND seq > $2 ORDER BY seq LIMIT $3`,
 
