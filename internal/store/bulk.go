@@ -397,12 +397,14 @@ func (t *Tx) importBatch(ctx context.Context, accountID, actor string, rows []Im
 	}
 
 	// Their contacts: found, or created.
-	contactOf, created, err := t.importContacts(ctx, accountID, rows, live)
+	contactOf, created, twins, err := t.importContacts(ctx, accountID, rows, live)
 	if err != nil {
 		return counts, err
 	}
 
-	// The consent on record of the contacts that opt in, for skip.
+	// The consent on record of the contacts that opt in, for skip, with
+	// that of the other form of their number, merged as a send decision
+	// merges them.
 	var ask []int64
 	asked := map[int64]bool{}
 	if skip != nil {
@@ -412,10 +414,21 @@ func (t *Tx) importBatch(ctx context.Context, accountID, actor string, rows []Im
 				ask = append(ask, c)
 			}
 		}
+		for _, c := range ask[:len(ask):len(ask)] {
+			if tw, ok := twins[c]; ok && !asked[tw] {
+				asked[tw] = true
+				ask = append(ask, tw)
+			}
+		}
 	}
 	scopes, err := t.scopesOfMany(ctx, ask)
 	if err != nil {
 		return counts, err
+	}
+	for c, tw := range twins {
+		if _, ok := scopes[tw]; ok && asked[c] {
+			scopes[c] = mergeScopes(scopes[c], scopes[tw])
+		}
 	}
 
 	// The events, in file order; the batch's own events count for later rows.
@@ -435,7 +448,11 @@ func (t *Tx) importBatch(ctx context.Context, accountID, actor string, rows []Im
 			Reason: r.Reason, Actor: actor, OccurredAt: r.OccurredAt})
 		evidence = append(evidence, r.Evidence)
 		if skip != nil {
-			scopes[c] = setScope(scopes[c], consent.ScopeState{Scope: r.Scope, Action: r.Action, Source: r.Source, OccurredAt: r.OccurredAt})
+			sc := consent.ScopeState{Scope: r.Scope, Action: r.Action, Source: r.Source, OccurredAt: r.OccurredAt}
+			scopes[c] = setScope(scopes[c], sc)
+			if tw, ok := twins[c]; ok {
+				scopes[tw] = setScope(scopes[tw], sc)
+			}
 		}
 	}
 	if err := t.AppendEvents(ctx, evs, evidence); err != nil {
@@ -461,6 +478,26 @@ func storedKey(r *ImportRow) string {
 		v >>= 4
 	}
 	return string(append(b[:16], r.Key...))
+}
+
+// mergeScopes returns a's scopes with those of b that are newer in the
+// ledger (or missing from a): two records of one person, as addDecisionRow
+// merges them. a is not modified.
+func mergeScopes(a, b []consent.ScopeState) []consent.ScopeState {
+	out := slices.Clone(a)
+next:
+	for _, sc := range b {
+		for i := range out {
+			if out[i].Scope == sc.Scope {
+				if sc.Seq > out[i].Seq {
+					out[i] = sc
+				}
+				continue next
+			}
+		}
+		out = append(out, sc)
+	}
+	return out
 }
 
 // setScope returns scopes with sc in place of the state of its scope.
@@ -578,7 +615,12 @@ func (t *Tx) selectIn(ctx context.Context, what, query string, first any, list [
 // wa_id, else its other Brazilian variant, else the user id), creating those
 // that do not exist yet, once each, with multi-row statements. created holds
 // the contacts it created.
-func (t *Tx) importContacts(ctx context.Context, accountID string, rows []ImportRow, live []int) (contactOf map[int]int64, created map[int64]bool, err error) {
+//
+// twins holds, for a contact found under one form of a number, the record of
+// the number's other form when there is one (WAIDVariants): a send decision
+// reads both as one person, and so must the import's check of a newer
+// opt-out.
+func (t *Tx) importContacts(ctx context.Context, accountID string, rows []ImportRow, live []int) (contactOf map[int]int64, created map[int64]bool, twins map[int64]int64, err error) {
 	var waIDs, userIDs []string
 	seenWA, seenUser := map[string]bool{}, map[string]bool{}
 	for _, i := range live {
@@ -610,10 +652,21 @@ func (t *Tx) importContacts(ctx context.Context, accountID string, rows []Import
 		}
 	}
 	if err := t.selectIn(ctx, "find contacts", "SELECT id, wa_id FROM contacts WHERE account_id = ? AND wa_id IN", accountID, waIDs, collect(byWA)); err != nil {
-		return nil, nil, err
+		return nil, nil, nil, err
 	}
 	if err := t.selectIn(ctx, "find contacts", "SELECT id, user_id FROM contacts WHERE account_id = ? AND user_id IN", accountID, userIDs, collect(byUser)); err != nil {
-		return nil, nil, err
+		return nil, nil, nil, err
+	}
+
+	twins = map[int64]int64{}
+	for _, i := range live {
+		if r := &rows[i]; r.WAID != "" {
+			v := consent.WAIDVariants(r.WAID)
+			a, b := byWA[v[0]], byWA[v[len(v)-1]]
+			if a != 0 && b != 0 && a != b {
+				twins[a], twins[b] = b, a
+			}
+		}
 	}
 
 	// New contacts get a placeholder id (-1, -2, ...) until inserted, so that
@@ -646,7 +699,7 @@ func (t *Tx) importContacts(ctx context.Context, accountID string, rows []Import
 	}
 	created = make(map[int64]bool, len(fresh))
 	if len(fresh) == 0 {
-		return contactOf, created, nil
+		return contactOf, created, twins, nil
 	}
 
 	real := make([]int64, len(fresh))
@@ -656,13 +709,13 @@ func (t *Tx) importContacts(ctx context.Context, accountID string, rows []Import
 		err = t.insertContactsReturning(ctx, accountID, fresh, real, byWA, byUser)
 	}
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, nil, err
 	}
 	for n, id := range real {
 		if id == 0 {
 			// Another instance created this person since we looked: Write
 			// runs the batch again, and then it finds them.
-			return nil, nil, &consent.Error{Code: consent.EConflict, Message: "contact was created concurrently",
+			return nil, nil, nil, &consent.Error{Code: consent.EConflict, Message: "contact was created concurrently",
 				Err: errors.Join(errLostRace, fmt.Errorf("contact %q/%q", fresh[n].waID, fresh[n].userID))}
 		}
 		created[id] = true
@@ -672,7 +725,7 @@ func (t *Tx) importContacts(ctx context.Context, accountID string, rows []Import
 			contactOf[i] = real[-id-1]
 		}
 	}
-	return contactOf, created, nil
+	return contactOf, created, twins, nil
 }
 
 // newContact is a contact a bulk writer creates: its number and its user

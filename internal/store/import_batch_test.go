@@ -162,3 +162,55 @@ func TestKeptStatements(t *testing.T) {
 		}
 	})
 }
+
+// TestImportSkipReadsBothForms: a person on record twice, under both
+// Brazilian forms of their number, opted out under the form Meta reports. An
+// older opt-in imported under the other form must be turned down, as a send
+// decision would read the opt-out; so must one that follows an opt-out given
+// under the other form earlier in the same batch.
+func TestImportSkipReadsBothForms(t *testing.T) {
+	eachBackend(t, func(t *testing.T, b storetest.Backend) {
+		ctx := context.Background()
+		s := openStore(t, b.DSN(t), nil)
+		const meta, typed = "552198765432", "5521998765432"
+		at := time.Date(2025, 6, 1, 12, 0, 0, 0, time.UTC)
+		upsert(t, s, acctA, ContactSeen{Key: consent.ContactKey{WAID: typed}})
+		out := event(acctA, consent.OptOut, consent.ScopeAll)
+		out.OccurredAt = at
+		mustAppend(t, s, consent.ContactKey{WAID: meta}, out)
+		// Turned down: an opt-out of a covering scope newer than the row.
+		skip := func(scopes []consent.ScopeState, r *ImportRow) bool {
+			for _, sc := range scopes {
+				if sc.Action == consent.OptOut && sc.OccurredAt.After(r.OccurredAt) {
+					return true
+				}
+			}
+			return false
+		}
+		row := func(key, waID string, action consent.Action, at time.Time) ImportRow {
+			return ImportRow{Key: key, WAID: waID, Action: action, Scope: consent.TopicScope("promotions"), Source: "crm",
+				Evidence: `{"list":"old"}`, OccurredAt: at}
+		}
+		n, err := s.ImportBatch(ctx, acctA, "import:test", []ImportRow{row("k1", typed, consent.OptIn, at.Add(-time.Hour))}, skip)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if n != (ImportCounts{Skipped: 1}) {
+			t.Errorf("older opt-in under the other form: %+v, want it skipped", n)
+		}
+
+		const meta2, typed2 = "551187650001", "5511987650001"
+		upsert(t, s, acctA, ContactSeen{Key: consent.ContactKey{WAID: meta2}})
+		upsert(t, s, acctA, ContactSeen{Key: consent.ContactKey{WAID: typed2}})
+		n, err = s.ImportBatch(ctx, acctA, "import:test", []ImportRow{
+			row("k2", meta2, consent.OptOut, at),
+			row("k3", typed2, consent.OptIn, at.Add(-time.Hour)),
+		}, skip)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if n != (ImportCounts{Imported: 1, Skipped: 1}) {
+			t.Errorf("opt-out then older opt-in under the other form: %+v, want 1 imported, 1 skipped", n)
+		}
+	})
+}
