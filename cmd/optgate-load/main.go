@@ -67,6 +67,7 @@ type options struct {
 	traceFile       string
 	skipWebhooks    bool
 	skipSends       bool
+	client          string
 }
 
 func main() {
@@ -101,8 +102,12 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 	fs.StringVar(&o.traceFile, "trace", "", "write an execution trace of the whole process to this file (go tool trace)")
 	fs.BoolVar(&o.skipWebhooks, "skip-webhooks", false, "skip the webhook runs")
 	fs.BoolVar(&o.skipSends, "skip-sends", false, "skip the send runs")
+	fs.StringVar(&o.client, "client", "raw", "how the generator posts webhooks: raw (one HTTP/1.1 keep-alive connection per client, written and read directly, as wrk does) or nethttp (net/http's client, the only one before 2026-11-23's seventh session; it costs the shared cores more)")
 	if err := fs.Parse(args); err != nil {
 		return err
+	}
+	if o.client != "nethttp" && o.client != "raw" {
+		return fmt.Errorf("-client %q: want nethttp or raw", o.client)
 	}
 	if o.cpuProfile != "" {
 		f, err := os.Create(o.cpuProfile)
@@ -189,6 +194,9 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 	optURL := "http://" + app.Addr
 	client := newClient(max(o.concurrency, o.workers))
 	l := &loader{o: o, client: client, optURL: optURL, proxyURL: proxy.URL}
+	if o.client == "raw" {
+		l.raw = newRawClient(app.Addr, max(o.concurrency, o.workers)+16)
+	}
 
 	fmt.Fprintf(stdout, "optgate-load: %d CPUs (GOMAXPROCS %d), %s, database %s, optgate log: %s\n",
 		runtime.NumCPU(), runtime.GOMAXPROCS(0), runtime.Version(), redact(dsn), o.logTo)
@@ -340,6 +348,7 @@ func startProxy(upstreamURL string) (*bareProxy, error) {
 type loader struct {
 	o        options
 	client   *http.Client
+	raw      *rawClient // with -client raw, for webhooks
 	optURL   string
 	proxyURL string
 	seq      atomic.Int64 // webhook message ids and senders
@@ -386,6 +395,17 @@ func (l *loader) webhook(n int) request {
 // counts them in acked when optgate answers 200.
 func (l *loader) postWebhook(ctx context.Context, first int64, n int) error {
 	body := loadgen.Webhook(phoneID, first, n, l.o.people)
+	if l.raw != nil {
+		status, err := l.raw.post(ctx, "/webhooks/whatsapp", [][2]string{{"Content-Type", "application/json"}, {meta.SignatureHeader, meta.Sign(body, appSecret)}}, body)
+		if err != nil {
+			return err
+		}
+		if status != http.StatusOK {
+			return fmt.Errorf("POST /webhooks/whatsapp: status %d", status)
+		}
+		l.acked.Add(int64(n))
+		return nil
+	}
 	req, _ := http.NewRequest(http.MethodPost, l.optURL+"/webhooks/whatsapp", bytes.NewReader(body))
 	req.Header.Set("Content-Type", "application/json")
 	req.Header.Set(meta.SignatureHeader, meta.Sign(body, appSecret))
@@ -529,7 +549,7 @@ func (l *loader) closedLoop(ctx context.Context, name string, d time.Duration, p
 			for ctx.Err() == nil && issued.Add(1) <= int64(l.o.maxRequests) {
 				t := time.Now()
 				err := do(ctx)
-				if ctx.Err() != nil && err != nil {
+				if err != nil && (ctx.Err() != nil || errors.Is(err, os.ErrDeadlineExceeded)) {
 					return // cut off by the end of the run: not counted
 				}
 				rec.add(time.Since(t), err)
