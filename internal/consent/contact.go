@@ -38,8 +38,11 @@ func (k ContactKey) String() string {
 	return k.UserID
 }
 
-// userIDPattern matches Meta's business-scoped user ids, e.g. US.13491208655302741918.
-var userIDPattern = regexp.MustCompile(`^[A-Z]{2}\.[0-9A-Za-z]{6,64}$`)
+// userIDPattern matches Meta's business-scoped user ids: the person's
+// two-letter country code, a dot and up to 128 letters or digits
+// (US.13491208655302741918), or a parent id shared by linked business
+// portfolios (US.ENT.11815799212886844830).
+var userIDPattern = regexp.MustCompile(`^[A-Z]{2}\.(ENT\.)?[0-9A-Za-z]{6,128}$`)
 
 // IsUserID reports whether s has the shape of a business-scoped user id.
 func IsUserID(s string) bool { return userIDPattern.MatchString(s) }

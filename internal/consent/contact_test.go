@@ -185,12 +185,12 @@ func contains(xs []string, x string) bool {
 }
 
 func TestIsUserID(t *testing.T) {
-	for _, s := range []string{"US.13491208655302741918", "BR.ABCdef", "PT.0123456789abcdefABCDEF"} {
+	for _, s := range []string{"US.13491208655302741918", "BR.ABCdef", "PT.0123456789abcdefABCDEF", "US.ENT.11815799212886844830", "US." + strings.Repeat("7", 128)} {
 		if !IsUserID(s) {
 			t.Errorf("IsUserID(%q) = false", s)
 		}
 	}
-	for _, s := range []string{"", "5511987654321", "+5511987654321", "US.", "US.12345", "us.13491208655302741918", "U.13491208655302741918", "US.1349-1208655", "US.13491208655302741918\n"} {
+	for _, s := range []string{"", "5511987654321", "+5511987654321", "US.", "US.12345", "us.13491208655302741918", "U.13491208655302741918", "US.1349-1208655", "US.13491208655302741918\n", "US.ENT.", "US.ENT.ENT.1181579921", "US." + strings.Repeat("7", 129)} {
 		if IsUserID(s) {
 			t.Errorf("IsUserID(%q) = true", s)
 		}

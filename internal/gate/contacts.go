@@ -168,8 +168,8 @@ func (g *Gate) Contact(ctx context.Context, a *Account, id string) (ContactView,
 	if v.History, err = g.store.History(ctx, c.ID); err != nil {
 		return v, err
 	}
-	if key.WAID != "" {
-		for _, w := range consent.WAIDVariants(key.WAID) {
+	if c.WAID != "" {
+		for _, w := range consent.WAIDVariants(c.WAID) {
 			other, err := g.store.FindContact(ctx, a.ID, consent.ContactKey{WAID: w})
 			if errors.Is(err, store.ErrNotFound) || err == nil && other.ID == c.ID {
 				continue

@@ -297,6 +297,15 @@ func (g *Gate) applyOptIn(ctx context.Context, tx *store.Tx, st *step, c consent
 		if c.WAID != "" && !slices.Contains(consent.WAIDVariants(c.WAID), p.WAID) {
 			return nil, true, nil // someone else's confirmation
 		}
+		if c.WAID == "" {
+			// A person who hides their number tapped the button of the
+			// request sent to the number the form named (its token is
+			// known only to that message): they hold that number, and
+			// their user id joins its record, where the opt-in belongs.
+			if c, err = tx.UpsertContact(ctx, a.ID, store.ContactSeen{Key: consent.ContactKey{WAID: p.WAID, UserID: c.UserID}}); err != nil {
+				return nil, true, err
+			}
+		}
 		return g.confirm(ctx, tx, st, c, p, "button", res)
 	}
 	if st.text != "" && yesWords[intent.Fold(st.text)] && c.WAID != "" {

@@ -234,6 +234,14 @@ func (g *Gate) plan(p *meta.Payload, signedBy map[*Account]bool) ([]step, error)
 					if key.IsZero() && len(v.Contacts) == 1 {
 						key = consent.ContactKey{WAID: v.Contacts[0].WAID, UserID: v.Contacts[0].UserID}
 					}
+					for _, c := range v.Contacts { // the other key, where the contacts give it
+						switch {
+						case key.UserID == "" && key.WAID != "" && c.WAID == key.WAID:
+							key.UserID = c.UserID
+						case key.WAID == "" && key.UserID != "" && c.UserID == key.UserID:
+							key.WAID = c.WAID
+						}
+					}
 					if key.IsZero() {
 						return nil, consent.Errorf(consent.EInvalid, "user_preferences entry names no person")
 					}
@@ -632,6 +640,11 @@ func (g *Gate) applyStatus(ctx context.Context, tx *store.Tx, st *step, res *Ing
 		return nil, nil
 	}
 	res.Statuses++
+	// A status that names the number and the user id together says they
+	// are one person: a STOP given under either must count for both.
+	if err := tx.LinkKeys(ctx, a.ID, st.contact.Key); err != nil {
+		return nil, err
+	}
 	if s.Status != "failed" || st.contact.Key.IsZero() {
 		return nil, nil
 	}

@@ -136,6 +136,34 @@ func (t *Tx) UpsertContact(ctx context.Context, accountID string, seen ContactSe
 	return c, nil
 }
 
+// LinkKeys records what a webhook that creates no contact (a status, say)
+// tells when it names a number and a user id together: they are one
+// person. It acts through UpsertContact only where the records disagree: no
+// record holds the user id but the number's record exists, or a record
+// without a number holds it. Otherwise (the user id already sits with a
+// number, or optgate knows neither) it reads one row and writes nothing.
+func (t *Tx) LinkKeys(ctx context.Context, accountID string, key consent.ContactKey) error {
+	if key.WAID == "" || key.UserID == "" {
+		return nil
+	}
+	if err := t.flushQueued(ctx); err != nil {
+		return err
+	}
+	byUser, err := scanContact(t.stmt(ctx, "contactByUserID").QueryRowContext(ctx, accountID, key.UserID))
+	switch {
+	case err == nil && byUser.WAID != "":
+		return nil
+	case errors.Is(err, ErrNotFound):
+		if _, err := scanContact(t.stmt(ctx, "contactByWAID").QueryRowContext(ctx, accountID, key.WAID)); err != nil {
+			return nilIfNotFound(err)
+		}
+	case err != nil:
+		return err
+	}
+	_, err = t.UpsertContact(ctx, accountID, ContactSeen{Key: key})
+	return err
+}
+
 // ChangeNumber moves a person from oldWAID to newWAID, as Meta's
 // user_changed_number says: their contact, consent and history follow them,
 // and the old number is left with nothing, since it may belong to someone

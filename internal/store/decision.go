@@ -34,6 +34,14 @@ func init() {
 // every send, so it is one query. ErrNotFound means optgate has never seen
 // the person.
 func (s *Store) DecisionState(ctx context.Context, accountID string, key consent.ContactKey, phoneNumberID string) (int64, consent.State, error) {
+	if key.WAID == "" && key.UserID != "" {
+		// A person asked for by user id whose number is known is read as a
+		// send to the number is: with the record of its other form.
+		var err error
+		if key.WAID, err = numberOfUser(ctx, s, accountID, key.UserID); err != nil {
+			return 0, consent.State{}, err
+		}
+	}
 	if key.WAID != "" {
 		v := consent.WAIDVariants(key.WAID)
 		var id int64
@@ -67,6 +75,11 @@ func (t *Tx) PersonState(ctx context.Context, accountID string, key consent.Cont
 	}
 	var st consent.State
 	var err error
+	if key.WAID == "" && key.UserID != "" {
+		if key.WAID, err = numberOfUser(ctx, t, accountID, key.UserID); err != nil {
+			return st, err
+		}
+	}
 	if key.WAID != "" {
 		v := consent.WAIDVariants(key.WAID)
 		_, st, err = readDecision(t.stmt(ctx, "decisionByWAIDs").QueryContext(ctx, accountID, key.WAID, v[len(v)-1], phoneNumberID))
@@ -78,6 +91,17 @@ func (t *Tx) PersonState(ctx context.Context, accountID string, key consent.Cont
 		_, st, err = readDecision(t.stmt(ctx, "decisionByUserID").QueryContext(ctx, accountID, key.UserID, "", phoneNumberID))
 	}
 	return st, nilIfNotFound(err)
+}
+
+// numberOfUser returns the number of the contact with the user id, or ""
+// if it has none or there is no such contact.
+func numberOfUser(ctx context.Context, q querier, accountID, userID string) (string, error) {
+	var wa sql.NullString
+	err := q.stmt(ctx, "numberOfUser").QueryRowContext(ctx, accountID, userID).Scan(&wa)
+	if err != nil && err != sql.ErrNoRows {
+		return "", unavailable(err)
+	}
+	return wa.String, nil
 }
 
 func nilIfNotFound(err error) error {

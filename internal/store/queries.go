@@ -18,6 +18,7 @@ var queries = map[string]string{
 	"askedAt":         `SELECT asked_at FROM contacts WHERE id = $1`,
 	"inboundSeen":     `SELECT 1 FROM inbound_messages WHERE account_id = $1 AND message_id = $2`,
 	"setContactWAID":  `UPDATE contacts SET wa_id = $2, updated_at = $3 WHERE id = $1`,
+	"numberOfUser":    `SELECT wa_id FROM contacts WHERE account_id = $1 AND user_id = $2`,
 	"eventsBefore":    `SELECT COUNT(*) FROM consent_events WHERE contact_id = $1 AND occurred_at < $2`,
 	"mergeContact":    `UPDATE contacts SET wa_id = NULL, user_id = NULL, merged_into = $2, updated_at = $3 WHERE id = $1`,
 	"remergeContacts": `UPDATE contacts SET merged_into = $2 WHERE merged_into = $1`,
