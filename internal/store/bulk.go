@@ -1,10 +1,12 @@
 package store
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"errors"
 	"fmt"
+	"maps"
 	"math/bits"
 	"slices"
 	"strconv"
@@ -414,10 +416,15 @@ func (t *Tx) importBatch(ctx context.Context, accountID, actor string, rows []Im
 				ask = append(ask, c)
 			}
 		}
+		if err := t.numberTwins(ctx, accountID, ask, twins); err != nil {
+			return counts, err
+		}
 		for _, c := range ask[:len(ask):len(ask)] {
-			if tw, ok := twins[c]; ok && !asked[tw] {
-				asked[tw] = true
-				ask = append(ask, tw)
+			for _, tw := range twins.of(c) {
+				if !asked[tw] {
+					asked[tw] = true
+					ask = append(ask, tw)
+				}
 			}
 		}
 	}
@@ -425,9 +432,13 @@ func (t *Tx) importBatch(ctx context.Context, accountID, actor string, rows []Im
 	if err != nil {
 		return counts, err
 	}
-	for c, tw := range twins {
-		if _, ok := scopes[tw]; ok && asked[c] {
-			scopes[c] = mergeScopes(scopes[c], scopes[tw])
+	own := make(map[int64][]consent.ScopeState, len(scopes))
+	maps.Copy(own, scopes)
+	for c, tws := range twins {
+		if asked[c] {
+			for _, tw := range tws {
+				scopes[c] = mergeScopes(scopes[c], own[tw])
+			}
 		}
 	}
 
@@ -450,7 +461,7 @@ func (t *Tx) importBatch(ctx context.Context, accountID, actor string, rows []Im
 		if skip != nil {
 			sc := consent.ScopeState{Scope: r.Scope, Action: r.Action, Source: r.Source, OccurredAt: r.OccurredAt}
 			scopes[c] = setScope(scopes[c], sc)
-			if tw, ok := twins[c]; ok {
+			for _, tw := range twins.of(c) {
 				scopes[tw] = setScope(scopes[tw], sc)
 			}
 		}
@@ -478,6 +489,86 @@ func storedKey(r *ImportRow) string {
 		v >>= 4
 	}
 	return string(append(b[:16], r.Key...))
+}
+
+// twinSet holds, for a contact, the other records of the same person that
+// a send decision (or a merge to come) reads with it.
+type twinSet map[int64][]int64
+
+// add records that existing contacts a and b (ids above 0) are one person.
+func (s twinSet) add(a, b int64) {
+	if a <= 0 || b <= 0 || a == b || slices.Contains(s[a], b) {
+		return
+	}
+	s[a] = append(s[a], b)
+	s[b] = append(s[b], a)
+}
+
+func (s twinSet) of(c int64) []int64 { return s[c] }
+
+// numberTwins adds to twins, for each contact, the record of the other form
+// of its own number (WAIDVariants), which rows keyed by user id alone do not
+// name: two statements whatever the number of contacts.
+func (t *Tx) numberTwins(ctx context.Context, accountID string, contacts []int64, twins twinSet) error {
+	if len(contacts) == 0 {
+		return nil
+	}
+	ids := make([]string, len(contacts))
+	for i, c := range contacts {
+		ids[i] = strconv.FormatInt(c, 10)
+	}
+	numberOf := map[int64]string{}
+	per := maxRowsPerStatement * 4
+	for start := 0; start < len(ids); start += per {
+		// Integers this function formatted, as in scopesOfMany.
+		rows, err := t.tx.QueryContext(ctx, "SELECT id, wa_id FROM contacts WHERE wa_id IS NOT NULL AND id IN ("+
+			strings.Join(ids[start:min(start+per, len(ids))], ", ")+")")
+		if err != nil {
+			return fmt.Errorf("numbers of contacts: %w", t.s.wrap(err))
+		}
+		for rows.Next() {
+			var id int64
+			var wa string
+			if err := rows.Scan(&id, &wa); err != nil {
+				rows.Close()
+				return fmt.Errorf("numbers of contacts: %w", t.s.wrap(err))
+			}
+			numberOf[id] = wa
+		}
+		if err := errors.Join(rows.Close(), rows.Err()); err != nil {
+			return fmt.Errorf("numbers of contacts: %w", t.s.wrap(err))
+		}
+	}
+	var others []string
+	for _, wa := range numberOf {
+		if v := consent.WAIDVariants(wa); len(v) > 1 {
+			others = append(others, v[1])
+		}
+	}
+	if len(others) == 0 {
+		return nil
+	}
+	slices.Sort(others)
+	byWA := map[string]int64{}
+	err := t.selectIn(ctx, "find contacts", "SELECT id, wa_id FROM contacts WHERE account_id = ? AND wa_id IN", accountID, others,
+		func(scan func(...any) error) error {
+			var id int64
+			var wa string
+			if err := scan(&id, &wa); err != nil {
+				return err
+			}
+			byWA[wa] = id
+			return nil
+		})
+	if err != nil {
+		return err
+	}
+	for id, wa := range numberOf {
+		if v := consent.WAIDVariants(wa); len(v) > 1 {
+			twins.add(id, byWA[v[1]])
+		}
+	}
+	return nil
 }
 
 // mergeScopes returns a's scopes with those of b that are newer in the
@@ -620,7 +711,7 @@ func (t *Tx) selectIn(ctx context.Context, what, query string, first any, list [
 // the number's other form when there is one (WAIDVariants): a send decision
 // reads both as one person, and so must the import's check of a newer
 // opt-out.
-func (t *Tx) importContacts(ctx context.Context, accountID string, rows []ImportRow, live []int) (contactOf map[int]int64, created map[int64]bool, twins map[int64]int64, err error) {
+func (t *Tx) importContacts(ctx context.Context, accountID string, rows []ImportRow, live []int) (contactOf map[int]int64, created map[int64]bool, twins twinSet, err error) {
 	var waIDs, userIDs []string
 	seenWA, seenUser := map[string]bool{}, map[string]bool{}
 	for _, i := range live {
@@ -658,13 +749,17 @@ func (t *Tx) importContacts(ctx context.Context, accountID string, rows []Import
 		return nil, nil, nil, err
 	}
 
-	twins = map[int64]int64{}
+	twins = twinSet{}
 	for _, i := range live {
 		if r := &rows[i]; r.WAID != "" {
 			v := consent.WAIDVariants(r.WAID)
 			a, b := byWA[v[0]], byWA[v[len(v)-1]]
-			if a != 0 && b != 0 && a != b {
-				twins[a], twins[b] = b, a
+			twins.add(a, b)
+			// A row that names a number and a user id held by another
+			// record (one without the number, whose person hid it): one
+			// person, as the next message naming both will make them.
+			if u := byUser[r.UserID]; r.UserID != "" {
+				twins.add(cmp.Or(a, b), u)
 			}
 		}
 	}

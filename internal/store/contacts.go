@@ -116,7 +116,7 @@ func (t *Tx) UpsertContact(ctx context.Context, accountID string, seen ContactSe
 			// and this message names that id with the number a record
 			// already holds: the two records are one person. Their
 			// opt-outs must count whichever key a send uses.
-			if err := t.mergeContact(ctx, other.ID, c.ID, 0); err != nil {
+			if err := t.mergeContact(ctx, accountID, other.ID, c.ID, 0); err != nil {
 				return c, err
 			}
 			c.UserID, changed = seen.Key.UserID, true
@@ -195,7 +195,7 @@ func (t *Tx) ChangeNumber(ctx context.Context, accountID, oldWAID, newWAID, mess
 			return c, err
 		}
 		if whole {
-			if err := t.mergeContact(ctx, prev.ID, c.ID, 0); err != nil {
+			if err := t.mergeContact(ctx, accountID, prev.ID, c.ID, 0); err != nil {
 				return c, err
 			}
 			if prev.UserID != "" { // the user id Meta gives the new number
@@ -205,7 +205,12 @@ func (t *Tx) ChangeNumber(ctx context.Context, accountID, oldWAID, newWAID, mess
 			if err := t.carryState(ctx, prev.ID, c.ID, at); err != nil {
 				return c, err
 			}
-			if _, err := t.exec(ctx, "setContactWAID", prev.ID, nil, now); err != nil {
+			// The previous owner loses the number, and the user id that
+			// came with it: Meta gives a new one with a new number, so the
+			// id on this record is either the owner's old one, obsolete, or
+			// one the person was given with the number since, which must
+			// not make this record look like theirs.
+			if _, err := t.exec(ctx, "releaseContact", prev.ID, now); err != nil {
 				return c, err
 			}
 		}
@@ -240,7 +245,14 @@ func (t *Tx) onlySince(ctx context.Context, c consent.Contact, at int64) (bool, 
 // consent state, windows and hold are carried into into's (carryState), it
 // gives up its keys, and it points at into, so that into's history lists
 // its events. Records merged into from before now point at into.
-func (t *Tx) mergeContact(ctx context.Context, from, into int64, since int64) error {
+//
+// It takes the account's ledger lock first: an event appended meanwhile by
+// another instance to from (found before the merge) is then either carried
+// here or, once the merge commits, redirected to into by AppendEvent.
+func (t *Tx) mergeContact(ctx context.Context, accountID string, from, into int64, since int64) error {
+	if _, _, err := t.lockHead(ctx, accountID); err != nil {
+		return err
+	}
 	if err := t.carryState(ctx, from, into, since); err != nil {
 		return err
 	}

@@ -42,6 +42,12 @@ func (t *Tx) AppendEvent(ctx context.Context, ev *consent.Event) error {
 		}
 		return fmt.Errorf("ledger head: %w", t.s.wrap(err))
 	}
+	// A record merged into another since the caller found it (by another
+	// instance, which held this lock) has no keys left and no decision reads
+	// it: the event goes to the record it was merged into.
+	if err := t.queryRow(ctx, "liveContact", ev.ContactID).Scan(&ev.ContactID); err != nil && err != sql.ErrNoRows {
+		return fmt.Errorf("contact of event: %w", t.s.wrap(err))
+	}
 	ev.Seq = seq + 1
 	ev.PrevHash = prev
 	ev.RecordedAt = t.s.now().UTC()

@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"database/sql"
+	"fmt"
 	"testing"
 	"time"
 
@@ -218,6 +219,43 @@ func TestChangeNumberAfterTheNewNumberWrote(t *testing.T) {
 		}
 		if h, err := s.History(ctx, owner.ContactID); err != nil || len(h) != 2 {
 			t.Errorf("previous owner's history = %d events, %v; want 2", len(h), err)
+		}
+	})
+}
+
+// TestMergeKeepsNewerOptOut: the merge takes each scope's newer event in the
+// ledger, except that an opt-in never undoes an opt-out it predates: a
+// backdated opt-in recorded under the number after the person's STOP under
+// their user id alone does not win when the two records merge, whichever
+// record holds which.
+func TestMergeKeepsNewerOptOut(t *testing.T) {
+	eachBackend(t, func(t *testing.T, b storetest.Backend) {
+		ctx := context.Background()
+		clk := newClock()
+		s := openStore(t, b.DSN(t), clk.now)
+		for i, stopFirstOnNumber := range []bool{false, true} {
+			waID, userID := fmt.Sprintf("44770090090%d", i), fmt.Sprintf("GB.90000%d", i)
+			optIn := event(acctA, consent.OptIn, consent.ScopeAll)
+			optIn.OccurredAt = clk.now().Add(-30 * 24 * time.Hour) // from an old list
+			stop := event(acctA, consent.OptOut, consent.ScopeAll)
+			stop.OccurredAt = clk.now()
+			if stopFirstOnNumber { // the STOP on the number's record, the opt-in on the user id's
+				mustAppend(t, s, consent.ContactKey{WAID: waID}, stop)
+				mustAppend(t, s, consent.ContactKey{UserID: userID}, optIn)
+			} else {
+				upsert(t, s, acctA, ContactSeen{Key: consent.ContactKey{WAID: waID}})
+				mustAppend(t, s, consent.ContactKey{UserID: userID}, stop)
+				mustAppend(t, s, consent.ContactKey{WAID: waID}, optIn)
+			}
+			clk.advance(time.Minute)
+			ingest(t, s, consent.ContactKey{WAID: waID, UserID: userID}, "wamid.keep."+waID, clk.now())
+			_, st, err := s.DecisionState(ctx, acctA, consent.ContactKey{WAID: waID}, mergePhone)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if sc, _ := scopeOf(st, consent.ScopeAll); sc.Action != consent.OptOut {
+				t.Errorf("STOP on the number's record %v: scope all = %+v, want the STOP", stopFirstOnNumber, sc)
+			}
 		}
 	})
 }

@@ -36,7 +36,8 @@ func init() {
 			ORDER BY created_at, code`,
 
 		"exportEvents": `SELECT e.seq, COALESCE(c.wa_id, ''), COALESCE(c.user_id, ''), e.action, e.scope, e.source, e.evidence, e.reason, e.actor,
-			e.occurred_at, e.recorded_at, e.hash FROM consent_events e JOIN contacts c ON c.id = e.contact_id
+			e.occurred_at, e.recorded_at, e.hash FROM consent_events e JOIN contacts m ON m.id = e.contact_id
+			JOIN contacts c ON c.id = COALESCE(m.merged_into, m.id)
 			WHERE e.account_id = $1 AND e.seq > $2 ORDER BY e.seq LIMIT $3`,
 	})
 }

@@ -18,6 +18,8 @@ var queries = map[string]string{
 	"askedAt":         `SELECT asked_at FROM contacts WHERE id = $1`,
 	"inboundSeen":     `SELECT 1 FROM inbound_messages WHERE account_id = $1 AND message_id = $2`,
 	"setContactWAID":  `UPDATE contacts SET wa_id = $2, updated_at = $3 WHERE id = $1`,
+	"liveContact":     `SELECT COALESCE(merged_into, id) FROM contacts WHERE id = $1`,
+	"releaseContact":  `UPDATE contacts SET wa_id = NULL, user_id = NULL, updated_at = $2 WHERE id = $1`,
 	"numberOfUser":    `SELECT wa_id FROM contacts WHERE account_id = $1 AND user_id = $2`,
 	"eventsBefore":    `SELECT COUNT(*) FROM consent_events WHERE contact_id = $1 AND occurred_at < $2`,
 	"mergeContact":    `UPDATE contacts SET wa_id = NULL, user_id = NULL, merged_into = $2, updated_at = $3 WHERE id = $1`,
@@ -25,7 +27,11 @@ var queries = map[string]string{
 	"carryScopes": `INSERT INTO consent_state (contact_id, scope, action, seq, source, occurred_at)
 		SELECT $2, scope, action, seq, source, occurred_at FROM consent_state WHERE contact_id = $1 AND occurred_at >= $3
 		ON CONFLICT (contact_id, scope) DO UPDATE SET action = excluded.action, seq = excluded.seq,
-		source = excluded.source, occurred_at = excluded.occurred_at WHERE excluded.seq > consent_state.seq`,
+		source = excluded.source, occurred_at = excluded.occurred_at
+		WHERE CASE
+			WHEN excluded.action = 'opt_out' AND consent_state.action <> 'opt_out' THEN excluded.seq > consent_state.seq OR excluded.occurred_at > consent_state.occurred_at
+			WHEN consent_state.action = 'opt_out' AND excluded.action <> 'opt_out' THEN excluded.seq > consent_state.seq AND excluded.occurred_at >= consent_state.occurred_at
+			ELSE excluded.seq > consent_state.seq END`,
 	"carryWindows": `INSERT INTO service_windows (contact_id, phone_number_id, last_inbound_at, closed_at)
 		SELECT $2, phone_number_id, CASE WHEN last_inbound_at >= $3 THEN last_inbound_at ELSE 0 END,
 			CASE WHEN closed_at >= $3 THEN closed_at ELSE 0 END

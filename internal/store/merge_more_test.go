@@ -1,0 +1,209 @@
+package store
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"github.com/optgate/optgate/internal/consent"
+	"github.com/optgate/optgate/internal/store/storetest"
+)
+
+// TestPreviousOwnerNotMergedByUserID: the person writes from their new
+// number, with the new user id Meta gives it, before user_changed_number is
+// processed; the message lands on the number's previous owner's record. The
+// change takes the number and that user id from it, so the person's next
+// message, naming both, does not merge the previous owner's record (and
+// their opt-in) into the person's.
+func TestPreviousOwnerNotMergedByUserID(t *testing.T) {
+	eachBackend(t, func(t *testing.T, b storetest.Backend) {
+		ctx := context.Background()
+		clk := newClock()
+		s := openStore(t, b.DSN(t), clk.now)
+		const oldNum, newNum, u1, u2 = "447700900031", "447700900032", "GB.111", "GB.222"
+		owner := mustAppend(t, s, consent.ContactKey{WAID: newNum}, event(acctA, consent.OptIn, consent.TopicScope("promotions")))
+		person := mustAppend(t, s, consent.ContactKey{WAID: oldNum, UserID: u1}, event(acctA, consent.OptIn, consent.TopicScope("order_updates")))
+		clk.advance(time.Hour)
+		at := clk.now()
+		clk.advance(5 * time.Second)
+		// The mover writes from the new number (new user id) before the change is processed.
+		if c := ingest(t, s, consent.ContactKey{WAID: newNum, UserID: u2}, "wamid.r.1", clk.now()); c.ID != owner.ContactID {
+			t.Fatalf("landed on %d", c.ID)
+		}
+		if err := s.Write(ctx, func(ctx context.Context, tx *Tx) error {
+			_, err := tx.ChangeNumber(ctx, acctA, oldNum, newNum, "wamid.r.change", ms(at))
+			return err
+		}); err != nil {
+			t.Fatal(err)
+		}
+		clk.advance(time.Minute)
+		ingest(t, s, consent.ContactKey{WAID: newNum, UserID: u2}, "wamid.r.2", clk.now())
+		id, st, err := s.DecisionState(ctx, acctA, consent.ContactKey{WAID: newNum}, mergePhone)
+		if err != nil || id != person.ContactID {
+			t.Fatalf("decision reads %d, %v", id, err)
+		}
+		if sc, ok := scopeOf(st, consent.TopicScope("promotions")); ok {
+			t.Errorf("the previous owner's opt-in is now the mover's: %+v", sc)
+		}
+		if _, _, into := mergedInto(t, s, owner.ContactID); into.Valid {
+			t.Errorf("previous owner's record merged into %d", into.Int64)
+		}
+		if h, _ := s.History(ctx, person.ContactID); len(h) != 1 {
+			t.Errorf("mover's history has %d events, want 1 (own)", len(h))
+		}
+	})
+}
+
+// TestMergeRacesStop: two instances on PostgreSQL. B finds the user-id-only
+// record and records a STOP on it while A merges that record into the
+// number's. The STOP must not land on a record with no keys, which no
+// decision reads: the merge takes the ledger lock, and the append follows
+// the merge.
+func TestMergeRacesStop(t *testing.T) {
+	for _, b := range storetest.Backends(t) {
+		if b.Name != "postgres" {
+			continue
+		}
+		ctx := context.Background()
+		clk := newClock()
+		dsn := b.DSN(t)
+		a := openStore(t, dsn, clk.now)
+		bs := openStore(t, dsn, clk.now)
+		const waID, userID = "447700900041", "GB.444"
+		mustAppend(t, a, consent.ContactKey{WAID: waID}, event(acctA, consent.OptIn, consent.TopicScope("promotions")))
+		ingest(t, a, consent.ContactKey{UserID: userID}, "wamid.race.0", clk.now())
+		found, merged := make(chan struct{}), make(chan struct{})
+		errc := make(chan error, 1)
+		go func() {
+			errc <- bs.Write(ctx, func(ctx context.Context, tx *Tx) error {
+				c, err := tx.UpsertContact(ctx, acctA, ContactSeen{Key: consent.ContactKey{UserID: userID}})
+				if err != nil {
+					return err
+				}
+				close(found)
+				<-merged
+				ev := event(acctA, consent.OptOut, consent.ScopeAll)
+				ev.ContactID = c.ID
+				return tx.AppendEvent(ctx, &ev)
+			})
+		}()
+		<-found
+		clk.advance(time.Minute)
+		ingest(t, a, consent.ContactKey{WAID: waID, UserID: userID}, "wamid.race.1", clk.now())
+		close(merged)
+		if err := <-errc; err != nil {
+			t.Fatal(err)
+		}
+		for _, key := range []consent.ContactKey{{WAID: waID}, {UserID: userID}} {
+			_, st, err := a.DecisionState(ctx, acctA, key, mergePhone)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if sc, ok := scopeOf(st, consent.ScopeAll); !ok || sc.Action != consent.OptOut {
+				t.Errorf("%v: the STOP is not enforced: %+v", key, st.Scopes)
+			}
+		}
+	}
+}
+
+// olderOptInSkip turns down an opt-in older than an opt-out on record.
+var olderOptInSkip = func(scopes []consent.ScopeState, r *ImportRow) bool {
+	for _, sc := range scopes {
+		if sc.Action == consent.OptOut && sc.OccurredAt.After(r.OccurredAt) {
+			return true
+		}
+	}
+	return false
+}
+
+// TestImportSkipReadsNumberOfUserID: an import row keyed by user id whose
+// record holds one Brazilian form of the number; the other form's newer
+// opt-out turns the older opt-in down.
+func TestImportSkipReadsNumberOfUserID(t *testing.T) {
+	eachBackend(t, func(t *testing.T, b storetest.Backend) {
+		ctx := context.Background()
+		s := openStore(t, b.DSN(t), nil)
+		const meta, typed, uid = "551187654321", "5511987654321", "BR.999"
+		at := time.Date(2025, 3, 1, 12, 0, 0, 0, time.UTC)
+		upsert(t, s, acctA, ContactSeen{Key: consent.ContactKey{WAID: typed, UserID: uid}})
+		out := event(acctA, consent.OptOut, consent.TopicScope("promotions"))
+		out.OccurredAt = at
+		mustAppend(t, s, consent.ContactKey{WAID: meta}, out)
+		row := ImportRow{Key: "u1", UserID: uid, Action: consent.OptIn, Scope: consent.TopicScope("promotions"), Source: "crm",
+			Evidence: `{"list":"old"}`, OccurredAt: at.Add(-time.Hour)}
+		n, err := s.ImportBatch(ctx, acctA, "import:test", []ImportRow{row}, olderOptInSkip)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if n.Skipped != 1 {
+			t.Errorf("older opt-in by user id, newer opt-out under the other form: %+v, want skipped", n)
+		}
+		_, st, _ := s.DecisionState(ctx, acctA, consent.ContactKey{WAID: typed}, mergePhone)
+		if sc, _ := scopeOf(st, consent.TopicScope("promotions")); sc.Action != consent.OptOut {
+			t.Errorf("send to %s reads %+v", typed, sc)
+		}
+	})
+}
+
+// TestImportSkipReadsUserIDRecord: an import row naming a number and a user
+// id; the user-id-only record's newer STOP turns the older opt-in down, and
+// after the merge the STOP holds.
+func TestImportSkipReadsUserIDRecord(t *testing.T) {
+	eachBackend(t, func(t *testing.T, b storetest.Backend) {
+		ctx := context.Background()
+		clk := newClock()
+		s := openStore(t, b.DSN(t), clk.now)
+		const waID, uid = "447700900051", "GB.555"
+		upsert(t, s, acctA, ContactSeen{Key: consent.ContactKey{WAID: waID}})
+		hidden := ingest(t, s, consent.ContactKey{UserID: uid}, "wamid.i.0", clk.now())
+		out := event(acctA, consent.OptOut, consent.ScopeAll)
+		out.ContactID = hidden.ID
+		if err := s.Write(ctx, func(ctx context.Context, tx *Tx) error { return tx.AppendEvent(ctx, &out) }); err != nil {
+			t.Fatal(err)
+		}
+		row := ImportRow{Key: "i1", WAID: waID, UserID: uid, Action: consent.OptIn, Scope: consent.ScopeAll, Source: "crm",
+			Evidence: `{"list":"old"}`, OccurredAt: clk.now().Add(-30 * 24 * time.Hour)}
+		n, err := s.ImportBatch(ctx, acctA, "import:test", []ImportRow{row}, olderOptInSkip)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if n.Skipped != 1 {
+			t.Errorf("older opt-in naming the user id of a newer STOP: %+v, want skipped", n)
+		}
+		clk.advance(time.Minute)
+		ingest(t, s, consent.ContactKey{WAID: waID, UserID: uid}, "wamid.i.1", clk.now())
+		_, st, _ := s.DecisionState(ctx, acctA, consent.ContactKey{WAID: waID}, mergePhone)
+		if sc, _ := scopeOf(st, consent.ScopeAll); sc.Action != consent.OptOut {
+			t.Errorf("after the merge, scope all = %+v; the newer STOP is lost", sc)
+		}
+	})
+}
+
+// TestExportOfMergedRecord: after a merge, the merged record's STOP is
+// exported under the keys of the record it was merged into, so that the
+// export imports again (a row needs a number or a user id).
+func TestExportOfMergedRecord(t *testing.T) {
+	eachBackend(t, func(t *testing.T, b storetest.Backend) {
+		ctx := context.Background()
+		clk := newClock()
+		s := openStore(t, b.DSN(t), clk.now)
+		const waID, uid = "447700900061", "GB.666"
+		upsert(t, s, acctA, ContactSeen{Key: consent.ContactKey{WAID: waID}})
+		hidden := ingest(t, s, consent.ContactKey{UserID: uid}, "wamid.e.0", clk.now())
+		out := event(acctA, consent.OptOut, consent.ScopeAll)
+		out.ContactID = hidden.ID
+		if err := s.Write(ctx, func(ctx context.Context, tx *Tx) error { return tx.AppendEvent(ctx, &out) }); err != nil {
+			t.Fatal(err)
+		}
+		ingest(t, s, consent.ContactKey{WAID: waID, UserID: uid}, "wamid.e.1", clk.now())
+		rows, err := s.ExportEvents(ctx, acctA, 0, 10)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, r := range rows {
+			if r.WAID == "" && r.UserID == "" {
+				t.Errorf("exported event seq %d (%s %s) names no person", r.Seq, r.Action, r.Scope)
+			}
+		}
+	})
+}
