@@ -62,6 +62,7 @@ type sendRequest struct {
 	MessagingProduct string `json:"messaging_product"`
 	RecipientType    string `json:"recipient_type"`
 	To               string `json:"to"`
+	Recipient        string `json:"recipient"` // a business-scoped user id; "to" wins when both are given
 	Type             string `json:"type"`
 	Text             *struct {
 		Body string `json:"body"`
@@ -100,8 +101,9 @@ type sendResponse struct {
 }
 
 type sendContact struct {
-	Input string `json:"input"`
-	WaID  string `json:"wa_id"`
+	Input  string `json:"input"`
+	WaID   string `json:"wa_id,omitempty"`
+	UserID string `json:"user_id,omitempty"`
 }
 
 type sendMessageInfo struct {
@@ -234,7 +236,11 @@ func (s *Simulator) sendMessage(w http.ResponseWriter, req sendRequest, fields m
 		invalidParameter(w, "Invalid parameter", "Param recipient_type must be one of {INDIVIDUAL} - got \""+req.RecipientType+"\".")
 		return
 	}
-	if strings.TrimSpace(req.To) == "" {
+	input := req.To
+	if strings.TrimSpace(input) == "" {
+		input = req.Recipient
+	}
+	if strings.TrimSpace(input) == "" {
 		invalidParameter(w, "The parameter to is required.", "The parameter to is required.")
 		return
 	}
@@ -293,14 +299,19 @@ func (s *Simulator) sendMessage(w http.ResponseWriter, req sendRequest, fields m
 	now := s.now()
 	s.mu.Lock()
 	var p *person
-	waID, ok := digitsOnly(req.To)
+	waID, ok := digitsOnly(input)
+	byUserID := !ok
 	if ok {
 		p = s.personLocked(waID)
-	} else if p = s.personByUserIDLocked(strings.TrimSpace(req.To)); p != nil {
+	} else if p = s.personByUserIDLocked(strings.TrimSpace(input)); p != nil {
 		waID = p.waID
 	} else {
 		s.mu.Unlock()
-		invalidParameter(w, "Invalid parameter", "Invalid parameter value for 'to': "+req.To)
+		field := "to"
+		if req.To == "" {
+			field = "recipient"
+		}
+		invalidParameter(w, "Invalid parameter", "Invalid parameter value for '"+field+"': "+input)
 		return
 	}
 	id := newWAMID(waID, false)
@@ -346,8 +357,11 @@ func (s *Simulator) sendMessage(w http.ResponseWriter, req sendRequest, fields m
 
 	resp := sendResponse{
 		MessagingProduct: "whatsapp",
-		Contacts:         []sendContact{{Input: req.To, WaID: waID}},
+		Contacts:         []sendContact{{Input: input, WaID: waID}},
 		Messages:         []sendMessageInfo{{ID: id}},
+	}
+	if byUserID { // Meta answers a send to a user id with the user id, not the number
+		resp.Contacts[0] = sendContact{Input: input, UserID: p.userID}
 	}
 	if msgType == "template" {
 		resp.Messages[0].MessageStatus = "accepted"

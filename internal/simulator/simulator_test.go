@@ -752,9 +752,15 @@ func TestBusinessScopedUserID(t *testing.T) {
 	if dig(v, "contacts", 0, "user_id") != bsuid || dig(v, "messages", 0, "from_user_id") != bsuid {
 		t.Errorf("message webhook lacks user ids: %v", v)
 	}
-	code, m := h.send(textTo(bsuid, "hello by user id"))
-	if code != http.StatusOK || dig(m, "contacts", 0, "wa_id") != sheena {
+	// Meta's field for a user id is "recipient"; the answer names the
+	// user id, not the number.
+	code, m := h.send(fmt.Sprintf(`{"messaging_product":"whatsapp","recipient_type":"individual","recipient":%q,"type":"text","text":{"body":"hello by user id"}}`, bsuid))
+	if code != http.StatusOK || dig(m, "contacts", 0, "user_id") != bsuid || dig(m, "contacts", 0, "input") != bsuid || dig(m, "contacts", 0, "wa_id") != nil {
 		t.Fatalf("send to a user id: %d %v", code, m)
+	}
+	// "to" wins over "recipient".
+	if code, m2 := h.send(fmt.Sprintf(`{"messaging_product":"whatsapp","to":%q,"recipient":"US.999999999","type":"text","text":{"body":"by number"}}`, sheena)); code != http.StatusOK || dig(m2, "contacts", 0, "wa_id") != sheena {
+		t.Fatalf("send with to and recipient: %d %v", code, m2)
 	}
 	h.flush()
 	sts := h.statuses(dig(m, "messages", 0, "id").(string))
