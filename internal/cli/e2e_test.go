@@ -886,3 +886,41 @@ func TestStopFromNewNumberBeforeTheChange(t *testing.T) {
 		}
 	})
 }
+
+// TestStopFromOldNumberDeliveredAfterTheChange: a person says STOP from their
+// old number and then changes number; the STOP reaches optgate after Meta's
+// user_changed_number (a retried delivery, say). It is the person's, sent
+// before they left the number: sends to the new number are refused, and no
+// record is made for the old one.
+func TestStopFromOldNumberDeliveredAfterTheChange(t *testing.T) {
+	forEachBackend(t, func(t *testing.T, b storetest.Backend) {
+		e := newEnv(t, b)
+		const oldNum, newNum = "16505551234", "12195555358"
+		if r := e.consent("+"+oldNum, `{"action":"opt_in","topic":"promotions","source":"web_form","evidence":{"text":"Yes"}}`); r.Status != http.StatusCreated {
+			t.Fatalf("opt-in: %d %s", r.Status, r.Body)
+		}
+		at := e.clock.Now()
+		change := []byte(`{"object":"whatsapp_business_account","entry":[{"id":"` + demoWABA + `","changes":[{"field":"messages","value":{"messaging_product":"whatsapp",` +
+			`"metadata":{"display_phone_number":"15550783881","phone_number_id":"` + demoPhoneID + `"},` +
+			`"messages":[{"from":"` + oldNum + `","id":"wamid.change.3","timestamp":"` + strconv.FormatInt(at.Unix(), 10) + `","type":"system",` +
+			`"system":{"body":"User changed from ` + oldNum + ` to ` + newNum + `","wa_id":"` + newNum + `","type":"user_changed_number"}}]}}]}]}`)
+		if r := e.webhook(change, testAppSecret); r.Status != http.StatusOK {
+			t.Fatalf("change: %d %s", r.Status, r.Body)
+		}
+		e.wantAllowed(e.send(tpl("+"+newNum, "black_friday")))
+		if r := e.webhook(textWebhook(oldNum, "", "wamid.late.stop", at.Add(-10*time.Second), "STOP"), testAppSecret); r.Status != http.StatusOK {
+			t.Fatalf("late stop: %d %s", r.Status, r.Body)
+		}
+		e.wantRefused(e.send(tpl("+"+newNum, "black_friday")), "opted_out")
+		if r := e.do("GET", "/v1/contacts/+"+oldNum, demoAPIKey, nil, nil); r.Status != http.StatusNotFound {
+			t.Errorf("the old number got a record of its own: %d %s", r.Status, r.Body)
+		}
+		// The old number's next holder, writing after the change, is someone else.
+		if r := e.webhook(textWebhook(oldNum, "", "wamid.next.holder", at.Add(time.Hour), "PARAR"), testAppSecret); r.Status != http.StatusOK {
+			t.Fatalf("next holder: %d %s", r.Status, r.Body)
+		}
+		if h := e.contact("+" + newNum)["history"].([]any); len(h) != 2 {
+			t.Errorf("history of the new number: %d events, want the opt-in and the late STOP only", len(h))
+		}
+	})
+}

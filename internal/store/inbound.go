@@ -199,6 +199,22 @@ func (t *Tx) IngestMessage(ctx context.Context, seen ContactSeen, m Inbound, ope
 	if err := t.flushQueued(ctx); err != nil {
 		return c, false, err
 	}
+	if seen.Key.WAID != "" {
+		// Sent from a number before its owner moved to another (a STOP
+		// redelivered after Meta's user_changed_number, say): the
+		// mover's, wherever their record is now, not a stranger's.
+		mover, err := scanContact(t.stmt(ctx, "moverOf").QueryRowContext(ctx, m.AccountID, seen.Key.WAID, ms(m.SentAt)))
+		switch {
+		case err == nil:
+			m.ContactID = mover.ID
+			if isNew, err = t.InsertInbound(ctx, m); err != nil || !isNew || !openWindow {
+				return mover, isNew, err
+			}
+			return mover, true, t.TouchWindow(ctx, mover.ID, m.PhoneNumberID, m.SentAt)
+		case !errors.Is(err, ErrNotFound):
+			return c, false, err
+		}
+	}
 	if t.s.dialect.name != "postgres" || seen.Key.WAID == "" || seen.Key.UserID != "" {
 		// One statement at a time: SQLite has no round trips to save, and
 		// a business-scoped user id takes UpsertContact's rules.

@@ -13,11 +13,14 @@ var queries = map[string]string{
 		FROM contacts WHERE account_id = $1 AND user_id = $2`,
 	"insertContact": `INSERT INTO contacts (account_id, wa_id, user_id, name, language, created_at, updated_at)
 		VALUES ($1, $2, $3, $4, $5, $6, $6) RETURNING id`,
-	"updateContact":   `UPDATE contacts SET wa_id = $2, user_id = $3, name = $4, language = $5, updated_at = $6 WHERE id = $1`,
-	"setAskedAt":      `UPDATE contacts SET asked_at = $2 WHERE id = $1`,
-	"askedAt":         `SELECT asked_at FROM contacts WHERE id = $1`,
-	"inboundSeen":     `SELECT 1 FROM inbound_messages WHERE account_id = $1 AND message_id = $2`,
-	"setContactWAID":  `UPDATE contacts SET wa_id = $2, updated_at = $3 WHERE id = $1`,
+	"updateContact":  `UPDATE contacts SET wa_id = $2, user_id = $3, name = $4, language = $5, updated_at = $6 WHERE id = $1`,
+	"setAskedAt":     `UPDATE contacts SET asked_at = $2 WHERE id = $1`,
+	"askedAt":        `SELECT asked_at FROM contacts WHERE id = $1`,
+	"inboundSeen":    `SELECT 1 FROM inbound_messages WHERE account_id = $1 AND message_id = $2`,
+	"setContactWAID": `UPDATE contacts SET wa_id = $2, updated_at = $3 WHERE id = $1`,
+	"moverOf": `SELECT c.id, c.account_id, COALESCE(c.wa_id, ''), COALESCE(c.user_id, ''), c.name, c.language, c.created_at
+		FROM number_changes n JOIN contacts m ON m.id = n.contact_id JOIN contacts c ON c.id = COALESCE(m.merged_into, m.id)
+		WHERE n.old_wa_id = $2 AND m.account_id = $1 AND n.occurred_at >= $3 ORDER BY n.occurred_at LIMIT 1`,
 	"liveContact":     `SELECT COALESCE(merged_into, id) FROM contacts WHERE id = $1`,
 	"releaseContact":  `UPDATE contacts SET wa_id = NULL, user_id = NULL, updated_at = $2 WHERE id = $1`,
 	"numberOfUser":    `SELECT wa_id FROM contacts WHERE account_id = $1 AND user_id = $2`,
