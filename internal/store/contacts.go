@@ -266,6 +266,7 @@ func (t *Tx) mergeContact(ctx context.Context, accountID string, from, into int6
 
 // carryState adds to contact into's derived state what contact from's holds
 // from since (Unix ms) on: per consent scope the newer event in the ledger,
+// except that an opt-in never undoes an opt-out it predates (carryScopes),
 // per business number the latest message and window close, and (for a whole
 // merge, since 0) the later marketing hold. It is the merge a send decision
 // makes of a person's two records, made once.
