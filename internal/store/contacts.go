@@ -115,11 +115,26 @@ func (t *Tx) UpsertContact(ctx context.Context, accountID string, seen ContactSe
 			// The person wrote (or stopped) under their user id alone,
 			// and this message names that id with the number a record
 			// already holds: the two records are one person. Their
-			// opt-outs must count whichever key a send uses.
-			if err := t.mergeContact(ctx, accountID, other.ID, c.ID, 0); err != nil {
-				return c, err
+			// opt-outs must count whichever key a send uses. Unless the
+			// number's record has a user id of its own and did not come
+			// to the number by a number change: Meta keeps a person's id
+			// while they keep their number, so another id with it is a
+			// new holder of a recycled number, whose record must not
+			// take the previous holder's consent.
+			same := c.UserID == ""
+			if !same {
+				var n int
+				if err := t.queryRow(ctx, "movedTo", c.ID, c.WAID).Scan(&n); err != nil {
+					return c, t.s.wrap(err)
+				}
+				same = n > 0
 			}
-			c.UserID, changed = seen.Key.UserID, true
+			if same {
+				if err := t.mergeContact(ctx, accountID, other.ID, c.ID, 0); err != nil {
+					return c, err
+				}
+				c.UserID, changed = seen.Key.UserID, true
+			}
 		}
 	}
 	if seen.Name != "" && seen.Name != c.Name {
@@ -146,21 +161,23 @@ func (t *Tx) LinkKeys(ctx context.Context, accountID string, key consent.Contact
 	if key.WAID == "" || key.UserID == "" {
 		return nil
 	}
-	if err := t.flushQueued(ctx); err != nil {
-		return err
-	}
+	// Queued messages never carry a user id (QueueMessage takes those at
+	// once), so this read needs no flush of the queue; the number's does.
 	byUser, err := scanContact(t.stmt(ctx, "contactByUserID").QueryRowContext(ctx, accountID, key.UserID))
 	switch {
 	case err == nil && byUser.WAID != "":
 		return nil
 	case errors.Is(err, ErrNotFound):
+		if err := t.flushQueued(ctx); err != nil {
+			return err
+		}
 		if _, err := scanContact(t.stmt(ctx, "contactByWAID").QueryRowContext(ctx, accountID, key.WAID)); err != nil {
 			return nilIfNotFound(err)
 		}
 	case err != nil:
 		return err
 	}
-	_, err = t.UpsertContact(ctx, accountID, ContactSeen{Key: key})
+	_, err = t.UpsertContact(ctx, accountID, ContactSeen{Key: key}) // flushes the queue
 	return err
 }
 
@@ -202,6 +219,13 @@ func (t *Tx) ChangeNumber(ctx context.Context, accountID, oldWAID, newWAID, mess
 				c.UserID = prev.UserID
 			}
 		} else {
+			// Under the ledger lock, as a merge: an event appended to prev
+			// by another instance is either carried here or, after this
+			// commits, refused by AppendEvent (prev has no keys left) and
+			// written again where the number now leads.
+			if _, _, err := t.lockHead(ctx, accountID); err != nil {
+				return c, err
+			}
 			if err := t.carryState(ctx, prev.ID, c.ID, at); err != nil {
 				return c, err
 			}

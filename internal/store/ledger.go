@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
+	"errors"
 	"fmt"
 
 	"github.com/optgate/optgate/internal/consent"
@@ -44,9 +45,16 @@ func (t *Tx) AppendEvent(ctx context.Context, ev *consent.Event) error {
 	}
 	// A record merged into another since the caller found it (by another
 	// instance, which held this lock) has no keys left and no decision reads
-	// it: the event goes to the record it was merged into.
-	if err := t.queryRow(ctx, "liveContact", ev.ContactID).Scan(&ev.ContactID); err != nil && err != sql.ErrNoRows {
+	// it: the event goes to the record it was merged into. A record that
+	// lost its keys to a number change is a previous owner's: the caller
+	// found it by a number it no longer holds, and must look again.
+	var released bool
+	if err := t.queryRow(ctx, "liveContact", ev.ContactID).Scan(&ev.ContactID, &released); err != nil && err != sql.ErrNoRows {
 		return fmt.Errorf("contact of event: %w", t.s.wrap(err))
+	}
+	if released {
+		return &consent.Error{Code: consent.EConflict, Message: "contact lost its number concurrently",
+			Err: errors.Join(errLostRace, fmt.Errorf("contact %d", ev.ContactID))}
 	}
 	ev.Seq = seq + 1
 	ev.PrevHash = prev

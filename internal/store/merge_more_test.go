@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"sync"
 	"testing"
 	"time"
 
@@ -204,6 +205,169 @@ func TestExportOfMergedRecord(t *testing.T) {
 			if r.WAID == "" && r.UserID == "" {
 				t.Errorf("exported event seq %d (%s %s) names no person", r.Seq, r.Action, r.Scope)
 			}
+		}
+	})
+}
+
+// TestChangeNumberRacesStop: two instances on PostgreSQL. B finds the
+// new number's record, a previous owner's, for the person's STOP sent
+// after the change; A processes user_changed_number meanwhile, carries what
+// the record holds since the change (not the STOP yet) and releases it. B's
+// append finds the record released and runs again: the STOP lands on the
+// person's record, which the number now leads to.
+func TestChangeNumberRacesStop(t *testing.T) {
+	for _, b := range storetest.Backends(t) {
+		if b.Name != "postgres" {
+			continue
+		}
+		ctx := context.Background()
+		clk := newClock()
+		dsn := b.DSN(t)
+		a := openStore(t, dsn, clk.now)
+		bs := openStore(t, dsn, clk.now)
+		const oldNum, newNum = "447700900071", "447700900072"
+		mustAppend(t, a, consent.ContactKey{WAID: newNum}, event(acctA, consent.OptIn, consent.TopicScope("promotions"))) // previous owner
+		person := mustAppend(t, a, consent.ContactKey{WAID: oldNum}, event(acctA, consent.OptIn, consent.TopicScope("order_updates")))
+		clk.advance(time.Hour)
+		at := clk.now()
+		clk.advance(5 * time.Second)
+		found, changed := make(chan struct{}), make(chan struct{})
+		var foundOnce sync.Once
+		errc := make(chan error, 1)
+		go func() {
+			errc <- bs.Write(ctx, func(ctx context.Context, tx *Tx) error {
+				c, err := tx.UpsertContact(ctx, acctA, ContactSeen{Key: consent.ContactKey{WAID: newNum}})
+				if err != nil {
+					return err
+				}
+				foundOnce.Do(func() { close(found) })
+				<-changed
+				ev := event(acctA, consent.OptOut, consent.ScopeAll)
+				ev.ContactID, ev.OccurredAt = c.ID, clk.now()
+				return tx.AppendEvent(ctx, &ev)
+			})
+		}()
+		<-found
+		if err := a.Write(ctx, func(ctx context.Context, tx *Tx) error {
+			_, err := tx.ChangeNumber(ctx, acctA, oldNum, newNum, "wamid.rev.change", ms(at))
+			return err
+		}); err != nil {
+			t.Fatal(err)
+		}
+		close(changed)
+		if err := <-errc; err != nil {
+			t.Fatal(err)
+		}
+		id, st, err := a.DecisionState(ctx, acctA, consent.ContactKey{WAID: newNum}, mergePhone)
+		if err != nil || id != person.ContactID {
+			t.Fatalf("decision reads %d, %v", id, err)
+		}
+		if sc, ok := scopeOf(st, consent.ScopeAll); !ok || sc.Action != consent.OptOut {
+			t.Errorf("the STOP sent from the new number is not enforced: %+v", st.Scopes)
+		}
+	}
+}
+
+// TestMergeAfterUncommittedStop: the other order of TestMergeRacesStop. B
+// has appended the STOP (holding the ledger lock, not committed) when A
+// merges; the merge waits for the lock and carries the STOP.
+func TestMergeAfterUncommittedStop(t *testing.T) {
+	for _, b := range storetest.Backends(t) {
+		if b.Name != "postgres" {
+			continue
+		}
+		ctx := context.Background()
+		clk := newClock()
+		dsn := b.DSN(t)
+		a := openStore(t, dsn, clk.now)
+		bs := openStore(t, dsn, clk.now)
+		const waID, userID = "447700900081", "GB.888"
+		mustAppend(t, a, consent.ContactKey{WAID: waID}, event(acctA, consent.OptIn, consent.TopicScope("promotions")))
+		hidden := ingest(t, a, consent.ContactKey{UserID: userID}, "wamid.race2.0", clk.now())
+		appended := make(chan struct{})
+		errc := make(chan error, 1)
+		go func() {
+			errc <- bs.Write(ctx, func(ctx context.Context, tx *Tx) error {
+				ev := event(acctA, consent.OptOut, consent.ScopeAll)
+				ev.ContactID = hidden.ID
+				if err := tx.AppendEvent(ctx, &ev); err != nil {
+					return err
+				}
+				close(appended)
+				time.Sleep(300 * time.Millisecond)
+				return nil
+			})
+		}()
+		<-appended
+		clk.advance(time.Minute)
+		ingest(t, a, consent.ContactKey{WAID: waID, UserID: userID}, "wamid.race2.1", clk.now())
+		if err := <-errc; err != nil {
+			t.Fatal(err)
+		}
+		_, st, err := a.DecisionState(ctx, acctA, consent.ContactKey{WAID: waID}, mergePhone)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if sc, ok := scopeOf(st, consent.ScopeAll); !ok || sc.Action != consent.OptOut {
+			t.Errorf("the STOP is not enforced: %+v", st.Scopes)
+		}
+	}
+}
+
+// TestRecycledNumberNotMerged: Meta keeps a person's user id while they
+// keep their number, so a message naming the number with another user id
+// comes from a new holder of a recycled number. Their record (made when
+// they wrote under the user id alone) must not be merged into the previous
+// holder's, whose opt-in would then be read for sends to the new holder.
+// A person who came to the number by a number change does get merged: the
+// new user id is the one Meta gave them with it.
+func TestRecycledNumberNotMerged(t *testing.T) {
+	eachBackend(t, func(t *testing.T, b storetest.Backend) {
+		ctx := context.Background()
+		clk := newClock()
+		s := openStore(t, b.DSN(t), clk.now)
+		const num, oldUser, newUser = "447700900091", "GB.9100001", "GB.9100002"
+		mustAppend(t, s, consent.ContactKey{WAID: num, UserID: oldUser}, event(acctA, consent.OptIn, consent.TopicScope("promotions")))
+		clk.advance(time.Hour)
+		holder := ingest(t, s, consent.ContactKey{UserID: newUser}, "wamid.recycled.1", clk.now())
+		clk.advance(time.Minute)
+		ingest(t, s, consent.ContactKey{WAID: num, UserID: newUser}, "wamid.recycled.2", clk.now())
+		if _, _, into := mergedInto(t, s, holder.ID); into.Valid {
+			t.Errorf("the new holder's record was merged into %d", into.Int64)
+		}
+		_, st, err := s.DecisionState(ctx, acctA, consent.ContactKey{UserID: newUser}, mergePhone)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if sc, ok := scopeOf(st, consent.TopicScope("promotions")); ok {
+			t.Errorf("sends to the new holder read the previous holder's opt-in: %+v", sc)
+		}
+
+		// The same, for a person who moved to the number.
+		const oldNum, newNum, u1, u2 = "447700900092", "447700900093", "GB.9200001", "GB.9200002"
+		person := mustAppend(t, s, consent.ContactKey{WAID: oldNum, UserID: u1}, event(acctA, consent.OptIn, consent.TopicScope("promotions")))
+		clk.advance(time.Hour)
+		if err := s.Write(ctx, func(ctx context.Context, tx *Tx) error {
+			_, err := tx.ChangeNumber(ctx, acctA, oldNum, newNum, "wamid.moved.change", ms(clk.now()))
+			return err
+		}); err != nil {
+			t.Fatal(err)
+		}
+		clk.advance(time.Minute)
+		hidden := ingest(t, s, consent.ContactKey{UserID: u2}, "wamid.moved.1", clk.now())
+		stop := event(acctA, consent.OptOut, consent.ScopeAll)
+		stop.ContactID = hidden.ID
+		if err := s.Write(ctx, func(ctx context.Context, tx *Tx) error { return tx.AppendEvent(ctx, &stop) }); err != nil {
+			t.Fatal(err)
+		}
+		clk.advance(time.Minute)
+		ingest(t, s, consent.ContactKey{WAID: newNum, UserID: u2}, "wamid.moved.2", clk.now())
+		if _, _, into := mergedInto(t, s, hidden.ID); !into.Valid || into.Int64 != person.ContactID {
+			t.Errorf("the mover's user-id record merged into %v, want %d", into, person.ContactID)
+		}
+		_, st, err = s.DecisionState(ctx, acctA, consent.ContactKey{WAID: newNum}, mergePhone)
+		if sc, ok := scopeOf(st, consent.ScopeAll); err != nil || !ok || sc.Action != consent.OptOut {
+			t.Errorf("the mover's STOP under their new user id: %+v, %v", st.Scopes, err)
 		}
 	})
 }

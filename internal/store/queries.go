@@ -21,7 +21,8 @@ var queries = map[string]string{
 	"moverOf": `SELECT c.id, c.account_id, COALESCE(c.wa_id, ''), COALESCE(c.user_id, ''), c.name, c.language, c.created_at
 		FROM number_changes n JOIN contacts m ON m.id = n.contact_id JOIN contacts c ON c.id = COALESCE(m.merged_into, m.id)
 		WHERE n.old_wa_id = $2 AND m.account_id = $1 AND n.occurred_at >= $3 ORDER BY n.occurred_at LIMIT 1`,
-	"liveContact":     `SELECT COALESCE(merged_into, id) FROM contacts WHERE id = $1`,
+	"liveContact":     `SELECT COALESCE(merged_into, id), merged_into IS NULL AND wa_id IS NULL AND user_id IS NULL FROM contacts WHERE id = $1`,
+	"movedTo":         `SELECT COUNT(*) FROM number_changes WHERE contact_id = $1 AND new_wa_id = $2`,
 	"releaseContact":  `UPDATE contacts SET wa_id = NULL, user_id = NULL, updated_at = $2 WHERE id = $1`,
 	"numberOfUser":    `SELECT wa_id FROM contacts WHERE account_id = $1 AND user_id = $2`,
 	"eventsBefore":    `SELECT COUNT(*) FROM consent_events WHERE contact_id = $1 AND occurred_at < $2`,
@@ -65,7 +66,7 @@ var queries = map[string]string{
 		ON CONFLICT (contact_id, scope) DO UPDATE SET action = excluded.action, seq = excluded.seq,
 		source = excluded.source, occurred_at = excluded.occurred_at`,
 	"eventsOf": `SELECT id, account_id, seq, contact_id, action, scope, source, evidence, reason, actor, occurred_at, recorded_at, prev_hash, hash
-		FROM consent_events WHERE contact_id = $1 OR contact_id IN (SELECT id FROM contacts WHERE merged_into = $1) ORDER BY seq`,
+		FROM consent_events WHERE contact_id IN (SELECT CAST($1 AS BIGINT) UNION ALL SELECT id FROM contacts WHERE merged_into = $1) ORDER BY seq`,
 	"eventsFrom": `SELECT id, account_id, seq, contact_id, action, scope, source, evidence, reason, actor, occurred_at, recorded_at, prev_hash, hash
 		FROM consent_events WHERE account_id = $1 AND seq > $2 ORDER BY seq LIMIT $3`,
 
