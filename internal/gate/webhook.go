@@ -101,9 +101,10 @@ type step struct {
 	text      string // what the person typed or tapped
 	status    *meta.Status
 	pref      *meta.UserPreference
-	optIn     bool // a button or keyword that opts in
-	optOut    bool // a button that opts out of marketing
-	help      bool // a configured help button
+	named     string // a preference's person as the entry names them (its dedupe key)
+	optIn     bool   // a button or keyword that opts in
+	optOut    bool   // a button that opts out of marketing
+	help      bool   // a configured help button
 	signal    *store.Signal
 	template  *store.Template
 	entry     int // index of the entry and change the step came from
@@ -234,6 +235,7 @@ func (g *Gate) plan(p *meta.Payload, signedBy map[*Account]bool) ([]step, error)
 					if key.IsZero() && len(v.Contacts) == 1 {
 						key = consent.ContactKey{WAID: v.Contacts[0].WAID, UserID: v.Contacts[0].UserID}
 					}
+					named := key.String()          // the dedupe key, as before the contacts completed it
 					for _, c := range v.Contacts { // the other key, where the contacts give it
 						switch {
 						case key.UserID == "" && key.WAID != "" && c.WAID == key.WAID:
@@ -245,7 +247,7 @@ func (g *Gate) plan(p *meta.Payload, signedBy map[*Account]bool) ([]step, error)
 					if key.IsZero() {
 						return nil, consent.Errorf(consent.EInvalid, "user_preferences entry names no person")
 					}
-					steps = append(steps, step{account: acct, phoneID: phoneID, kind: stepPreference, pref: up,
+					steps = append(steps, step{account: acct, phoneID: phoneID, kind: stepPreference, pref: up, named: named,
 						at: time.Unix(up.Timestamp, 0).UTC(), contact: store.ContactSeen{Key: key}})
 				}
 			default:
@@ -704,7 +706,7 @@ func (g *Gate) applyPreference(ctx context.Context, tx *store.Tx, st *step, res 
 		return nil, err
 	}
 	// Preferences carry no id: the person, time and value make one, so a redelivery is recognised.
-	id := fmt.Sprintf("user_preferences:%s:%d:%s", st.contact.Key.String(), p.Timestamp, p.Value)
+	id := fmt.Sprintf("user_preferences:%s:%d:%s", st.named, p.Timestamp, p.Value)
 	isNew, err := tx.InsertInbound(ctx, store.Inbound{AccountID: a.ID, MessageID: id, ContactID: c.ID, PhoneNumberID: st.phoneID, Type: "user_preferences", Intent: p.Value, SentAt: st.at})
 	if err != nil || !isNew {
 		if !isNew {
