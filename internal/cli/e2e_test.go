@@ -924,3 +924,25 @@ func TestStopFromOldNumberDeliveredAfterTheChange(t *testing.T) {
 		}
 	})
 }
+
+// TestOptOutButtonTitles: the marketing opt-out button of a template, titled
+// in each of the seven languages as businesses write it, stops marketing
+// (topic_opted_out) and leaves utility alone.
+func TestOptOutButtonTitles(t *testing.T) {
+	e := newEnv(t, storetest.SQLite)
+	now := e.clock.Now()
+	for i, title := range []string{"No more promotions", "Não receber promoções", "No recibir promociones", "Non ricevere promozioni",
+		"Ne plus recevoir de promotions", "Keine Werbung mehr", "Geen promoties meer", "Niente promozioni"} {
+		num := fmt.Sprintf("55119877700%02d", i)
+		if r := e.consent("+"+num, `{"action":"opt_in","source":"web_form","evidence":{"text":"ok"}}`); r.Status != http.StatusCreated {
+			t.Fatalf("opt-in: %d %s", r.Status, r.Body)
+		}
+		body := wrapMsg(`{"profile":{"name":"P"},"wa_id":"`+num+`"}`,
+			`{"from":"`+num+`","id":"wamid.title.`+num+`","timestamp":"`+ts(now)+`","type":"button","button":{"payload":"`+title+`","text":"`+title+`"}}`)
+		if r := e.webhook(body, testAppSecret); r.Status != http.StatusOK {
+			t.Fatalf("%s: %d %s", title, r.Status, r.Body)
+		}
+		e.wantRefused(e.send(tpl("+"+num, "black_friday")), "topic_opted_out")
+		e.wantAllowed(e.send(tpl("+"+num, "order_shipped")))
+	}
+}

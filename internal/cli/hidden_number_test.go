@@ -329,3 +329,4 @@ func TestHiddenNumberPreferenceLinksKeys(t *testing.T) {
 		e.wantRefused(e.send(tpl("+"+hiddenNum, "order_shipped")), "opted_out")
 	})
 }
+

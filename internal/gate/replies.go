@@ -96,6 +96,11 @@ var defaultOptOutButtons = []string{
 	"Descadastrar", "Cancelar inscrição", "Parar ofertas", "Detener promociones", "Dejar de recibir promociones",
 	"Darse de baja", "Stop met aanbiedingen", "Afmelden", "Interrompi promozioni", "Annulla iscrizione",
 	"Werbung stoppen", "Abmelden", "Arrêter les promotions", "Se désabonner", "Se désinscrire",
+	// Titles written as what the person chooses rather than as a command.
+	"No more promotions", "Não receber promoções", "Não quero receber promoções", "No recibir promociones",
+	"No quiero promociones", "Non ricevere promozioni", "Stop promozioni", "Niente promozioni",
+	"Ne plus recevoir de promotions", "Plus de promotions", "Keine Werbung mehr", "Keine Angebote mehr",
+	"Geen promoties meer", "Geen aanbiedingen meer",
 }
 
 var defaultOptInButtons = []string{

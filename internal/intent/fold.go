@@ -27,6 +27,9 @@ func foldRune(r rune) string {
 	if r >= 0 && r < foldTableSize {
 		return foldTable[r]
 	}
+	if unicode.Is(unicode.Cf, r) {
+		return "" // an invisible format character (U+FEFF) joins, as in foldRuneSlow
+	}
 	if !unicode.IsLetter(r) && !unicode.IsDigit(r) && !unicode.IsMark(r) {
 		return " "
 	}
@@ -68,6 +71,12 @@ func foldOnce(r rune) string {
 
 // foldRuneSlow folds r until every produced rune folds to itself, so Fold is idempotent.
 func foldRuneSlow(r rune) string {
+	if unicode.Is(unicode.Cf, r) {
+		// Invisible format characters (zero-width space and joiners, soft
+		// hyphen, bidi marks) are dropped, not read as a space: "S\u200bTOP",
+		// pasted or typed on some keyboards, is STOP.
+		return ""
+	}
 	s := foldOnce(r)
 	for range 3 {
 		stable := true

@@ -254,6 +254,9 @@ func TestFold(t *testing.T) {
 		"ñ":                       "n",
 		"":                        "",
 		"🙏🙏":                      "",
+		"S\u200bTOP":              "stop", // a zero-width space inside a word
+		"\ufeffPARAR\u2060":       "parar",
+		"des\u00adcadastrar":      "descadastrar",
 	} {
 		if got := Fold(in); got != want {
 			t.Errorf("Fold(%q) = %q, want %q", in, got, want)
