@@ -329,4 +329,3 @@ func TestHiddenNumberPreferenceLinksKeys(t *testing.T) {
 		e.wantRefused(e.send(tpl("+"+hiddenNum, "order_shipped")), "opted_out")
 	})
 }
-
