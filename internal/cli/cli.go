@@ -31,7 +31,7 @@ Usage:
   optgate config check --config FILE
   optgate intent  [TEXT ...]                (reads one message a line from stdin without TEXT)
   optgate intent  --eval FILE.tsv
-  optgate ledger verify --config FILE
+  optgate ledger verify --config FILE | --database DSN
   optgate forward list|retry|drop|verify --config FILE   (dead letters of webhook forwarding)
   optgate import consents FILE.csv --config FILE [--account ID] [--skip-bad]
   optgate export consents --config FILE [--account ID] [--format csv|jsonl] [--output FILE]
@@ -96,7 +96,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		return runExport(ctx, args[1:], getenv, stdout, stderr)
 	case "ledger":
 		if len(args) < 2 || args[1] != "verify" {
-			return &usageError{"usage: optgate ledger verify --config FILE"}
+			return &usageError{"usage: optgate ledger verify --config FILE | --database DSN"}
 		}
 		return runLedgerVerify(ctx, args[2:], getenv, stdout, stderr)
 	case "version", "--version", "-v":
@@ -268,25 +268,50 @@ func runConfigCheck(args []string, getenv func(string) string, stdout, stderr io
 	return nil
 }
 
+// runLedgerVerify checks the hash chain of every account: those of the
+// configuration, or, given only --database (a demo's kept file, say), every
+// account the database holds a ledger for.
 func runLedgerVerify(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
-	cfg, _, err := commandConfig("ledger verify", args, getenv, stderr)
-	if err != nil {
+	fs := flag.NewFlagSet("ledger verify", flag.ContinueOnError)
+	var cf configFlags
+	cf.register(fs)
+	if err := parseFlags(fs, args, stderr); err != nil {
 		return err
 	}
-	st, err := openStore(ctx, cfg.Database)
+	dsn := cf.database
+	var accounts []string
+	if cf.path != "" || getenv("OPTGATE_CONFIG") != "" || dsn == "" {
+		cfg, err := cf.load(getenv)
+		if err != nil {
+			return err
+		}
+		dsn = cfg.Database
+		for _, a := range cfg.Accounts {
+			accounts = append(accounts, a.ID)
+		}
+	}
+	st, err := openStore(ctx, dsn)
 	if err != nil {
 		return err
 	}
 	defer st.Close()
+	if accounts == nil {
+		if accounts, err = st.LedgerAccounts(ctx); err != nil {
+			return err
+		}
+		if len(accounts) == 0 {
+			fmt.Fprintln(stdout, "no ledger in this database")
+		}
+	}
 	var failed error
-	for _, a := range cfg.Accounts {
-		rep, err := st.VerifyLedger(ctx, a.ID)
+	for _, id := range accounts {
+		rep, err := st.VerifyLedger(ctx, id)
 		if err != nil {
-			fmt.Fprintf(stdout, "%s: BROKEN: %v\n", a.ID, err)
+			fmt.Fprintf(stdout, "%s: BROKEN: %v\n", id, err)
 			failed = errors.Join(failed, err)
 			continue
 		}
-		fmt.Fprintf(stdout, "%s: ok, %d events, head %s\n", a.ID, rep.Events, rep.HeadHash)
+		fmt.Fprintf(stdout, "%s: ok, %d events, head %s\n", id, rep.Events, rep.HeadHash)
 	}
 	return failed
 }

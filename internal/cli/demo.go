@@ -29,6 +29,7 @@ const (
 	demoAPIKey    = "optgate-demo-key-0001"
 	demoPerson    = "5511987654321"
 	demoNewPerson = "5521998765432"
+	demoBruno     = "5531987651234" // opted in by API, then stops marketing in WhatsApp
 )
 
 // DemoConfig returns the configuration of the demo account, with optgate's
@@ -130,7 +131,7 @@ func runDemo(ctx context.Context, args []string, getenv func(string) string, std
 		return err
 	}
 	printDemo(stdout, demoGuide{Optgate: optURL, Sandbox: simURL, Key: demoAPIKey, Phone: demoPhoneID, Person: demoPerson,
-		NewPerson: demoNewPerson, Verify: verifyToken, Database: dsn, LinkCode: optin.LinkCode("demo", "ofertas", "promotions", "poster", "pt")})
+		NewPerson: demoNewPerson, Bruno: demoBruno, Verify: verifyToken, Database: dsn, Temporary: *database == "", LinkCode: optin.LinkCode("demo", "ofertas", "promotions", "poster", "pt")})
 
 	select {
 	case <-ctx.Done():
@@ -144,15 +145,17 @@ func runDemo(ctx context.Context, args []string, getenv func(string) string, std
 }
 
 type demoGuide struct {
-	Optgate, Sandbox, Key, Phone, Person, NewPerson, Verify, Database string
-	LinkCode                                                          string // of the demo's poster link
+	Optgate, Sandbox, Key, Phone, Person, NewPerson, Bruno, Verify, Database string
+	LinkCode                                                                 string // of the demo's poster link
+	Temporary                                                                bool   // the database is removed at exit
 }
 
 var demoText = template.Must(template.New("demo").Parse(`
 optgate demo is running.
   optgate:          {{.Optgate}}   (Graph API drop-in, webhooks, /v1 API, /metrics)
   Cloud API sandbox: {{.Sandbox}}   (plays Meta and the people on their phones)
-  database:         {{.Database}}
+  database:         {{.Database}}{{if .Temporary}}
+                    (removed when the demo stops; to keep it across restarts: --database sqlite:./optgate-demo.db){{end}}
   API key:          {{.Key}}         phone_number_id: {{.Phone}}
 
 Try it (copy and paste into another terminal):
@@ -180,10 +183,19 @@ Try it (copy and paste into another terminal):
   curl -s $S/sandbox/people/{{.NewPerson}}/messages -H "$J" -d '{"text":"Oi, meu pedido chegou?"}'
   curl -si $O/v23.0/{{.Phone}}/messages -H "$K" -H "$J" -d '{"messaging_product":"whatsapp","to":"{{.NewPerson}}","type":"text","text":{"body":"Chegou sim!"}}'
 
-6. Meta's own "stop marketing" setting blocks marketing but not utility.
-  curl -s $S/sandbox/people/{{.NewPerson}}/marketing -H "$J" -d '{"value":"stop"}'
-  curl -s -X POST $O/v1/decisions -H "$K" -H "$J" -d '{"phone_number_id":"{{.Phone}}","messaging_product":"whatsapp","to":"{{.NewPerson}}","type":"template","template":{"name":"black_friday","language":{"code":"pt_BR"}}}'
-  curl -s -X POST $O/v1/decisions -H "$K" -H "$J" -d '{"phone_number_id":"{{.Phone}}","messaging_product":"whatsapp","to":"{{.NewPerson}}","type":"template","template":{"name":"order_shipped","language":{"code":"pt_BR"}}}'
+6. Bruno, who never wrote (no window), opted in to every topic at checkout. A utility template to him is
+   allowed (opted_in). Then he turns on WhatsApp's own "stop marketing": marketing is refused
+   (topic_opted_out), utility still allowed.
+  curl -s $O/v1/contacts/+{{.Bruno}}/consent -H "$K" -H "$J" -d '{"action":"opt_in","source":"web_form","evidence":{"text":"Aceito receber mensagens da Acme Lojas","form":"checkout-v2"}}'
+  curl -s -X POST $O/v1/decisions -H "$K" -H "$J" -d '{"phone_number_id":"{{.Phone}}","messaging_product":"whatsapp","to":"{{.Bruno}}","type":"template","template":{"name":"order_shipped","language":{"code":"pt_BR"}}}'
+  curl -s $S/sandbox/people/{{.Bruno}}/marketing -H "$J" -d '{"value":"stop"}'
+  curl -s -X POST $O/v1/decisions -H "$K" -H "$J" -d '{"phone_number_id":"{{.Phone}}","messaging_product":"whatsapp","to":"{{.Bruno}}","type":"template","template":{"name":"black_friday","language":{"code":"pt_BR"}}}'
+  curl -s -X POST $O/v1/decisions -H "$K" -H "$J" -d '{"phone_number_id":"{{.Phone}}","messaging_product":"whatsapp","to":"{{.Bruno}}","type":"template","template":{"name":"order_shipped","language":{"code":"pt_BR"}}}'
+   An opt-in to promotions recorded later by API does not change the setting on his phone: the send goes to
+   Meta, which fails it with 131050, and optgate records that as a marketing opt-out too (meta_error_131050).
+  curl -s $O/v1/contacts/+{{.Bruno}}/consent -H "$K" -H "$J" -d '{"action":"opt_in","topic":"promotions","source":"web_form","evidence":{"text":"Quero ofertas","form":"ofertas-v1"}}'
+  curl -si $O/v23.0/{{.Phone}}/messages -H "$K" -H "$J" -d '{"messaging_product":"whatsapp","to":"{{.Bruno}}","type":"template","template":{"name":"black_friday","language":{"code":"pt_BR"}}}'
+  curl -s -X POST $O/v1/decisions -H "$K" -H "$J" -d '{"phone_number_id":"{{.Phone}}","messaging_product":"whatsapp","to":"{{.Bruno}}","type":"template","template":{"name":"black_friday","language":{"code":"pt_BR"}}}'
 
 7. Opt-in capture (docs/optin.md): open $O/f/demo/ofertas in a browser, enter +55 31 99123-4567 and tick
    promotions; the sandbox phone gets a confirmation, and "SIM" confirms it. A wa.me link and its QR code
@@ -194,8 +206,11 @@ Try it (copy and paste into another terminal):
   curl -s $S/sandbox/people/5541988776655/messages -H "$J" -d '{"text":"Quero receber mensagens de Acme Lojas no WhatsApp (ref {{.LinkCode}})"}'
   curl -s $O/v1/contacts/+5541988776655 -H "$K"
 
-Also: other languages ("STOP", "afmelden", "basta", "me tira dessa lista"), buttons
-  curl -s $S/sandbox/people/{{.Person}}/messages -H "$J" -d '{"button":{"payload":"Stop promotions","text":"Parar promoções"}}'
+Also: other languages ("STOP", "afmelden", "basta", "me tira dessa lista"), a "Parar promoções" button (a
+marketing opt-out: promotions refused, order updates not), the ledger's check (with a kept database)
+  curl -s $S/sandbox/people/{{.NewPerson}}/messages -H "$J" -d '{"button":{"payload":"Stop promotions","text":"Parar promoções"}}'
+  curl -s $O/v1/contacts/+{{.NewPerson}} -H "$K"
+  go run ./cmd/optgate ledger verify --database sqlite:./optgate-demo.db
 the webhook handshake  curl -s "$O/webhooks/whatsapp?hub.mode=subscribe&hub.verify_token={{.Verify}}&hub.challenge=42"
 and metrics            curl -s $O/metrics | grep optgate_
 

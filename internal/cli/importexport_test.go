@@ -33,6 +33,7 @@ accounts:
 
 // cliEnv is a configuration file on a fresh, migrated database.
 type cliEnv struct {
+	dsn string
 	cfg string
 	dir string
 }
@@ -40,10 +41,11 @@ type cliEnv struct {
 func newCLIEnv(t testing.TB, b storetest.Backend) *cliEnv {
 	dir := t.TempDir()
 	cfg := filepath.Join(dir, "optgate.yaml")
-	if err := os.WriteFile(cfg, []byte(fmt.Sprintf(importConfig, b.DSN(t))), 0o600); err != nil {
+	dsn := b.DSN(t)
+	if err := os.WriteFile(cfg, []byte(fmt.Sprintf(importConfig, dsn)), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	e := &cliEnv{cfg: cfg, dir: dir}
+	e := &cliEnv{cfg: cfg, dir: dir, dsn: dsn}
 	if _, _, err := e.run("migrate", "--config", cfg); err != nil {
 		t.Fatal(err)
 	}
@@ -164,6 +166,10 @@ func TestImportIdempotentAndNeverOverridesNewerOptOut(t *testing.T) {
 		// The ledger is intact.
 		if out, _, err := e.run("ledger", "verify", "--config", e.cfg); err != nil || !strings.Contains(out, "acme: ok, 6 events") {
 			t.Fatalf("ledger verify: %v %s", err, out)
+		}
+		// Without a configuration (a demo's kept database): every ledger in it.
+		if out, _, err := e.run("ledger", "verify", "--database", e.dsn); err != nil || !strings.Contains(out, "acme: ok, 6 events") {
+			t.Fatalf("ledger verify --database: %v %s", err, out)
 		}
 	})
 }

@@ -79,10 +79,15 @@ func templateName(req *meta.SendRequest) string {
 	return req.Template.Name
 }
 
-// maskRecipient keeps logs free of whole phone numbers: 5511*****4321.
+// maskRecipient keeps logs free of whole phone numbers and user ids, which
+// name a person as well: 5511*****4321, BR.*****8765 (the line's contact_id
+// says who it was to those who may know).
 func maskRecipient(s string) string {
 	s = strings.TrimSpace(s)
-	if consent.IsUserID(s) || len(s) <= 8 {
+	if consent.IsUserID(s) {
+		return s[:3] + "*****" + s[len(s)-4:]
+	}
+	if len(s) <= 8 {
 		return s
 	}
 	return s[:4] + strings.Repeat("*", len(s)-8) + s[len(s)-4:]

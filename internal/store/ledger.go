@@ -224,6 +224,27 @@ type LedgerReport struct {
 	HeadHash string
 }
 
+// LedgerAccounts returns the accounts that have a ledger, sorted.
+func (s *Store) LedgerAccounts(ctx context.Context) ([]string, error) {
+	rows, err := s.db.QueryContext(ctx, "SELECT account_id FROM ledger_heads ORDER BY account_id")
+	if err != nil {
+		return nil, unavailable(err)
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var id string
+		if err := rows.Scan(&id); err != nil {
+			return nil, unavailable(err)
+		}
+		out = append(out, id)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, unavailable(err)
+	}
+	return out, nil
+}
+
 // VerifyLedger recomputes every hash of the account's chain, in order, and
 // checks it against the stored hashes and the head. It stops at the first
 // broken link and says which.
