@@ -946,3 +946,44 @@ func TestOptOutButtonTitles(t *testing.T) {
 		e.wantAllowed(e.send(tpl("+"+num, "order_shipped")))
 	}
 }
+
+// changeHook is Meta's user_changed_number from oldNum to newNum.
+func changeHook(oldNum, newNum, id string, at time.Time) []byte {
+	return []byte(`{"object":"whatsapp_business_account","entry":[{"id":"` + demoWABA + `","changes":[{"field":"messages","value":{"messaging_product":"whatsapp",` +
+		`"metadata":{"display_phone_number":"15550783881","phone_number_id":"` + demoPhoneID + `"},` +
+		`"messages":[{"from":"` + oldNum + `","id":"` + id + `","timestamp":"` + strconv.FormatInt(at.Unix(), 10) + `","type":"system",` +
+		`"system":{"body":"changed","wa_id":"` + newNum + `","type":"user_changed_number"}}]}}]}]}`)
+}
+
+// prefHook is a user_preferences entry for marketing messages.
+func prefHook(waID, value string, at time.Time) []byte {
+	return []byte(`{"object":"whatsapp_business_account","entry":[{"id":"` + demoWABA + `","changes":[{"field":"user_preferences","value":{"messaging_product":"whatsapp",` +
+		`"metadata":{"display_phone_number":"15550783881","phone_number_id":"` + demoPhoneID + `"},` +
+		`"contacts":[{"profile":{"name":"P"},"wa_id":"` + waID + `"}],` +
+		`"user_preferences":[{"wa_id":"` + waID + `","detail":"x","category":"marketing_messages","value":"` + value + `","timestamp":` + strconv.FormatInt(at.Unix(), 10) + `}]}}]}]}`)
+}
+
+// TestLatePreferenceStopAfterChange: Meta's marketing stop for the old
+// number, from before the number change and delivered after it, is the
+// mover's: sends to the new number are refused, and the old number gets no
+// record.
+func TestLatePreferenceStopAfterChange(t *testing.T) {
+	forEachBackend(t, func(t *testing.T, b storetest.Backend) {
+		e := newEnv(t, b)
+		const oldNum, newNum = "16505551234", "12195555358"
+		if r := e.consent("+"+oldNum, `{"action":"opt_in","topic":"promotions","source":"web_form","evidence":{"text":"Yes"}}`); r.Status != http.StatusCreated {
+			t.Fatalf("opt-in: %d %s", r.Status, r.Body)
+		}
+		at := e.clock.Now()
+		if r := e.webhook(changeHook(oldNum, newNum, "wamid.ch.p", at), testAppSecret); r.Status != http.StatusOK {
+			t.Fatalf("change: %d %s", r.Status, r.Body)
+		}
+		if r := e.webhook(prefHook(oldNum, "stop", at.Add(-10*time.Second)), testAppSecret); r.Status != http.StatusOK {
+			t.Fatalf("late pref: %d %s", r.Status, r.Body)
+		}
+		e.wantRefused(e.send(tpl("+"+newNum, "black_friday")), "topic_opted_out")
+		if r := e.do("GET", "/v1/contacts/+"+oldNum, demoAPIKey, nil, nil); r.Status != http.StatusNotFound {
+			t.Errorf("the old number got a record of its own: %d %s", r.Status, r.Body)
+		}
+	})
+}

@@ -654,7 +654,7 @@ func (g *Gate) applyStatus(ctx context.Context, tx *store.Tx, st *step, res *Ing
 	for _, e := range s.Errors {
 		switch e.Code {
 		case 131050: // the person stopped marketing messages from this business in WhatsApp
-			c, err := tx.UpsertContact(ctx, a.ID, st.contact)
+			c, err := tx.ContactAt(ctx, a.ID, st.contact, st.at)
 			if err != nil {
 				return nil, err
 			}
@@ -667,7 +667,7 @@ func (g *Gate) applyStatus(ctx context.Context, tx *store.Tx, st *step, res *Ing
 			res.ConsentEvents++
 			evs = append(evs, ev)
 		case 131049: // Meta's per-user marketing limit: hold marketing to this person for 24 hours
-			c, err := tx.UpsertContact(ctx, a.ID, st.contact)
+			c, err := tx.ContactAt(ctx, a.ID, st.contact, st.at)
 			if err != nil {
 				return nil, err
 			}
@@ -675,7 +675,7 @@ func (g *Gate) applyStatus(ctx context.Context, tx *store.Tx, st *step, res *Ing
 				return nil, err
 			}
 		case 131047: // Meta says the 24-hour window is closed
-			c, err := tx.UpsertContact(ctx, a.ID, st.contact)
+			c, err := tx.ContactAt(ctx, a.ID, st.contact, st.at)
 			if err != nil {
 				return nil, err
 			}
@@ -701,7 +701,7 @@ func (g *Gate) applyPreference(ctx context.Context, tx *store.Tx, st *step, res 
 	default:
 		return nil, nil
 	}
-	c, err := tx.UpsertContact(ctx, a.ID, st.contact)
+	c, err := tx.ContactAt(ctx, a.ID, st.contact, st.at)
 	if err != nil {
 		return nil, err
 	}

@@ -116,20 +116,14 @@ func (t *Tx) UpsertContact(ctx context.Context, accountID string, seen ContactSe
 			// and this message names that id with the number a record
 			// already holds: the two records are one person. Their
 			// opt-outs must count whichever key a send uses. Unless the
-			// number's record has a user id of its own and did not come
-			// to the number by a number change: Meta keeps a person's id
-			// while they keep their number, so another id with it is a
-			// new holder of a recycled number, whose record must not
-			// take the previous holder's consent.
-			same := c.UserID == ""
-			if !same {
-				var n int
-				if err := t.queryRow(ctx, "movedTo", c.ID, c.WAID).Scan(&n); err != nil {
-					return c, t.s.wrap(err)
-				}
-				same = n > 0
-			}
-			if same {
+			// number's record has a user id of its own: Meta keeps a
+			// person's id while they keep their number, so another id
+			// with it is a new holder of a recycled number, whose record
+			// must not take the previous holder's consent.
+			// (A record that moved to its number holds no user id until
+			// Meta names the one it gives with the new number: ChangeNumber
+			// drops the old one.)
+			if c.UserID == "" {
 				if err := t.mergeContact(ctx, accountID, other.ID, c.ID, 0); err != nil {
 					return c, err
 				}
@@ -149,6 +143,43 @@ func (t *Tx) UpsertContact(ctx context.Context, accountID string, seen ContactSe
 		}
 	}
 	return c, nil
+}
+
+// ContactAt is UpsertContact for what a webhook says of a person at a given
+// time (a preference, a failed delivery): a number that its owner has left
+// since at names that owner, wherever their record is now (see moverOf);
+// otherwise the contact is found or created as UpsertContact does.
+func (t *Tx) ContactAt(ctx context.Context, accountID string, seen ContactSeen, at time.Time) (consent.Contact, error) {
+	if seen.Key.WAID != "" {
+		if err := t.flushQueued(ctx); err != nil {
+			return consent.Contact{}, err
+		}
+		mover, ok, err := t.moverOf(ctx, accountID, seen.Key.WAID, at)
+		if err != nil || ok {
+			return mover, err
+		}
+	}
+	return t.UpsertContact(ctx, accountID, seen)
+}
+
+// moverOf finds who held waID at time at, if they have moved to another
+// number since: the record of the first number change away from waID at or
+// after at, followed to the record it was merged into. That record may have
+// lost every key since (a previous owner of its new number), and still is
+// that person's: AppendEvent writes to it.
+func (t *Tx) moverOf(ctx context.Context, accountID, waID string, at time.Time) (consent.Contact, bool, error) {
+	c, err := scanContact(t.stmt(ctx, "moverOf").QueryRowContext(ctx, accountID, waID, ms(at)))
+	switch {
+	case errors.Is(err, ErrNotFound):
+		return c, false, nil
+	case err != nil:
+		return c, false, err
+	}
+	if t.movers == nil {
+		t.movers = map[int64]bool{}
+	}
+	t.movers[c.ID] = true
+	return c, true, nil
 }
 
 // LinkKeys records what a webhook that creates no contact (a status, say)
@@ -198,6 +229,11 @@ func (t *Tx) ChangeNumber(ctx context.Context, accountID, oldWAID, newWAID, mess
 		return c, err
 	}
 	now := ms(t.s.now())
+	// Meta gives a person a new user id with a new number: the old one goes
+	// (a record that keeps it would take any stranger who later shows it
+	// with the new number for the person), and the new one is known when
+	// Meta first sends it with the number.
+	c.UserID = ""
 	prev, err := scanContact(t.stmt(ctx, "contactByWAID").QueryRowContext(ctx, accountID, newWAID))
 	switch {
 	case err == nil && prev.ID != c.ID:

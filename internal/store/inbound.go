@@ -203,16 +203,16 @@ func (t *Tx) IngestMessage(ctx context.Context, seen ContactSeen, m Inbound, ope
 		// Sent from a number before its owner moved to another (a STOP
 		// redelivered after Meta's user_changed_number, say): the
 		// mover's, wherever their record is now, not a stranger's.
-		mover, err := scanContact(t.stmt(ctx, "moverOf").QueryRowContext(ctx, m.AccountID, seen.Key.WAID, ms(m.SentAt)))
+		mover, ok, err := t.moverOf(ctx, m.AccountID, seen.Key.WAID, m.SentAt)
 		switch {
-		case err == nil:
+		case err != nil:
+			return c, false, err
+		case ok:
 			m.ContactID = mover.ID
 			if isNew, err = t.InsertInbound(ctx, m); err != nil || !isNew || !openWindow {
 				return mover, isNew, err
 			}
 			return mover, true, t.TouchWindow(ctx, mover.ID, m.PhoneNumberID, m.SentAt)
-		case !errors.Is(err, ErrNotFound):
-			return c, false, err
 		}
 	}
 	if t.s.dialect.name != "postgres" || seen.Key.WAID == "" || seen.Key.UserID != "" {

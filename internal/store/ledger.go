@@ -47,12 +47,14 @@ func (t *Tx) AppendEvent(ctx context.Context, ev *consent.Event) error {
 	// instance, which held this lock) has no keys left and no decision reads
 	// it: the event goes to the record it was merged into. A record that
 	// lost its keys to a number change is a previous owner's: the caller
-	// found it by a number it no longer holds, and must look again.
+	// found it by a number it no longer holds, and must look again; unless
+	// it reached the record by the number's past (ContactAt), to which it
+	// belongs.
 	var released bool
 	if err := t.queryRow(ctx, "liveContact", ev.ContactID).Scan(&ev.ContactID, &released); err != nil && err != sql.ErrNoRows {
 		return fmt.Errorf("contact of event: %w", t.s.wrap(err))
 	}
-	if released {
+	if released && !t.movers[ev.ContactID] {
 		return &consent.Error{Code: consent.EConflict, Message: "contact lost its number concurrently",
 			Err: errors.Join(errLostRace, fmt.Errorf("contact %d", ev.ContactID))}
 	}

@@ -371,3 +371,84 @@ func TestRecycledNumberNotMerged(t *testing.T) {
 		}
 	})
 }
+
+// TestRecycledAfterChangeNotMerged: the mover has long had the new user id
+// Meta gave with the new number; the number is later recycled to a
+// stranger who hides their number. The stranger's user-id record must not
+// merge into the mover's.
+func TestRecycledAfterChangeNotMerged(t *testing.T) {
+	eachBackend(t, func(t *testing.T, b storetest.Backend) {
+		ctx := context.Background()
+		clk := newClock()
+		s := openStore(t, b.DSN(t), clk.now)
+		const oldNum, newNum, u1, u2, u3 = "447700900051", "447700900052", "GB.1", "GB.2", "GB.3"
+		mover := mustAppend(t, s, consent.ContactKey{WAID: oldNum, UserID: u1}, event(acctA, consent.OptIn, consent.TopicScope("promotions")))
+		clk.advance(time.Hour)
+		if err := s.Write(ctx, func(ctx context.Context, tx *Tx) error {
+			_, err := tx.ChangeNumber(ctx, acctA, oldNum, newNum, "wamid.rv.change", ms(clk.now()))
+			return err
+		}); err != nil {
+			t.Fatal(err)
+		}
+		clk.advance(time.Minute)
+		if c := ingest(t, s, consent.ContactKey{WAID: newNum, UserID: u2}, "wamid.rv.1", clk.now()); c.ID != mover.ContactID || c.UserID != u2 {
+			t.Fatalf("mover's message: %+v", c)
+		}
+		clk.advance(400 * 24 * time.Hour) // the number is recycled
+		stranger := ingest(t, s, consent.ContactKey{UserID: u3}, "wamid.rv.2", clk.now())
+		clk.advance(time.Minute)
+		ingest(t, s, consent.ContactKey{WAID: newNum, UserID: u3}, "wamid.rv.3", clk.now())
+		if _, _, into := mergedInto(t, s, stranger.ID); into.Valid {
+			t.Errorf("stranger's record %d merged into the mover's %d", stranger.ID, into.Int64)
+		}
+		_, st, err := s.DecisionState(ctx, acctA, consent.ContactKey{UserID: u3}, mergePhone)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if sc, ok := scopeOf(st, consent.TopicScope("promotions")); ok {
+			t.Errorf("the stranger (user id %s) now carries the mover's opt-in: %+v", u3, sc)
+		}
+	})
+}
+
+// TestLateStopToReleasedMover: a mover's record later loses its number to
+// another change (as that number's previous owner). A retried STOP from the
+// number it moved from, sent before its own change, reaches the released
+// record through the number's past and is recorded there, the person's,
+// rather than failing as a lost race on every redelivery.
+func TestLateStopToReleasedMover(t *testing.T) {
+	eachBackend(t, func(t *testing.T, b storetest.Backend) {
+		ctx := context.Background()
+		clk := newClock()
+		s := openStore(t, b.DSN(t), clk.now)
+		const q, y, x = "447700900061", "447700900062", "447700900063"
+		mustAppend(t, s, consent.ContactKey{WAID: q}, event(acctA, consent.OptIn, consent.TopicScope("promotions")))
+		mustAppend(t, s, consent.ContactKey{WAID: x}, event(acctA, consent.OptIn, consent.TopicScope("promotions")))
+		clk.advance(time.Hour)
+		t0 := clk.now()
+		change := func(from, to, id string) {
+			if err := s.Write(ctx, func(ctx context.Context, tx *Tx) error {
+				_, err := tx.ChangeNumber(ctx, acctA, from, to, id, ms(clk.now()))
+				return err
+			}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		change(q, y, "wamid.rel.1") // P: q -> y
+		clk.advance(2 * 24 * time.Hour)
+		change(x, y, "wamid.rel.2") // A: x -> y; P's record is released
+		err := s.Write(ctx, func(ctx context.Context, tx *Tx) error {
+			c, _, err := tx.IngestMessage(ctx, ContactSeen{Key: consent.ContactKey{WAID: q}},
+				Inbound{AccountID: acctA, MessageID: "wamid.rel.stop", PhoneNumberID: mergePhone, Type: "text", SentAt: t0.Add(-10 * time.Second)}, true)
+			if err != nil {
+				return err
+			}
+			ev := event(acctA, consent.OptOut, consent.CategoryScope(consent.Marketing))
+			ev.ContactID = c.ID
+			return tx.AppendEvent(ctx, &ev)
+		})
+		if err != nil {
+			t.Errorf("late STOP from the mover's old number: %v (the same on every redelivery)", err)
+		}
+	})
+}

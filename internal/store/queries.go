@@ -21,8 +21,7 @@ var queries = map[string]string{
 	"moverOf": `SELECT c.id, c.account_id, COALESCE(c.wa_id, ''), COALESCE(c.user_id, ''), c.name, c.language, c.created_at
 		FROM number_changes n JOIN contacts m ON m.id = n.contact_id JOIN contacts c ON c.id = COALESCE(m.merged_into, m.id)
 		WHERE n.old_wa_id = $2 AND m.account_id = $1 AND n.occurred_at >= $3 ORDER BY n.occurred_at LIMIT 1`,
-	"liveContact":     `SELECT COALESCE(merged_into, id), merged_into IS NULL AND wa_id IS NULL AND user_id IS NULL FROM contacts WHERE id = $1`,
-	"movedTo":         `SELECT COUNT(*) FROM number_changes WHERE contact_id = $1 AND new_wa_id = $2`,
+	"liveContact":     `SELECT c.id, c.merged_into IS NULL AND c.wa_id IS NULL AND c.user_id IS NULL FROM contacts m JOIN contacts c ON c.id = COALESCE(m.merged_into, m.id) WHERE m.id = $1`,
 	"releaseContact":  `UPDATE contacts SET wa_id = NULL, user_id = NULL, updated_at = $2 WHERE id = $1`,
 	"numberOfUser":    `SELECT wa_id FROM contacts WHERE account_id = $1 AND user_id = $2`,
 	"eventsBefore":    `SELECT COUNT(*) FROM consent_events WHERE contact_id = $1 AND occurred_at < $2`,

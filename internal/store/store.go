@@ -443,6 +443,7 @@ type Tx struct {
 	flushed    int              // how many of payloads are written
 	writerFrom int              // where the running writer's payloads start
 	queued     []queuedMessage  // plain messages, written before the commit (queued.go)
+	movers     map[int64]bool   // records ContactAt reached by a number's past (AppendEvent may write to them)
 }
 
 // commit writes what the transaction's writers left for the end, then
