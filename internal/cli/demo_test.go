@@ -203,11 +203,13 @@ func TestDemoAsPrinted(t *testing.T) {
 		r := runCurl(t, w, dir)
 		r.line = trimmed
 		steps = append(steps, r)
-		if strings.Contains(trimmed, "/marketing") || strings.Contains(trimmed, "/sandbox/people/") && strings.Contains(trimmed, "/messages") {
-			time.Sleep(100 * time.Millisecond) // the sandbox's webhook reaches optgate
-		}
 		if strings.Contains(trimmed, `"to":"`+demoBruno+`","type":"template","template":{"name":"black_friday"`) && strings.HasPrefix(trimmed, "curl -si $O/v23.0/") {
-			time.Sleep(500 * time.Millisecond) // Meta's failed status (131050) reaches optgate
+			// Meta's failed status (131050) comes as a webhook after the
+			// answer, as a person pasting the next line would wait for.
+			waitFor(t, 10*time.Second, func() bool {
+				c := runCurl(t, []string{"curl", vars["O"] + "/v1/contacts/+" + demoBruno, "-H", vars["K"]}, dir)
+				return strings.Contains(c.body, "meta_error_131050")
+			})
 		}
 	}
 	if len(vars) != 4 || len(steps) < 25 {
@@ -299,5 +301,15 @@ func TestDemoAsPrinted(t *testing.T) {
 		}
 	case <-time.After(20 * time.Second):
 		t.Error("the demo did not stop")
+	}
+}
+
+// waitFor polls cond until it holds or d passes.
+func waitFor(t *testing.T, d time.Duration, cond func() bool) {
+	t.Helper()
+	for end := time.Now().Add(d); !cond(); time.Sleep(20 * time.Millisecond) {
+		if time.Now().After(end) {
+			t.Fatalf("still not so after %v", d)
+		}
 	}
 }
