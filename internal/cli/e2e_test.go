@@ -987,3 +987,30 @@ func TestLatePreferenceStopAfterChange(t *testing.T) {
 		}
 	})
 }
+
+// TestStopUnderRetiredUserIDAfterTheChange: a person known by their number
+// and user id changes number, which retires the user id (Meta gives a new
+// one with the new number). A STOP sent before the change under the user id
+// alone, retried after it, is still theirs: sends to the new number are
+// refused.
+func TestStopUnderRetiredUserIDAfterTheChange(t *testing.T) {
+	forEachBackend(t, func(t *testing.T, b storetest.Backend) {
+		e := newEnv(t, b)
+		const oldNum, newNum, oldUser = "16505551234", "12195555358", "US.10000000000000000001"
+		at := e.clock.Now()
+		if r := e.webhook(textWebhook(oldNum, oldUser, "wamid.retired.hi", at.Add(-time.Hour), "Oi"), testAppSecret); r.Status != http.StatusOK {
+			t.Fatalf("hi: %d %s", r.Status, r.Body)
+		}
+		if r := e.consent("+"+oldNum, `{"action":"opt_in","topic":"promotions","source":"web_form","evidence":{"text":"Yes"}}`); r.Status != http.StatusCreated {
+			t.Fatalf("opt-in: %d %s", r.Status, r.Body)
+		}
+		if r := e.webhook(changeHook(oldNum, newNum, "wamid.retired.change", at), testAppSecret); r.Status != http.StatusOK {
+			t.Fatalf("change: %d %s", r.Status, r.Body)
+		}
+		e.wantAllowed(e.send(tpl("+"+newNum, "black_friday")))
+		if r := e.webhook(textWebhook("", oldUser, "wamid.retired.stop", at.Add(-10*time.Second), "STOP"), testAppSecret); r.Status != http.StatusOK {
+			t.Fatalf("late stop: %d %s", r.Status, r.Body)
+		}
+		e.wantRefused(e.send(tpl("+"+newNum, "black_friday")), "opted_out")
+	})
+}

@@ -79,6 +79,19 @@ func (t *Tx) UpsertContact(ctx context.Context, accountID string, seen ContactSe
 	}
 	if errors.Is(err, ErrNotFound) && seen.Key.UserID != "" {
 		c, err = scanContact(t.stmt(ctx, "contactByUserID").QueryRowContext(ctx, accountID, seen.Key.UserID))
+		if errors.Is(err, ErrNotFound) && seen.Key.WAID == "" {
+			// A user id that a number change retired: Meta gives it to
+			// no one else, so this is still the person who changed (a
+			// STOP sent before the change and retried, say).
+			c, err = scanContact(t.stmt(ctx, "retiredUserID").QueryRowContext(ctx, accountID, seen.Key.UserID))
+			if err == nil {
+				if t.movers == nil {
+					t.movers = map[int64]bool{}
+				}
+				t.movers[c.ID] = true
+				return c, nil
+			}
+		}
 	}
 	switch {
 	case errors.Is(err, ErrNotFound):
@@ -232,7 +245,9 @@ func (t *Tx) ChangeNumber(ctx context.Context, accountID, oldWAID, newWAID, mess
 	// Meta gives a person a new user id with a new number: the old one goes
 	// (a record that keeps it would take any stranger who later shows it
 	// with the new number for the person), and the new one is known when
-	// Meta first sends it with the number.
+	// Meta first sends it with the number. The old one is kept with the
+	// change, for events that come later under it alone (UpsertContact).
+	oldUserID := c.UserID
 	c.UserID = ""
 	prev, err := scanContact(t.stmt(ctx, "contactByWAID").QueryRowContext(ctx, accountID, newWAID))
 	switch {
@@ -280,7 +295,7 @@ func (t *Tx) ChangeNumber(ctx context.Context, accountID, oldWAID, newWAID, mess
 	if _, err := t.exec(ctx, "updateContact", c.ID, newWAID, nullable(c.UserID), c.Name, c.Language, now); err != nil {
 		return c, err
 	}
-	if _, err := t.exec(ctx, "insertNumberChange", c.ID, oldWAID, newWAID, messageID, at); err != nil {
+	if _, err := t.exec(ctx, "insertNumberChange", c.ID, oldWAID, newWAID, messageID, at, nullable(oldUserID)); err != nil {
 		return c, err
 	}
 	c.WAID = newWAID

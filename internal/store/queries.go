@@ -69,7 +69,10 @@ var queries = map[string]string{
 	"eventsFrom": `SELECT id, account_id, seq, contact_id, action, scope, source, evidence, reason, actor, occurred_at, recorded_at, prev_hash, hash
 		FROM consent_events WHERE account_id = $1 AND seq > $2 ORDER BY seq LIMIT $3`,
 
-	"insertNumberChange": `INSERT INTO number_changes (contact_id, old_wa_id, new_wa_id, message_id, occurred_at) VALUES ($1, $2, $3, $4, $5)`,
+	"insertNumberChange": `INSERT INTO number_changes (contact_id, old_wa_id, new_wa_id, message_id, occurred_at, old_user_id) VALUES ($1, $2, $3, $4, $5, $6)`,
+	"retiredUserID": `SELECT c.id, c.account_id, COALESCE(c.wa_id, ''), COALESCE(c.user_id, ''), c.name, c.language, c.created_at
+		FROM number_changes n JOIN contacts m ON m.id = n.contact_id JOIN contacts c ON c.id = COALESCE(m.merged_into, m.id)
+		WHERE n.old_user_id = $2 AND m.account_id = $1 ORDER BY n.occurred_at LIMIT 1`,
 	"insertInbound": `INSERT INTO inbound_messages (account_id, message_id, contact_id, phone_number_id, type, intent, sent_at, received_at)
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (account_id, message_id) DO NOTHING`,
 	"setInboundIntent": `UPDATE inbound_messages SET intent = $3 WHERE account_id = $1 AND message_id = $2`,
