@@ -644,7 +644,7 @@ func (g *Gate) applyStatus(ctx context.Context, tx *store.Tx, st *step, res *Ing
 	res.Statuses++
 	// A status that names the number and the user id together says they
 	// are one person: a STOP given under either must count for both.
-	if err := tx.LinkKeys(ctx, a.ID, st.contact.Key); err != nil {
+	if err := tx.LinkKeys(ctx, a.ID, st.contact.Key, st.at); err != nil {
 		return nil, err
 	}
 	if s.Status != "failed" || st.contact.Key.IsZero() {
@@ -748,6 +748,12 @@ func (g *Gate) enqueueReply(ctx context.Context, tx *store.Tx, a *Account, st *s
 	to := c.WAID
 	if to == "" {
 		to = c.UserID
+	}
+	if to == "" {
+		// A record reached by a number's past whose person optgate knows
+		// by no key today (a late STOP from a number its owner left for
+		// one that a later holder took): there is no one to reply to.
+		return nil
 	}
 	b, err := json.Marshal(replyJob{PhoneNumberID: st.phoneID, To: to, Text: text, InReplyTo: st.msg.ID, Kind: kind})
 	if err != nil {

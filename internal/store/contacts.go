@@ -201,7 +201,12 @@ func (t *Tx) moverOf(ctx context.Context, accountID, waID string, at time.Time) 
 // record holds the user id but the number's record exists, or a record
 // without a number holds it. Otherwise (the user id already sits with a
 // number, or optgate knows neither) it reads one row and writes nothing.
-func (t *Tx) LinkKeys(ctx context.Context, accountID string, key consent.ContactKey) error {
+//
+// at is when the webhook says this was so: keys of a number's past (a
+// status of a message sent before its owner moved, or a user id a number
+// change retired) link nothing, since the number's holder now is someone
+// else.
+func (t *Tx) LinkKeys(ctx context.Context, accountID string, key consent.ContactKey, at time.Time) error {
 	if key.WAID == "" || key.UserID == "" {
 		return nil
 	}
@@ -221,6 +226,12 @@ func (t *Tx) LinkKeys(ctx context.Context, accountID string, key consent.Contact
 	case err != nil:
 		return err
 	}
+	if _, err := scanContact(t.stmt(ctx, "retiredUserID").QueryRowContext(ctx, accountID, key.UserID)); !errors.Is(err, ErrNotFound) {
+		return err // a retired user id, or a failed read
+	}
+	if _, moved, err := t.moverOf(ctx, accountID, key.WAID, at); err != nil || moved {
+		return err
+	}
 	_, err = t.UpsertContact(ctx, accountID, ContactSeen{Key: key}) // flushes the queue
 	return err
 }
@@ -234,9 +245,27 @@ func (t *Tx) ChangeNumber(ctx context.Context, accountID, oldWAID, newWAID, mess
 	if err := t.flushQueued(ctx); err != nil {
 		return consent.Contact{}, err
 	}
+	// A change away from the new number after this one is on record (Meta
+	// delivered a person's later change back first): the person has left
+	// the new number since. This one is history; nothing moves.
+	later, err := scanContact(t.stmt(ctx, "laterChangeFrom").QueryRowContext(ctx, accountID, newWAID, at))
+	if err == nil {
+		_, err = t.exec(ctx, "insertNumberChange", later.ID, oldWAID, newWAID, messageID, at, nil)
+		return later, err
+	}
+	if !errors.Is(err, ErrNotFound) {
+		return later, err
+	}
 	c, err := scanContact(t.stmt(ctx, "contactByWAID").QueryRowContext(ctx, accountID, oldWAID))
 	if errors.Is(err, ErrNotFound) {
-		return t.UpsertContact(ctx, accountID, ContactSeen{Key: consent.ContactKey{WAID: newWAID}})
+		// A number optgate never saw: the person is new on the new one.
+		// The change is kept, so that an earlier change delivered after it
+		// is known to be history.
+		if c, err = t.UpsertContact(ctx, accountID, ContactSeen{Key: consent.ContactKey{WAID: newWAID}}); err != nil {
+			return c, err
+		}
+		_, err = t.exec(ctx, "insertNumberChange", c.ID, oldWAID, newWAID, messageID, at, nil)
+		return c, err
 	}
 	if err != nil {
 		return c, err

@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"maps"
 
 	"github.com/optgate/optgate/internal/consent"
@@ -94,11 +95,19 @@ func (t *Tx) PersonState(ctx context.Context, accountID string, key consent.Cont
 }
 
 // numberOfUser returns the number of the contact with the user id, or ""
-// if it has none or there is no such contact.
+// if it has none or there is no such contact. A user id that a number
+// change retired gives the number of the person who changed.
 func numberOfUser(ctx context.Context, q querier, accountID, userID string) (string, error) {
 	var wa sql.NullString
 	err := q.stmt(ctx, "numberOfUser").QueryRowContext(ctx, accountID, userID).Scan(&wa)
-	if err != nil && err != sql.ErrNoRows {
+	if err == sql.ErrNoRows {
+		c, err := scanContact(q.stmt(ctx, "retiredUserID").QueryRowContext(ctx, accountID, userID))
+		if err != nil && !errors.Is(err, ErrNotFound) {
+			return "", err
+		}
+		return c.WAID, nil
+	}
+	if err != nil {
 		return "", unavailable(err)
 	}
 	return wa.String, nil

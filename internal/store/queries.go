@@ -70,6 +70,9 @@ var queries = map[string]string{
 		FROM consent_events WHERE account_id = $1 AND seq > $2 ORDER BY seq LIMIT $3`,
 
 	"insertNumberChange": `INSERT INTO number_changes (contact_id, old_wa_id, new_wa_id, message_id, occurred_at, old_user_id) VALUES ($1, $2, $3, $4, $5, $6)`,
+	"laterChangeFrom": `SELECT c.id, c.account_id, COALESCE(c.wa_id, ''), COALESCE(c.user_id, ''), c.name, c.language, c.created_at
+		FROM number_changes n JOIN contacts m ON m.id = n.contact_id JOIN contacts c ON c.id = COALESCE(m.merged_into, m.id)
+		WHERE n.old_wa_id = $2 AND m.account_id = $1 AND n.occurred_at > $3 ORDER BY n.occurred_at DESC LIMIT 1`,
 	"retiredUserID": `SELECT c.id, c.account_id, COALESCE(c.wa_id, ''), COALESCE(c.user_id, ''), c.name, c.language, c.created_at
 		FROM number_changes n JOIN contacts m ON m.id = n.contact_id JOIN contacts c ON c.id = COALESCE(m.merged_into, m.id)
 		WHERE n.old_user_id = $2 AND m.account_id = $1 ORDER BY n.occurred_at LIMIT 1`,

@@ -1,0 +1,220 @@
+// Tests of events about a number's or a user id's past (Meta's
+// user_changed_number delivered before or after them).
+package cli
+
+import (
+	"net/http"
+	"strconv"
+	"testing"
+	"time"
+
+	"github.com/optgate/optgate/internal/store/storetest"
+)
+
+const histOld, histNew, histU1, histUS = "5511966661111", "5511966662222", "BR.5000000000000000001", "BR.5000000000000000009"
+
+// statusHook is a delivery status naming a number and/or a user id.
+func statusHook(id, status, waID, userID string, code int, at time.Time) []byte {
+	rcpt := ``
+	if waID != "" {
+		rcpt += `,"recipient_id":"` + waID + `"`
+	}
+	if userID != "" {
+		rcpt += `,"recipient_user_id":"` + userID + `"`
+	}
+	errs := ``
+	if code != 0 {
+		errs = `,"errors":[{"code":` + strconv.Itoa(code) + `,"title":"t"}]`
+	}
+	return []byte(`{"object":"whatsapp_business_account","entry":[{"id":"` + demoWABA + `","changes":[{"field":"messages","value":{"messaging_product":"whatsapp",` +
+		`"metadata":{"display_phone_number":"15550783881","phone_number_id":"` + demoPhoneID + `"},` +
+		`"statuses":[{"id":"` + id + `","status":"` + status + `","timestamp":"` + ts(at) + `"` + rcpt + errs + `}]}}]}]}`)
+}
+
+// setupMover: the person writes from histOld with user id histU1, then changes to histNew at the returned time.
+func setupMover(t *testing.T, e *env) time.Time {
+	t.Helper()
+	t0 := e.clock.Now()
+	if r := e.webhook(textWebhook(histOld, histU1, "wamid.hist.hi", t0, "oi"), testAppSecret); r.Status != 200 {
+		t.Fatalf("hi: %d %s", r.Status, r.Body)
+	}
+	e.clock.Advance(10 * time.Minute)
+	at := e.clock.Now()
+	if r := e.webhook(changeHook(histOld, histNew, "wamid.hist.ch", at), testAppSecret); r.Status != 200 {
+		t.Fatalf("change: %d %s", r.Status, r.Body)
+	}
+	return at
+}
+
+// TestLateUserIDStopAfterChange: a STOP sent under the old user id alone (number hidden) before the change,
+// delivered after it, is the mover's.
+func TestLateUserIDStopAfterChange(t *testing.T) {
+	forEachBackend(t, func(t *testing.T, b storetest.Backend) {
+		_, opt := withCapture(t)
+		e := newEnv(t, b, opt)
+		at := setupMover(t, e)
+		if r := e.webhook(textWebhook("", histU1, "wamid.hist.stop", at.Add(-time.Minute), "PARAR"), testAppSecret); r.Status != 200 {
+			t.Fatalf("late stop: %d %s", r.Status, r.Body)
+		}
+		e.wantRefused(e.send(tpl("+"+histNew, "order_shipped")), "opted_out")
+	})
+}
+
+// TestLateUserIDPreferenceAfterChange: Meta's marketing stop under the old user id alone, delivered after the
+// change, is the mover's.
+func TestLateUserIDPreferenceAfterChange(t *testing.T) {
+	forEachBackend(t, func(t *testing.T, b storetest.Backend) {
+		_, opt := withCapture(t)
+		e := newEnv(t, b, opt)
+		if r := e.consent("+"+histOld, `{"action":"opt_in","topic":"promotions","source":"web_form","evidence":{"text":"ok"}}`); r.Status != 201 {
+			t.Fatal(r.Status)
+		}
+		at := setupMover(t, e)
+		pref := []byte(`{"object":"whatsapp_business_account","entry":[{"id":"` + demoWABA + `","changes":[{"field":"user_preferences","value":{"messaging_product":"whatsapp",` +
+			`"metadata":{"display_phone_number":"15550783881","phone_number_id":"` + demoPhoneID + `"},"contacts":[{"user_id":"` + histU1 + `"}],` +
+			`"user_preferences":[{"user_id":"` + histU1 + `","detail":"x","category":"marketing_messages","value":"stop","timestamp":` + ts(at.Add(-time.Minute)) + `}]}}]}]}`)
+		if r := e.webhook(pref, testAppSecret); r.Status != 200 {
+			t.Fatalf("pref: %d %s", r.Status, r.Body)
+		}
+		e.wantRefused(e.send(tpl("+"+histNew, "black_friday")), "topic_opted_out")
+	})
+}
+
+// TestLate131050UserIDAfterChange: a 131050 for a marketing message sent to the old user id before the change,
+// delivered after it, is the mover's.
+func TestLate131050UserIDAfterChange(t *testing.T) {
+	forEachBackend(t, func(t *testing.T, b storetest.Backend) {
+		_, opt := withCapture(t)
+		e := newEnv(t, b, opt)
+		if r := e.consent("+"+histOld, `{"action":"opt_in","topic":"promotions","source":"web_form","evidence":{"text":"ok"}}`); r.Status != 201 {
+			t.Fatal(r.Status)
+		}
+		at := setupMover(t, e)
+		if r := e.webhook(statusHook("wamid.hist.out", "failed", "", histU1, 131050, at.Add(-time.Minute)), testAppSecret); r.Status != 200 {
+			t.Fatalf("131050: %d %s", r.Status, r.Body)
+		}
+		e.wantRefused(e.send(tpl("+"+histNew, "black_friday")), "topic_opted_out")
+	})
+}
+
+// TestSendToOldUserIDAfterChange: the person said STOP before changing number; a send addressed by the user id
+// the business stored is refused as opted out.
+func TestSendToOldUserIDAfterChange(t *testing.T) {
+	forEachBackend(t, func(t *testing.T, b storetest.Backend) {
+		_, opt := withCapture(t)
+		e := newEnv(t, b, opt)
+		t0 := e.clock.Now()
+		if r := e.webhook(textWebhook(histOld, histU1, "wamid.hist.stop0", t0, "PARAR"), testAppSecret); r.Status != 200 {
+			t.Fatal(r.Status)
+		}
+		e.clock.Advance(10 * time.Minute)
+		if r := e.webhook(changeHook(histOld, histNew, "wamid.hist.ch", e.clock.Now()), testAppSecret); r.Status != 200 {
+			t.Fatal(r.Status)
+		}
+		e.wantRefused(e.send(tpl("+"+histNew, "order_shipped")), "opted_out")
+		e.wantRefused(e.send(tpl(histU1, "order_shipped")), "opted_out")
+	})
+}
+
+// TestLateStatusDoesNotGiveStrangerOldUserID: the old number goes to a stranger, who says STOP. A late
+// "delivered" status for a message sent to the mover at the old number (old number and old user id together)
+// must not give the stranger's record the mover's old user id: an opt-in the business then records for the mover
+// by that id would land on the stranger.
+func TestLateStatusDoesNotGiveStrangerOldUserID(t *testing.T) {
+	forEachBackend(t, func(t *testing.T, b storetest.Backend) {
+		_, opt := withCapture(t)
+		e := newEnv(t, b, opt)
+		at := setupMover(t, e)
+		e.clock.Advance(time.Hour)
+		if r := e.webhook(textWebhook(histOld, histUS, "wamid.hist.s", e.clock.Now(), "PARAR"), testAppSecret); r.Status != 200 {
+			t.Fatal(r.Status)
+		}
+		e.clock.Advance(25 * time.Hour)
+		e.wantRefused(e.send(tpl("+"+histOld, "order_shipped")), "opted_out")
+		if r := e.webhook(statusHook("wamid.hist.old", "delivered", histOld, histU1, 0, at.Add(-time.Minute)), testAppSecret); r.Status != 200 {
+			t.Fatal(r.Status)
+		}
+		if r := e.do("GET", "/v1/contacts/"+histU1, demoAPIKey, nil, nil); r.Status != http.StatusNotFound {
+			t.Errorf("the mover's old user id now names the stranger: %d %s", r.Status, r.Body)
+		}
+		// The business records the mover's new opt-in under the id it knows them by.
+		if r := e.consent(histU1, `{"action":"opt_in","source":"web_form","evidence":{"text":"ok"}}`); r.Status != 201 {
+			t.Fatalf("%d %s", r.Status, r.Body)
+		}
+		e.wantRefused(e.send(tpl("+"+histOld, "order_shipped")), "opted_out")
+		e.wantRefused(e.send(tpl(histUS, "order_shipped")), "opted_out")
+	})
+}
+
+// TestChangedBackDeliveredOutOfOrder: the person says STOP at a number, changes to another and back; Meta
+// delivers the second change before the first. The record stays on the number the person went back to, with the
+// STOP.
+func TestChangedBackDeliveredOutOfOrder(t *testing.T) {
+	forEachBackend(t, func(t *testing.T, b storetest.Backend) {
+		_, opt := withCapture(t)
+		e := newEnv(t, b, opt)
+		t0 := e.clock.Now()
+		if r := e.webhook(textWebhook(histOld, "", "wamid.hist.stop", t0, "PARAR"), testAppSecret); r.Status != 200 {
+			t.Fatal(r.Status)
+		}
+		e.clock.Advance(time.Hour)
+		t1 := e.clock.Now()
+		e.clock.Advance(time.Hour)
+		t2 := e.clock.Now()
+		if r := e.webhook(changeHook(histNew, histOld, "wamid.hist.back", t2), testAppSecret); r.Status != 200 {
+			t.Fatal(r.Status)
+		}
+		if r := e.webhook(changeHook(histOld, histNew, "wamid.hist.away", t1), testAppSecret); r.Status != 200 {
+			t.Fatal(r.Status)
+		}
+		e.clock.Advance(time.Minute)
+		if r := e.webhook(textWebhook(histOld, "", "wamid.hist.hi2", e.clock.Now(), "oi"), testAppSecret); r.Status != 200 {
+			t.Fatal(r.Status)
+		}
+		e.wantRefused(e.send(text("+"+histOld, "hello")), "opted_out")
+	})
+}
+
+// TestLateStopToReleasedMoverNoReply: a person moves from one number to a
+// second, which a later change then gives to someone else (so optgate knows
+// the person by no key today). Their STOP from the first number, retried
+// after both changes, is recorded on their record, and no confirmation goes
+// out: there is no one to address it to.
+func TestLateStopToReleasedMoverNoReply(t *testing.T) {
+	forEachBackend(t, func(t *testing.T, b storetest.Backend) {
+		cap, opt := withCapture(t)
+		e := newEnv(t, b, opt)
+		const first, second, other = "5511966663333", "5511966664444", "5511966665555"
+		t0 := e.clock.Now()
+		for _, n := range []string{first, other} {
+			if r := e.webhook(textWebhook(n, "", "wamid.rel."+n, t0, "oi"), testAppSecret); r.Status != 200 {
+				t.Fatalf("hi: %d %s", r.Status, r.Body)
+			}
+		}
+		e.clock.Advance(time.Hour)
+		t1 := e.clock.Now()
+		if r := e.webhook(changeHook(first, second, "wamid.rel.ch1", t1), testAppSecret); r.Status != 200 {
+			t.Fatal(r.Status)
+		}
+		e.clock.Advance(48 * time.Hour)
+		if r := e.webhook(changeHook(other, second, "wamid.rel.ch2", e.clock.Now()), testAppSecret); r.Status != 200 {
+			t.Fatal(r.Status)
+		}
+		if r := e.webhook(textWebhook(first, "", "wamid.rel.stop", t1.Add(-time.Minute), "PARAR"), testAppSecret); r.Status != 200 {
+			t.Fatalf("late stop: %d %s", r.Status, r.Body)
+		}
+		// A marker message after it: the outbox sends in order, so once it
+		// is out, a reply to the late STOP would have been too.
+		if r := e.webhook(textWebhook(other, "", "wamid.rel.help", e.clock.Now(), "AJUDA"), testAppSecret); r.Status != 200 {
+			t.Fatal(r.Status)
+		}
+		for _, req := range cap.wait(1) {
+			if req["to"] == "" || req["to"] == nil && req["recipient"] == nil {
+				t.Errorf("a reply with no recipient went out: %v", req)
+			}
+		}
+		if h := e.contact("+" + second)["history"].([]any); len(h) != 0 {
+			t.Errorf("the late STOP reached the number's current holder: %v", h)
+		}
+	})
+}
