@@ -218,3 +218,126 @@ func TestLateStopToReleasedMoverNoReply(t *testing.T) {
 		}
 	})
 }
+
+// TestChangedTwiceOutOfOrderStop: the person (STOP on W) changes W->Y then Y->Z; Y is a fresh number optgate
+// never saw. Meta delivers Y->Z first. The STOP must count for sends to Z, where the person is today.
+func TestChangedTwiceOutOfOrderStop(t *testing.T) {
+	forEachBackend(t, func(t *testing.T, b storetest.Backend) {
+		_, opt := withCapture(t)
+		e := newEnv(t, b, opt)
+		const w, y, z = "5511966671111", "5511966672222", "5511966673333"
+		if r := e.webhook(textWebhook(w, "", "wamid.r6a.stop", e.clock.Now(), "PARAR"), testAppSecret); r.Status != 200 {
+			t.Fatal(r.Status)
+		}
+		e.clock.Advance(time.Hour)
+		t1 := e.clock.Now()
+		e.clock.Advance(time.Hour)
+		t2 := e.clock.Now()
+		if r := e.webhook(changeHook(y, z, "wamid.r6a.ch2", t2), testAppSecret); r.Status != 200 {
+			t.Fatal(r.Status)
+		}
+		if r := e.webhook(changeHook(w, y, "wamid.r6a.ch1", t1), testAppSecret); r.Status != 200 {
+			t.Fatal(r.Status)
+		}
+		e.clock.Advance(time.Minute)
+		e.wantRefused(e.send(tpl("+"+z, "order_shipped")), "opted_out")
+	})
+}
+
+// TestChangedTwiceOutOfOrderOldNumberLeftEmpty: same, with an opt-in on W: after both changes W is left with
+// nothing (next holder gets no opt-in).
+func TestChangedTwiceOutOfOrderOldNumberLeftEmpty(t *testing.T) {
+	forEachBackend(t, func(t *testing.T, b storetest.Backend) {
+		_, opt := withCapture(t)
+		e := newEnv(t, b, opt)
+		const w, y, z = "5511966674444", "5511966675555", "5511966676666"
+		if r := e.consent("+"+w, `{"action":"opt_in","topic":"promotions","source":"web_form","evidence":{"text":"ok"}}`); r.Status != 201 {
+			t.Fatal(r.Status)
+		}
+		e.clock.Advance(time.Hour)
+		t1 := e.clock.Now()
+		e.clock.Advance(time.Hour)
+		t2 := e.clock.Now()
+		if r := e.webhook(changeHook(y, z, "wamid.r6b.ch2", t2), testAppSecret); r.Status != 200 {
+			t.Fatal(r.Status)
+		}
+		if r := e.webhook(changeHook(w, y, "wamid.r6b.ch1", t1), testAppSecret); r.Status != 200 {
+			t.Fatal(r.Status)
+		}
+		e.clock.Advance(time.Minute)
+		e.wantRefused(e.send(tpl("+"+w, "black_friday")), "no_opt_in")
+	})
+}
+
+// TestChangedBackViaRecycledNumber: changed and back (W->Y->W, delivered out of order), where Y is a recycled
+// number whose previous holder A is on record. The person's STOP on W must still count for sends to W.
+func TestChangedBackViaRecycledNumber(t *testing.T) {
+	forEachBackend(t, func(t *testing.T, b storetest.Backend) {
+		_, opt := withCapture(t)
+		e := newEnv(t, b, opt)
+		const w, y = "5511966677777", "5511966678888"
+		t0 := e.clock.Now()
+		if r := e.webhook(textWebhook(y, "", "wamid.r6c.a", t0, "oi"), testAppSecret); r.Status != 200 { // A, Y's previous holder
+			t.Fatal(r.Status)
+		}
+		if r := e.webhook(textWebhook(w, "", "wamid.r6c.stop", t0, "PARAR"), testAppSecret); r.Status != 200 {
+			t.Fatal(r.Status)
+		}
+		e.clock.Advance(time.Hour)
+		t1 := e.clock.Now()
+		e.clock.Advance(time.Hour)
+		t2 := e.clock.Now()
+		if r := e.webhook(changeHook(y, w, "wamid.r6c.back", t2), testAppSecret); r.Status != 200 {
+			t.Fatal(r.Status)
+		}
+		if r := e.webhook(changeHook(w, y, "wamid.r6c.away", t1), testAppSecret); r.Status != 200 {
+			t.Fatal(r.Status)
+		}
+		e.clock.Advance(time.Minute)
+		e.wantRefused(e.send(tpl("+"+w, "order_shipped")), "opted_out")
+	})
+}
+
+// TestUnknownOldNumberOntoRecycledNumber: A, on Y, opted in to promotions. Q changes from a number optgate never
+// saw (X) to Y (recycled). Y's record is A's: as in the known-old path it must lose the number; Q must not get
+// A's opt-in.
+func TestUnknownOldNumberOntoRecycledNumber(t *testing.T) {
+	forEachBackend(t, func(t *testing.T, b storetest.Backend) {
+		_, opt := withCapture(t)
+		e := newEnv(t, b, opt)
+		const x, y = "5511966670001", "5511966670002"
+		if r := e.consent("+"+y, `{"action":"opt_in","topic":"promotions","source":"web_form","evidence":{"text":"ok"}}`); r.Status != 201 {
+			t.Fatal(r.Status)
+		}
+		e.clock.Advance(48 * time.Hour)
+		if r := e.webhook(changeHook(x, y, "wamid.r6d.ch", e.clock.Now()), testAppSecret); r.Status != 200 {
+			t.Fatal(r.Status)
+		}
+		e.clock.Advance(48 * time.Hour)
+		e.wantRefused(e.send(tpl("+"+y, "black_friday")), "no_opt_in")
+	})
+}
+
+// TestChangeFromOtherBrazilianForm: the business records an opt-out under a Brazilian number's 13-digit form;
+// Meta names the person by the 12-digit form, and reports their change from it. The opt-out must follow the
+// person to the new number.
+func TestChangeFromOtherBrazilianForm(t *testing.T) {
+	forEachBackend(t, func(t *testing.T, b storetest.Backend) {
+		_, opt := withCapture(t)
+		e := newEnv(t, b, opt)
+		const old13, old12, nw = "5511966661234", "551166661234", "5511955550000"
+		if r := e.consent("+"+old13, `{"action":"opt_out","source":"api","evidence":{"text":"phone call"}}`); r.Status != 201 {
+			t.Fatal(r.Status, string(r.Body))
+		}
+		e.wantRefused(e.send(tpl("+"+old12, "order_shipped")), "opted_out")
+		e.clock.Advance(time.Hour)
+		if r := e.webhook(changeHook(old12, nw, "wamid.r6e.ch", e.clock.Now()), testAppSecret); r.Status != 200 {
+			t.Fatal(r.Status)
+		}
+		e.clock.Advance(time.Minute)
+		if r := e.webhook(textWebhook(nw, "", "wamid.r6e.hi", e.clock.Now(), "oi"), testAppSecret); r.Status != 200 {
+			t.Fatal(r.Status)
+		}
+		e.wantRefused(e.send(tpl("+"+nw, "order_shipped")), "opted_out")
+	})
+}

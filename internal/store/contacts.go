@@ -1,6 +1,7 @@
 package store
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"errors"
@@ -245,30 +246,26 @@ func (t *Tx) ChangeNumber(ctx context.Context, accountID, oldWAID, newWAID, mess
 	if err := t.flushQueued(ctx); err != nil {
 		return consent.Contact{}, err
 	}
-	// A change away from the new number after this one is on record (Meta
-	// delivered a person's later change back first): the person has left
-	// the new number since. This one is history; nothing moves.
-	later, err := scanContact(t.stmt(ctx, "laterChangeFrom").QueryRowContext(ctx, accountID, newWAID, at))
+	v := consent.WAIDVariants(oldWAID)
+	c, err := scanContact(t.stmt(ctx, "contactByWAIDs").QueryRowContext(ctx, accountID, oldWAID, v[len(v)-1]))
+	found := err == nil
+	if err != nil && !errors.Is(err, ErrNotFound) {
+		return c, err
+	}
+	// A change away from the new number after this one is on record: Meta
+	// delivered the person's later change first. This one is history, and
+	// the person is where that later change led.
+	var laterID, releasedID int64
+	err = t.queryRow(ctx, "laterChangeFrom", accountID, newWAID, at).Scan(&laterID, &releasedID)
 	if err == nil {
-		_, err = t.exec(ctx, "insertNumberChange", later.ID, oldWAID, newWAID, messageID, at, nil)
-		return later, err
+		return t.historicChange(ctx, accountID, c, found, laterID, releasedID, oldWAID, newWAID, messageID, at)
 	}
-	if !errors.Is(err, ErrNotFound) {
-		return later, err
+	if err != sql.ErrNoRows {
+		return c, t.s.wrap(err)
 	}
-	c, err := scanContact(t.stmt(ctx, "contactByWAID").QueryRowContext(ctx, accountID, oldWAID))
-	if errors.Is(err, ErrNotFound) {
+	if !found {
 		// A number optgate never saw: the person is new on the new one.
-		// The change is kept, so that an earlier change delivered after it
-		// is known to be history.
-		if c, err = t.UpsertContact(ctx, accountID, ContactSeen{Key: consent.ContactKey{WAID: newWAID}}); err != nil {
-			return c, err
-		}
-		_, err = t.exec(ctx, "insertNumberChange", c.ID, oldWAID, newWAID, messageID, at, nil)
-		return c, err
-	}
-	if err != nil {
-		return c, err
+		return t.arrive(ctx, accountID, oldWAID, newWAID, messageID, at)
 	}
 	now := ms(t.s.now())
 	// Meta gives a person a new user id with a new number: the old one goes
@@ -278,6 +275,7 @@ func (t *Tx) ChangeNumber(ctx context.Context, accountID, oldWAID, newWAID, mess
 	// change, for events that come later under it alone (UpsertContact).
 	oldUserID := c.UserID
 	c.UserID = ""
+	var released any // the previous owner's record, when this change releases it
 	prev, err := scanContact(t.stmt(ctx, "contactByWAID").QueryRowContext(ctx, accountID, newWAID))
 	switch {
 	case err == nil && prev.ID != c.ID:
@@ -317,6 +315,7 @@ func (t *Tx) ChangeNumber(ctx context.Context, accountID, oldWAID, newWAID, mess
 			if _, err := t.exec(ctx, "releaseContact", prev.ID, now); err != nil {
 				return c, err
 			}
+			released = prev.ID
 		}
 	case err != nil && !errors.Is(err, ErrNotFound):
 		return c, err
@@ -324,11 +323,95 @@ func (t *Tx) ChangeNumber(ctx context.Context, accountID, oldWAID, newWAID, mess
 	if _, err := t.exec(ctx, "updateContact", c.ID, newWAID, nullable(c.UserID), c.Name, c.Language, now); err != nil {
 		return c, err
 	}
-	if _, err := t.exec(ctx, "insertNumberChange", c.ID, oldWAID, newWAID, messageID, at, nullable(oldUserID)); err != nil {
+	if _, err := t.exec(ctx, "insertNumberChange", c.ID, oldWAID, newWAID, messageID, at, nullable(oldUserID), released); err != nil {
 		return c, err
 	}
 	c.WAID = newWAID
 	return c, nil
+}
+
+// arrive handles a change from a number optgate never saw: the person gets
+// a record on the new number. A record already there is its previous
+// owner's, unless all of it happened from the change on (the person wrote
+// from the new number before this was processed): as in ChangeNumber, the
+// previous owner loses the number and the person gets only what it holds
+// from the change on. The change is kept, so that an earlier one of the
+// same person delivered after it is known to be history.
+func (t *Tx) arrive(ctx context.Context, accountID, oldWAID, newWAID, messageID string, at int64) (consent.Contact, error) {
+	var released any
+	prev, err := scanContact(t.stmt(ctx, "contactByWAID").QueryRowContext(ctx, accountID, newWAID))
+	switch {
+	case err == nil:
+		whole, err := t.onlySince(ctx, prev, at)
+		if err != nil {
+			return prev, err
+		}
+		if !whole {
+			if _, _, err := t.lockHead(ctx, accountID); err != nil {
+				return prev, err
+			}
+			if _, err := t.exec(ctx, "releaseContact", prev.ID, ms(t.s.now())); err != nil {
+				return prev, err
+			}
+			released = prev.ID
+		}
+	case !errors.Is(err, ErrNotFound):
+		return prev, err
+	}
+	c, err := t.UpsertContact(ctx, accountID, ContactSeen{Key: consent.ContactKey{WAID: newWAID}})
+	if err != nil {
+		return c, err
+	}
+	if released != nil {
+		if err := t.carryState(ctx, prev.ID, c.ID, at); err != nil {
+			return c, err
+		}
+	}
+	_, err = t.exec(ctx, "insertNumberChange", c.ID, oldWAID, newWAID, messageID, at, nil, released)
+	return c, err
+}
+
+// historicChange records a change from oldWAID to newWAID that a later change
+// away from newWAID (made by the record laterID, which took its number from
+// releasedID, if not 0) has already overtaken: the person is where the later
+// change led. A record still on the old number (c, if found) is theirs, left
+// behind: it merges into laterID. If the later change took its number from
+// a record that held it before this change (releasedID), that record was the
+// person's all along (they changed number and back): it gets the number back,
+// with what laterID holds.
+func (t *Tx) historicChange(ctx context.Context, accountID string, c consent.Contact, found bool, laterID, releasedID int64, oldWAID, newWAID, messageID string, at int64) (consent.Contact, error) {
+	later, err := scanContact(t.stmt(ctx, "contactByID").QueryRowContext(ctx, laterID))
+	if err != nil {
+		return later, err
+	}
+	var retired any
+	switch {
+	case releasedID != 0 && (!found || c.ID == laterID) && later.WAID == oldWAID:
+		// Changed back: the later change (newWAID -> oldWAID) found the
+		// person's own record on oldWAID and took it for a previous
+		// owner's, since this change had not come yet.
+		back, err := scanContact(t.stmt(ctx, "contactByID").QueryRowContext(ctx, releasedID))
+		if err != nil {
+			return back, err
+		}
+		if back.WAID == "" && back.UserID == "" {
+			if err := t.mergeContact(ctx, accountID, laterID, back.ID, 0); err != nil {
+				return back, err
+			}
+			if _, err := t.exec(ctx, "updateContact", back.ID, oldWAID, nullable(later.UserID), cmp.Or(later.Name, back.Name), cmp.Or(later.Language, back.Language), ms(t.s.now())); err != nil {
+				return back, err
+			}
+			back.WAID, back.UserID = oldWAID, later.UserID
+			later = back
+		}
+	case found && c.ID != laterID:
+		if err := t.mergeContact(ctx, accountID, c.ID, laterID, 0); err != nil {
+			return later, err
+		}
+		retired = nullable(c.UserID)
+	}
+	_, err = t.exec(ctx, "insertNumberChange", later.ID, oldWAID, newWAID, messageID, at, retired, nil)
+	return later, err
 }
 
 // onlySince reports whether everything optgate holds of contact c happened

@@ -20,7 +20,7 @@ var queries = map[string]string{
 	"setContactWAID": `UPDATE contacts SET wa_id = $2, updated_at = $3 WHERE id = $1`,
 	"moverOf": `SELECT c.id, c.account_id, COALESCE(c.wa_id, ''), COALESCE(c.user_id, ''), c.name, c.language, c.created_at
 		FROM number_changes n JOIN contacts m ON m.id = n.contact_id JOIN contacts c ON c.id = COALESCE(m.merged_into, m.id)
-		WHERE n.old_wa_id = $2 AND m.account_id = $1 AND n.occurred_at >= $3 ORDER BY n.occurred_at LIMIT 1`,
+		WHERE n.old_wa_id = $2 AND m.account_id = $1 AND n.occurred_at >= $3 ORDER BY n.occurred_at, n.id LIMIT 1`,
 	"liveContact":     `SELECT c.id, c.merged_into IS NULL AND c.wa_id IS NULL AND c.user_id IS NULL FROM contacts m JOIN contacts c ON c.id = COALESCE(m.merged_into, m.id) WHERE m.id = $1`,
 	"releaseContact":  `UPDATE contacts SET wa_id = NULL, user_id = NULL, updated_at = $2 WHERE id = $1`,
 	"numberOfUser":    `SELECT wa_id FROM contacts WHERE account_id = $1 AND user_id = $2`,
@@ -69,13 +69,14 @@ var queries = map[string]string{
 	"eventsFrom": `SELECT id, account_id, seq, contact_id, action, scope, source, evidence, reason, actor, occurred_at, recorded_at, prev_hash, hash
 		FROM consent_events WHERE account_id = $1 AND seq > $2 ORDER BY seq LIMIT $3`,
 
-	"insertNumberChange": `INSERT INTO number_changes (contact_id, old_wa_id, new_wa_id, message_id, occurred_at, old_user_id) VALUES ($1, $2, $3, $4, $5, $6)`,
-	"laterChangeFrom": `SELECT c.id, c.account_id, COALESCE(c.wa_id, ''), COALESCE(c.user_id, ''), c.name, c.language, c.created_at
-		FROM number_changes n JOIN contacts m ON m.id = n.contact_id JOIN contacts c ON c.id = COALESCE(m.merged_into, m.id)
-		WHERE n.old_wa_id = $2 AND m.account_id = $1 AND n.occurred_at > $3 ORDER BY n.occurred_at DESC LIMIT 1`,
+	"insertNumberChange": `INSERT INTO number_changes (contact_id, old_wa_id, new_wa_id, message_id, occurred_at, old_user_id, released_contact_id) VALUES ($1, $2, $3, $4, $5, $6, $7)`,
+	"laterChangeFrom": `SELECT COALESCE(m.merged_into, m.id), COALESCE(n.released_contact_id, 0)
+		FROM number_changes n JOIN contacts m ON m.id = n.contact_id
+		WHERE n.old_wa_id = $2 AND m.account_id = $1 AND n.occurred_at > $3 ORDER BY n.occurred_at, n.id LIMIT 1`,
+	"contactByID": `SELECT id, account_id, COALESCE(wa_id, ''), COALESCE(user_id, ''), name, language, created_at FROM contacts WHERE id = $1`,
 	"retiredUserID": `SELECT c.id, c.account_id, COALESCE(c.wa_id, ''), COALESCE(c.user_id, ''), c.name, c.language, c.created_at
 		FROM number_changes n JOIN contacts m ON m.id = n.contact_id JOIN contacts c ON c.id = COALESCE(m.merged_into, m.id)
-		WHERE n.old_user_id = $2 AND m.account_id = $1 ORDER BY n.occurred_at LIMIT 1`,
+		WHERE n.old_user_id = $2 AND m.account_id = $1 ORDER BY n.occurred_at, n.id LIMIT 1`,
 	"insertInbound": `INSERT INTO inbound_messages (account_id, message_id, contact_id, phone_number_id, type, intent, sent_at, received_at)
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (account_id, message_id) DO NOTHING`,
 	"setInboundIntent": `UPDATE inbound_messages SET intent = $3 WHERE account_id = $1 AND message_id = $2`,
