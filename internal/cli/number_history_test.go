@@ -341,3 +341,96 @@ func TestChangeFromOtherBrazilianForm(t *testing.T) {
 		e.wantRefused(e.send(tpl("+"+nw, "order_shipped")), "opted_out")
 	})
 }
+
+// swapSetup: A on x opted in to promotions; B on y wrote (no opt-in). A: x->y at t1, B: y->x at t2 = t1+1m.
+func swapSetup(t *testing.T, e *env, x, y string) (t1, t2 time.Time) {
+	t.Helper()
+	if r := e.consent("+"+x, `{"action":"opt_in","topic":"promotions","source":"web_form","evidence":{"text":"ok"}}`); r.Status != 201 {
+		t.Fatal(r.Status)
+	}
+	if r := e.webhook(textWebhook(y, "", "wamid.swap.b."+y, e.clock.Now(), "oi"), testAppSecret); r.Status != 200 {
+		t.Fatal(r.Status)
+	}
+	e.clock.Advance(48 * time.Hour)
+	t1 = e.clock.Now()
+	e.clock.Advance(time.Minute)
+	t2 = e.clock.Now()
+	return
+}
+
+// TestSwapLaterDeliveredFirst: two people swap numbers (A x->y, then B y->x) and Meta delivers B's change
+// first. Read by numbers and times alone it looks like a change back; the records must not merge, and B
+// must not get A's opt-in.
+func TestSwapLaterDeliveredFirst(t *testing.T) {
+	forEachBackend(t, func(t *testing.T, b storetest.Backend) {
+		_, opt := withCapture(t)
+		e := newEnv(t, b, opt)
+		const x, y = "5511966681111", "5511966682222"
+		t1, t2 := swapSetup(t, e, x, y)
+		if r := e.webhook(changeHook(y, x, "wamid.swap.b.ch", t2), testAppSecret); r.Status != 200 {
+			t.Fatal(r.Status)
+		}
+		if r := e.webhook(changeHook(x, y, "wamid.swap.a.ch", t1), testAppSecret); r.Status != 200 {
+			t.Fatal(r.Status)
+		}
+		e.clock.Advance(time.Minute)
+		e.wantRefused(e.send(tpl("+"+x, "black_friday")), "no_opt_in") // x is B's now
+	})
+}
+
+// TestCommonChangeCases: the usual number changes, once and redelivered: from a number optgate never saw onto
+// a free one, a STOP from the new number processed first, a previous owner's opt-in not inherited, and a
+// change away from a number years after someone moved onto it, which is history of nothing.
+func TestCommonChangeCases(t *testing.T) {
+	forEachBackend(t, func(t *testing.T, b storetest.Backend) {
+		_, opt := withCapture(t)
+		e := newEnv(t, b, opt)
+		// unknown -> nobody, delivered twice
+		const u1, u2 = "5511966690001", "5511966690002"
+		for i := 0; i < 2; i++ {
+			if r := e.webhook(changeHook(u1, u2, "wamid.swap.c1", e.clock.Now()), testAppSecret); r.Status != 200 {
+				t.Fatal(r.Status, string(r.Body))
+			}
+		}
+		// STOP from new number processed before change from unknown old number
+		const s1, s2 = "5511966690003", "5511966690004"
+		at := e.clock.Now()
+		e.clock.Advance(time.Minute)
+		if r := e.webhook(textWebhook(s2, "", "wamid.swap.c2s", e.clock.Now(), "PARAR"), testAppSecret); r.Status != 200 {
+			t.Fatal(r.Status)
+		}
+		if r := e.webhook(changeHook(s1, s2, "wamid.swap.c2", at), testAppSecret); r.Status != 200 {
+			t.Fatal(r.Status)
+		}
+		e.wantRefused(e.send(tpl("+"+s2, "order_shipped")), "opted_out")
+		// known old, STOP from new first, then change, redelivered
+		const k1, k2 = "5511966690005", "5511966690006"
+		if r := e.consent("+"+k1, `{"action":"opt_in","topic":"promotions","source":"web_form","evidence":{"text":"ok"}}`); r.Status != 201 {
+			t.Fatal(r.Status)
+		}
+		e.clock.Advance(time.Hour)
+		at = e.clock.Now()
+		e.clock.Advance(time.Minute)
+		if r := e.webhook(textWebhook(k2, "", "wamid.swap.c3s", e.clock.Now(), "PARAR"), testAppSecret); r.Status != 200 {
+			t.Fatal(r.Status)
+		}
+		for i := 0; i < 2; i++ {
+			if r := e.webhook(changeHook(k1, k2, "wamid.swap.c3", at), testAppSecret); r.Status != 200 {
+				t.Fatal(r.Status)
+			}
+		}
+		e.wantRefused(e.send(tpl("+"+k2, "order_shipped")), "opted_out")
+		e.wantRefused(e.send(tpl("+"+k1, "black_friday")), "no_opt_in")
+		// years later someone else changes k2 -> k3; then a change onto k2 from a third person
+		e.clock.Advance(3 * 365 * 24 * time.Hour)
+		const k3, k4 = "5511966690007", "5511966690008"
+		if r := e.webhook(changeHook(k2, k3, "wamid.swap.c4", e.clock.Now()), testAppSecret); r.Status != 200 {
+			t.Fatal(r.Status)
+		}
+		e.clock.Advance(time.Hour)
+		if r := e.webhook(changeHook(k4, k2, "wamid.swap.c5", e.clock.Now()), testAppSecret); r.Status != 200 {
+			t.Fatal(r.Status)
+		}
+		e.wantRefused(e.send(tpl("+"+k2, "order_shipped")), "no_opt_in") // fresh record, not P's STOP
+	})
+}

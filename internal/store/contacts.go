@@ -255,10 +255,10 @@ func (t *Tx) ChangeNumber(ctx context.Context, accountID, oldWAID, newWAID, mess
 	// A change away from the new number after this one is on record: Meta
 	// delivered the person's later change first. This one is history, and
 	// the person is where that later change led.
-	var laterID, releasedID int64
-	err = t.queryRow(ctx, "laterChangeFrom", accountID, newWAID, at).Scan(&laterID, &releasedID)
+	var laterID, releasedID, laterAt int64
+	err = t.queryRow(ctx, "laterChangeFrom", accountID, newWAID, at).Scan(&laterID, &releasedID, &laterAt)
 	if err == nil {
-		return t.historicChange(ctx, accountID, c, found, laterID, releasedID, oldWAID, newWAID, messageID, at)
+		return t.historicChange(ctx, accountID, c, found, laterID, releasedID, laterAt, oldWAID, newWAID, messageID, at)
 	}
 	if err != sql.ErrNoRows {
 		return c, t.s.wrap(err)
@@ -372,21 +372,43 @@ func (t *Tx) arrive(ctx context.Context, accountID, oldWAID, newWAID, messageID 
 }
 
 // historicChange records a change from oldWAID to newWAID that a later change
-// away from newWAID (made by the record laterID, which took its number from
-// releasedID, if not 0) has already overtaken: the person is where the later
-// change led. A record still on the old number (c, if found) is theirs, left
-// behind: it merges into laterID. If the later change took its number from
-// a record that held it before this change (releasedID), that record was the
-// person's all along (they changed number and back): it gets the number back,
-// with what laterID holds.
-func (t *Tx) historicChange(ctx context.Context, accountID string, c consent.Contact, found bool, laterID, releasedID int64, oldWAID, newWAID, messageID string, at int64) (consent.Contact, error) {
+// away from newWAID (at laterAt, made by the record laterID, which took its
+// number from releasedID, if not 0) has already overtaken: the person is
+// where the later change led. A record still on the old number (c, if found)
+// is theirs, left behind: it merges into laterID. If the later change took
+// its number from a record that held it before this change (releasedID),
+// that record was the person's all along (they changed number and back): it
+// gets the number back, with what laterID holds.
+//
+// That reading holds when laterID holds nothing from before the later change
+// (a record the later change made). Otherwise laterID has a past of its own,
+// and may be someone else's (two people swapping numbers, a recycled number
+// in between): nothing is merged, and only the opt-outs of the record that
+// would have been are carried to laterID, so that no send the person refused
+// goes out, and no one gets an opt-in they did not give.
+func (t *Tx) historicChange(ctx context.Context, accountID string, c consent.Contact, found bool, laterID, releasedID, laterAt int64, oldWAID, newWAID, messageID string, at int64) (consent.Contact, error) {
 	later, err := scanContact(t.stmt(ctx, "contactByID").QueryRowContext(ctx, laterID))
 	if err != nil {
 		return later, err
 	}
+	fresh, err := t.onlySince(ctx, later, laterAt)
+	if err != nil {
+		return later, err
+	}
+	optOutsOnly := func(from int64) error {
+		if _, _, err := t.lockHead(ctx, accountID); err != nil {
+			return err
+		}
+		_, err := t.exec(ctx, "carryOptOuts", from, laterID)
+		return err
+	}
 	var retired any
 	switch {
-	case releasedID != 0 && (!found || c.ID == laterID) && later.WAID == oldWAID:
+	case releasedID != 0 && releasedID != laterID && (!found || c.ID == laterID) && later.WAID == oldWAID && !fresh:
+		if err := optOutsOnly(releasedID); err != nil {
+			return later, err
+		}
+	case releasedID != 0 && releasedID != laterID && (!found || c.ID == laterID) && later.WAID == oldWAID:
 		// Changed back: the later change (newWAID -> oldWAID) found the
 		// person's own record on oldWAID and took it for a previous
 		// owner's, since this change had not come yet.
@@ -403,6 +425,10 @@ func (t *Tx) historicChange(ctx context.Context, accountID string, c consent.Con
 			}
 			back.WAID, back.UserID = oldWAID, later.UserID
 			later = back
+		}
+	case found && c.ID != laterID && !fresh:
+		if err := optOutsOnly(c.ID); err != nil {
+			return later, err
 		}
 	case found && c.ID != laterID:
 		if err := t.mergeContact(ctx, accountID, c.ID, laterID, 0); err != nil {

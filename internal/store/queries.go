@@ -42,6 +42,11 @@ var queries = map[string]string{
 		ON CONFLICT (contact_id, phone_number_id) DO UPDATE SET
 			last_inbound_at = CASE WHEN excluded.last_inbound_at > service_windows.last_inbound_at THEN excluded.last_inbound_at ELSE service_windows.last_inbound_at END,
 			closed_at = CASE WHEN excluded.closed_at > service_windows.closed_at THEN excluded.closed_at ELSE service_windows.closed_at END`,
+	"carryOptOuts": `INSERT INTO consent_state (contact_id, scope, action, seq, source, occurred_at)
+		SELECT $2, scope, action, seq, source, occurred_at FROM consent_state WHERE contact_id = $1 AND action = 'opt_out'
+		ON CONFLICT (contact_id, scope) DO UPDATE SET action = excluded.action, seq = excluded.seq,
+		source = excluded.source, occurred_at = excluded.occurred_at
+		WHERE consent_state.action <> 'opt_out' OR excluded.seq > consent_state.seq`,
 	"carryHold": `INSERT INTO marketing_holds (contact_id, held_until, reason, message_id)
 		SELECT $2, held_until, reason, message_id FROM marketing_holds WHERE contact_id = $1 AND CAST($3 AS BIGINT) = 0
 		ON CONFLICT (contact_id) DO UPDATE SET held_until = excluded.held_until, reason = excluded.reason,
@@ -70,7 +75,7 @@ var queries = map[string]string{
 		FROM consent_events WHERE account_id = $1 AND seq > $2 ORDER BY seq LIMIT $3`,
 
 	"insertNumberChange": `INSERT INTO number_changes (contact_id, old_wa_id, new_wa_id, message_id, occurred_at, old_user_id, released_contact_id) VALUES ($1, $2, $3, $4, $5, $6, $7)`,
-	"laterChangeFrom": `SELECT COALESCE(m.merged_into, m.id), COALESCE(n.released_contact_id, 0)
+	"laterChangeFrom": `SELECT COALESCE(m.merged_into, m.id), COALESCE(n.released_contact_id, 0), n.occurred_at
 		FROM number_changes n JOIN contacts m ON m.id = n.contact_id
 		WHERE n.old_wa_id = $2 AND m.account_id = $1 AND n.occurred_at > $3 ORDER BY n.occurred_at, n.id LIMIT 1`,
 	"contactByID": `SELECT id, account_id, COALESCE(wa_id, ''), COALESCE(user_id, ''), name, language, created_at FROM contacts WHERE id = $1`,
