@@ -277,13 +277,16 @@ func TestQueuedRenameNeverWaits(t *testing.T) {
 			released := make(chan bool, 1)
 			done := make(chan struct{})
 			go func() {
+				timedOut := false
 				select {
 				case <-done:
-					released <- false
 				case <-time.After(time.Minute):
-					released <- true
+					timedOut = true
 				}
+				// Let go before answering, so that the next message below
+				// finds the person free (it raced the rollback before).
 				holder.Rollback()
+				released <- timedOut
 			}()
 			err = queue("wamid.held", "Bia")
 			close(done)
