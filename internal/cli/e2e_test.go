@@ -765,10 +765,7 @@ func TestNumberChangeRedelivered(t *testing.T) {
 		if _, err := e.sim.SendText(ctxT(t), oldNum, "STOP"); err != nil {
 			t.Fatal(err)
 		}
-		change := []byte(`{"object":"whatsapp_business_account","entry":[{"id":"` + demoWABA + `","changes":[{"field":"messages","value":{"messaging_product":"whatsapp",` +
-			`"metadata":{"display_phone_number":"15550783881","phone_number_id":"` + demoPhoneID + `"},` +
-			`"messages":[{"from":"` + oldNum + `","id":"wamid.change.1","timestamp":"` + strconv.FormatInt(e.clock.Now().Unix(), 10) + `","type":"system",` +
-			`"system":{"body":"User changed from ` + oldNum + ` to ` + newNum + `","wa_id":"` + newNum + `","type":"user_changed_number"}}]}}]}]}`)
+		change := changeHook(oldNum, newNum, "wamid.change.1", e.clock.Now())
 		if r := e.webhook(change, testAppSecret); r.Status != http.StatusOK {
 			t.Fatalf("change: %d %s", r.Status, r.Body)
 		}
@@ -900,11 +897,7 @@ func TestStopFromOldNumberDeliveredAfterTheChange(t *testing.T) {
 			t.Fatalf("opt-in: %d %s", r.Status, r.Body)
 		}
 		at := e.clock.Now()
-		change := []byte(`{"object":"whatsapp_business_account","entry":[{"id":"` + demoWABA + `","changes":[{"field":"messages","value":{"messaging_product":"whatsapp",` +
-			`"metadata":{"display_phone_number":"15550783881","phone_number_id":"` + demoPhoneID + `"},` +
-			`"messages":[{"from":"` + oldNum + `","id":"wamid.change.3","timestamp":"` + strconv.FormatInt(at.Unix(), 10) + `","type":"system",` +
-			`"system":{"body":"User changed from ` + oldNum + ` to ` + newNum + `","wa_id":"` + newNum + `","type":"user_changed_number"}}]}}]}]}`)
-		if r := e.webhook(change, testAppSecret); r.Status != http.StatusOK {
+		if r := e.webhook(changeHook(oldNum, newNum, "wamid.change.3", at), testAppSecret); r.Status != http.StatusOK {
 			t.Fatalf("change: %d %s", r.Status, r.Body)
 		}
 		e.wantAllowed(e.send(tpl("+"+newNum, "black_friday")))
@@ -952,7 +945,7 @@ func changeHook(oldNum, newNum, id string, at time.Time) []byte {
 	return []byte(`{"object":"whatsapp_business_account","entry":[{"id":"` + demoWABA + `","changes":[{"field":"messages","value":{"messaging_product":"whatsapp",` +
 		`"metadata":{"display_phone_number":"15550783881","phone_number_id":"` + demoPhoneID + `"},` +
 		`"messages":[{"from":"` + oldNum + `","id":"` + id + `","timestamp":"` + strconv.FormatInt(at.Unix(), 10) + `","type":"system",` +
-		`"system":{"body":"changed","wa_id":"` + newNum + `","type":"user_changed_number"}}]}}]}]}`)
+		`"system":{"body":"User changed from ` + oldNum + ` to ` + newNum + `","wa_id":"` + newNum + `","type":"user_changed_number"}}]}}]}]}`)
 }
 
 // prefHook is a user_preferences entry for marketing messages.

@@ -86,10 +86,7 @@ func (t *Tx) UpsertContact(ctx context.Context, accountID string, seen ContactSe
 			// STOP sent before the change and retried, say).
 			c, err = scanContact(t.stmt(ctx, "retiredUserID").QueryRowContext(ctx, accountID, seen.Key.UserID))
 			if err == nil {
-				if t.movers == nil {
-					t.movers = map[int64]bool{}
-				}
-				t.movers[c.ID] = true
+				t.markMover(c.ID)
 				return c, nil
 			}
 		}
@@ -189,11 +186,17 @@ func (t *Tx) moverOf(ctx context.Context, accountID, waID string, at time.Time) 
 	case err != nil:
 		return c, false, err
 	}
+	t.markMover(c.ID)
+	return c, true, nil
+}
+
+// markMover lets AppendEvent write to record id, reached by a number's or a
+// user id's past, even if it holds no key today.
+func (t *Tx) markMover(id int64) {
 	if t.movers == nil {
 		t.movers = map[int64]bool{}
 	}
-	t.movers[c.ID] = true
-	return c, true, nil
+	t.movers[id] = true
 }
 
 // LinkKeys records what a webhook that creates no contact (a status, say)
