@@ -239,6 +239,11 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 			ms(r.pct(50)), ms(r.pct(90)), ms(r.pct(99)), ms(r.pct(100)))
 	}
 	tw.Flush()
+	for _, r := range rows {
+		if r.writer != "" {
+			fmt.Fprintf(stdout, "%s: %s\n", r.name, r.writer)
+		}
+	}
 	if !o.skipSends {
 		ratio := viaOpt.rate() / viaProxy.rate()
 		target := 0.8 // issue 2, SQLite
@@ -477,6 +482,7 @@ type result struct {
 	firstErr  error
 	elapsed   time.Duration
 	latencies []time.Duration // sorted
+	writer    string          // the database writer's work during the run, for webhook runs
 }
 
 func (r result) rate() float64 {
@@ -643,15 +649,40 @@ type addFunc func(result, error) error
 // delivery), then the fixed-rate one.
 func (l *loader) webhooks(ctx context.Context, add addFunc) error {
 	o := l.o
-	if err := add(l.closedLoop(ctx, "webhook ingest, 1 msg/delivery, max", o.webhookDuration, 1, l.webhook(1))); err != nil {
+	if err := add(l.withWriter(ctx, func() (result, error) {
+		return l.closedLoop(ctx, "webhook ingest, 1 msg/delivery, max", o.webhookDuration, 1, l.webhook(1))
+	})); err != nil {
 		return err
 	}
 	if o.batch > 1 {
-		if err := add(l.closedLoop(ctx, fmt.Sprintf("webhook ingest, %d msgs/delivery, max", o.batch), o.webhookDuration, o.batch, l.webhook(o.batch))); err != nil {
+		if err := add(l.withWriter(ctx, func() (result, error) {
+			return l.closedLoop(ctx, fmt.Sprintf("webhook ingest, %d msgs/delivery, max", o.batch), o.webhookDuration, o.batch, l.webhook(o.batch))
+		})); err != nil {
 			return err
 		}
 	}
-	return add(l.openLoop(ctx, fmt.Sprintf("webhook ingest, %d msg/delivery, %.0f/s", o.rateBatch, o.webhookRate), o.webhookRate, o.rateDuration, max(o.rateBatch, 1), l.webhook(max(o.rateBatch, 1))))
+	return add(l.withWriter(ctx, func() (result, error) {
+		return l.openLoop(ctx, fmt.Sprintf("webhook ingest, %d msg/delivery, %.0f/s", o.rateBatch, o.webhookRate), o.webhookRate, o.rateDuration, max(o.rateBatch, 1), l.webhook(max(o.rateBatch, 1)))
+	}))
+}
+
+// withWriter runs a webhook run and notes what optgate's database writer did
+// meanwhile (its /metrics before and after).
+func (l *loader) withWriter(ctx context.Context, run func() (result, error)) (result, error) {
+	before, err := readWriterStats(ctx, l.client, l.optURL)
+	if err != nil {
+		return result{}, err
+	}
+	r, err := run()
+	if err != nil {
+		return r, err
+	}
+	after, err := readWriterStats(ctx, l.client, l.optURL)
+	if err != nil {
+		return r, err
+	}
+	r.writer = after.since(before)
+	return r, nil
 }
 
 // sends opts contacts in, then alternates closed-loop runs through the bare
