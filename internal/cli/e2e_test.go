@@ -720,8 +720,9 @@ func TestConsentWrittenOutOfOrder(t *testing.T) {
 }
 
 // TestBackdatedOptInAfterOptOut: through the API, an opt-in dated before the
-// person's opt-out on record is refused (409) and changes nothing; one dated
-// after it, or undated, is recorded.
+// person's opt-out on record, of nothing the opt-out does not cover, is
+// refused (409) and changes nothing; one dated after it, or undated, is
+// recorded.
 func TestBackdatedOptInAfterOptOut(t *testing.T) {
 	forEachBackend(t, func(t *testing.T, b storetest.Backend) {
 		e := newEnv(t, b)
@@ -730,9 +731,11 @@ func TestBackdatedOptInAfterOptOut(t *testing.T) {
 			t.Fatalf("opt-out: %d %s", r.Status, r.Body)
 		}
 		old := e.clock.Now().Add(-365 * 24 * time.Hour).Format(time.RFC3339)
+		// An opt-in of everything dated before it is recorded, for the
+		// other categories (TestBackdatedOptInAllAfterMarketingStop).
 		for _, body := range []string{
 			`{"action":"opt_in","topic":"promotions","source":"csv","evidence":{"text":"old form"},"occurred_at":"` + old + `"}`,
-			`{"action":"opt_in","source":"csv","evidence":{"text":"old form"},"occurred_at":"` + old + `"}`,
+			`{"action":"opt_in","category":"marketing","source":"csv","evidence":{"text":"old form"},"occurred_at":"` + old + `"}`,
 		} {
 			r := e.consent(p, body)
 			if r.Status != http.StatusConflict || !strings.Contains(string(r.Body), "cannot undo it") {

@@ -418,7 +418,7 @@ func readSpoolRow(in *bufio.Reader, r *store.ImportRow, scratch *[]byte) error {
 func importSpool(ctx context.Context, st *store.Store, a *gate.Account, in *bufio.Reader, progress func(int)) (store.ImportCounts, error) {
 	var total store.ImportCounts
 	skip := func(scopes []consent.ScopeState, r *store.ImportRow) bool {
-		return consent.NewerOptOut(a.Rules, scopes, r.Scope, r.OccurredAt)
+		return consent.OptInSuperseded(a.Rules, scopes, r.Scope, r.OccurredAt)
 	}
 	type batch struct {
 		rows []store.ImportRow

@@ -45,18 +45,22 @@ func (s *State) WindowExpires(now time.Time) time.Time {
 	return s.LastInbound.Add(ServiceWindow)
 }
 
-// Effective returns the consent that applies to topic t: the newest event
-// among the scopes that cover it (all, its category, the topic itself),
-// skipping scopes whose newest event is a Resume. ok is false when the person
+// Effective returns the consent that applies to topic t: the newest event,
+// in the ledger's order, among the scopes that cover it (all, its category,
+// the topic itself), skipping scopes whose newest event is a Resume, and
+// skipping opt-ins that predate an opt-out covering t: an opt-in never undoes
+// an opt-out that happened after it, whatever order they reached optgate in
+// (a START written before a "Stop promotions" and delivered after it still
+// counts for order updates, not for promotions). ok is false when the person
 // never said anything that covers t.
 func (s *State) Effective(t Topic) (ScopeState, bool) {
 	var best ScopeState
 	found := false
 	for _, sc := range s.Scopes {
-		if sc.Action == Resume {
+		if sc.Action == Resume || !covers(sc.Scope, t) {
 			continue
 		}
-		if !covers(sc.Scope, t) {
+		if sc.Action == OptIn && s.optOutAfter(t, sc.OccurredAt) {
 			continue
 		}
 		if !found || sc.Seq > best.Seq {
@@ -66,9 +70,20 @@ func (s *State) Effective(t Topic) (ScopeState, bool) {
 	return best, found
 }
 
+// optOutAfter reports whether an opt-out covering t happened after at.
+func (s *State) optOutAfter(t Topic, at time.Time) bool {
+	for _, sc := range s.Scopes {
+		if sc.Action == OptOut && sc.OccurredAt.After(at) && covers(sc.Scope, t) {
+			return true
+		}
+	}
+	return false
+}
+
 // OptedOutOfAll reports whether the contact's opt-out of everything is in
 // force: the all scope's newest event is an opt-out and no opt-in of any scope
-// came after it. Later opt-outs or a Resume of a narrower scope do not lift it.
+// supersedes it (came after it in the ledger, and did not happen before it).
+// Later opt-outs or a Resume of a narrower scope do not lift it.
 func (s *State) OptedOutOfAll() bool {
 	var all ScopeState
 	for _, sc := range s.Scopes {
@@ -80,11 +95,28 @@ func (s *State) OptedOutOfAll() bool {
 		return false
 	}
 	for _, sc := range s.Scopes {
-		if sc.Action == OptIn && sc.Seq > all.Seq {
+		if sc.Action == OptIn && sc.Supersedes(all) {
 			return false
 		}
 	}
 	return true
+}
+
+// Supersedes reports whether x, rather than y, is the event in force when
+// both speak for one scope (the same scope on two records of one person, as
+// the two forms of a Brazilian number): the newer in the ledger, except that
+// an opt-in never undoes an opt-out that happened after it, and an opt-out
+// stands over an opt-in that happened before it, whichever was recorded
+// first. The database keeps the same rule when it carries state from one
+// record to another (store's carryScopes).
+func (x ScopeState) Supersedes(y ScopeState) bool {
+	switch {
+	case x.Action == OptOut && y.Action != OptOut:
+		return x.Seq > y.Seq || x.OccurredAt.After(y.OccurredAt)
+	case y.Action == OptOut && x.Action != OptOut:
+		return x.Seq > y.Seq && !x.OccurredAt.Before(y.OccurredAt)
+	}
+	return x.Seq > y.Seq
 }
 
 func covers(sc Scope, t Topic) bool {
@@ -232,32 +264,35 @@ func msgType(m Outbound) string {
 	return m.Type
 }
 
-// NewerOptOut reports whether an opt-out that happened after at stands in a
-// scope overlapping sc, so that an opt-in of sc dated at (an imported list,
-// say) must not override it: an old list never undoes a later opt-out.
-func NewerOptOut(r *Rules, scopes []ScopeState, sc Scope, at time.Time) bool {
+// OptInSuperseded reports whether an opt-in of sc dated at would change
+// nothing because an opt-out that happened after at covers every topic sc
+// covers (the same scope, a wider one, or the category of sc's topic): an
+// old list, or a message delivered late, never undoes a later opt-out. An
+// opt-out that covers only part of sc (a "Stop promotions" after a START)
+// does not make the opt-in moot: it still counts for the other topics, and
+// State.Effective keeps the opt-out in force for its own.
+func OptInSuperseded(r *Rules, scopes []ScopeState, sc Scope, at time.Time) bool {
 	for _, s := range scopes {
-		if s.Action == OptOut && s.OccurredAt.After(at) && overlaps(r, s.Scope, sc) {
+		if s.Action == OptOut && s.OccurredAt.After(at) && coversScope(r, s.Scope, sc) {
 			return true
 		}
 	}
 	return false
 }
 
-// overlaps reports whether two scopes cover a topic in common.
-func overlaps(r *Rules, x, y Scope) bool {
-	if x == y || x == ScopeAll || y == ScopeAll {
+// coversScope reports whether every topic that scope y covers is covered by
+// scope x.
+func coversScope(r *Rules, x, y Scope) bool {
+	if x == y || x == ScopeAll {
 		return true
 	}
 	cx, xIsCat := x.Category()
-	cy, yIsCat := y.Category()
-	tx, _ := x.Topic()
-	ty, _ := y.Topic()
-	switch {
-	case xIsCat && !yIsCat:
-		return r.Topics[ty].Category == cx
-	case yIsCat && !xIsCat:
-		return r.Topics[tx].Category == cy
+	if !xIsCat {
+		return false
 	}
-	return false
+	if cy, ok := y.Category(); ok {
+		return cx == cy
+	}
+	ty, ok := y.Topic()
+	return ok && r.Topics[ty].Category == cx
 }

@@ -129,8 +129,11 @@ func TestDecide(t *testing.T) {
 			st:    State{Known: true, Scopes: []ScopeState{mktStop(1)}, LastInbound: openWindow},
 			allow: true, reason: ReasonWindowOpen},
 		{name: "topic opt-in after marketing stop is newer and applies", msg: tmpl("black_friday"),
-			st:    State{Known: true, Scopes: []ScopeState{mktStop(1), inTopic(2, "promotions")}},
+			st:    State{Known: true, Scopes: []ScopeState{mktStop(1), sc(2, TopicScope("promotions"), OptIn, SourceWebForm, 10)}},
 			allow: true, reason: ReasonOptedIn, topic: "promotions"},
+		{name: "topic opt-in recorded after marketing stop, given before it, does not undo it", msg: tmpl("black_friday"),
+			st:     State{Known: true, Scopes: []ScopeState{mktStop(1), inTopic(2, "promotions")}},
+			reason: ReasonTopicOptedOut, topic: "promotions"},
 
 		// Resume.
 		{name: "resume lifts marketing stop and restores earlier topic opt-in", msg: tmpl("black_friday"),
@@ -191,28 +194,36 @@ func TestDecide(t *testing.T) {
 
 		// Later opt-in after an all opt-out.
 		{name: "topic opt-in after all opt-out allows that topic", msg: tmpl("black_friday"),
-			st: State{Known: true, Scopes: []ScopeState{allOut(1), inTopic(2, "promotions")}}, allow: true, reason: ReasonOptedIn, topic: "promotions"},
+			st: State{Known: true, Scopes: []ScopeState{allOut(1), sc(2, TopicScope("promotions"), OptIn, SourceWebForm, 10)}}, allow: true, reason: ReasonOptedIn, topic: "promotions"},
 		{name: "topic opt-in after all opt-out leaves other topics opted out", msg: tmpl("order_shipped"),
-			st: State{Known: true, Scopes: []ScopeState{allOut(1), inTopic(2, "promotions")}, LastInbound: openWindow}, reason: ReasonOptedOut, topic: "order_updates"},
+			st: State{Known: true, Scopes: []ScopeState{allOut(1), sc(2, TopicScope("promotions"), OptIn, SourceWebForm, 10)}, LastInbound: openWindow}, reason: ReasonOptedOut, topic: "order_updates"},
+		{name: "topic opt-in recorded after all opt-out, given before it, does not lift it", msg: tmpl("black_friday"),
+			st: State{Known: true, Scopes: []ScopeState{allOut(1), inTopic(2, "promotions")}}, reason: ReasonOptedOut, topic: "promotions"},
 		{name: "all opt-in after all opt-out", msg: tmpl("order_shipped"),
 			st: State{Known: true, Scopes: []ScopeState{sc(2, ScopeAll, OptIn, SourceWebForm, 1)}}, allow: true, reason: ReasonOptedIn, topic: "order_updates"},
 
-		// Seq decides, not time.
+		// The ledger's order decides, except that an opt-in never undoes an
+		// opt-out that happened after it.
 		{name: "newer seq opt-out wins over opt-in with later time", msg: tmpl("black_friday"),
 			st: State{Known: true, Scopes: []ScopeState{
 				sc(1, TopicScope("promotions"), OptIn, SourceWebForm, 1),   // 1 minute ago
 				sc(2, CategoryScope(Marketing), OptOut, SourceImport, 600), // 10 hours ago, recorded later
 			}}, reason: ReasonTopicOptedOut, topic: "promotions"},
-		{name: "newer seq opt-in wins over opt-out with later time", msg: tmpl("black_friday"),
+		{name: "newer seq opt-in does not undo an opt-out with later time", msg: tmpl("black_friday"),
 			st: State{Known: true, Scopes: []ScopeState{
 				sc(2, TopicScope("promotions"), OptIn, SourceImport, 600),
 				sc(1, CategoryScope(Marketing), OptOut, SourceMetaPreferences, 1),
-			}}, allow: true, reason: ReasonOptedIn, topic: "promotions"},
-		{name: "all opt-out with later time but older seq is lifted by opt-in", msg: tmpl("black_friday"),
+			}}, reason: ReasonTopicOptedOut, topic: "promotions"},
+		{name: "all opt-out with later time but older seq is not lifted by an older opt-in", msg: tmpl("black_friday"),
 			st: State{Known: true, Scopes: []ScopeState{
 				sc(2, TopicScope("promotions"), OptIn, SourceImport, 600),
 				sc(1, ScopeAll, OptOut, SourceWhatsAppKeyword, 1),
-			}}, allow: true, reason: ReasonOptedIn, topic: "promotions"},
+			}}, reason: ReasonOptedOut, topic: "promotions"},
+		{name: "newer seq opt-in of all, given before a marketing stop, still counts for utility", msg: tmpl("order_shipped"),
+			st: State{Known: true, Scopes: []ScopeState{
+				sc(2, ScopeAll, OptIn, SourceWhatsAppKeyword, 600),
+				sc(1, CategoryScope(Marketing), OptOut, SourceWhatsAppButton, 1),
+			}}, allow: true, reason: ReasonOptedIn, topic: "order_updates"},
 		{name: "all opt-out with newer seq but earlier time wins", msg: tmpl("black_friday"),
 			st: State{Known: true, Scopes: []ScopeState{
 				sc(1, TopicScope("promotions"), OptIn, SourceWebForm, 1),
@@ -280,7 +291,8 @@ func TestOptedOutOfAll(t *testing.T) {
 		{"all opt-out then topic opt-out", []ScopeState{allOut(1), outTopic(2, "promotions")}, true},
 		{"all opt-out then marketing stop", []ScopeState{allOut(1), mktStop(2)}, true},
 		{"all opt-out then marketing resume", []ScopeState{allOut(1), mktResume(2)}, true},
-		{"all opt-out then topic opt-in", []ScopeState{allOut(1), inTopic(2, "promotions")}, false},
+		{"all opt-out then topic opt-in", []ScopeState{allOut(1), sc(2, TopicScope("promotions"), OptIn, SourceWebForm, 10)}, false},
+		{"all opt-out then topic opt-in given before it", []ScopeState{allOut(1), inTopic(2, "promotions")}, true},
 		{"topic opt-in then all opt-out", []ScopeState{inTopic(1, "promotions"), allOut(2)}, true},
 		{"all opt-in", []ScopeState{sc(3, ScopeAll, OptIn, SourceWebForm, 0)}, false},
 		{"topic opt-out only", []ScopeState{outTopic(1, "promotions")}, false},

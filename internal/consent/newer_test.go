@@ -5,11 +5,16 @@ import (
 	"time"
 )
 
-func TestNewerOptOut(t *testing.T) {
-	r := &Rules{Topics: map[string]Topic{
+var newerRules = &Rules{
+	Topics: map[string]Topic{
 		"promotions":    {ID: "promotions", Category: Marketing},
 		"order_updates": {ID: "order_updates", Category: Utility},
-	}}
+	},
+	Templates: map[string]string{"black_friday": "promotions", "order_shipped": "order_updates"},
+}
+
+func TestOptInSuperseded(t *testing.T) {
+	r := newerRules
 	t0 := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
 	out := func(sc Scope, at time.Time) []ScopeState {
 		return []ScopeState{{Scope: sc, Action: OptOut, Seq: 1, OccurredAt: at}}
@@ -21,16 +26,112 @@ func TestNewerOptOut(t *testing.T) {
 		at     time.Time
 		want   bool
 	}{
-		{"later opt-out of all blocks an older topic opt-in", out(ScopeAll, t0.Add(time.Hour)), TopicScope("promotions"), t0, true},
-		{"earlier opt-out does not block a newer opt-in", out(ScopeAll, t0), TopicScope("promotions"), t0.Add(time.Hour), false},
-		{"later marketing stop blocks a promotions opt-in", out(CategoryScope(Marketing), t0.Add(time.Hour)), TopicScope("promotions"), t0, true},
-		{"later marketing stop does not block a utility opt-in", out(CategoryScope(Marketing), t0.Add(time.Hour)), TopicScope("order_updates"), t0, false},
-		{"later topic opt-out blocks an opt-in of all", out(TopicScope("order_updates"), t0.Add(time.Hour)), ScopeAll, t0, true},
-		{"later opt-out of another topic does not block", out(TopicScope("order_updates"), t0.Add(time.Hour)), TopicScope("promotions"), t0, false},
-		{"an opt-in on record blocks nothing", []ScopeState{{Scope: ScopeAll, Action: OptIn, Seq: 1, OccurredAt: t0.Add(time.Hour)}}, ScopeAll, t0, false},
+		{"later opt-out of all supersedes an older topic opt-in", out(ScopeAll, t0.Add(time.Hour)), TopicScope("promotions"), t0, true},
+		{"later opt-out of all supersedes an older opt-in of all", out(ScopeAll, t0.Add(time.Hour)), ScopeAll, t0, true},
+		{"earlier opt-out does not supersede a newer opt-in", out(ScopeAll, t0), TopicScope("promotions"), t0.Add(time.Hour), false},
+		{"later marketing stop supersedes a promotions opt-in", out(CategoryScope(Marketing), t0.Add(time.Hour)), TopicScope("promotions"), t0, true},
+		{"later marketing stop supersedes a marketing opt-in", out(CategoryScope(Marketing), t0.Add(time.Hour)), CategoryScope(Marketing), t0, true},
+		{"later marketing stop does not supersede a utility opt-in", out(CategoryScope(Marketing), t0.Add(time.Hour)), TopicScope("order_updates"), t0, false},
+		{"later marketing stop covers only part of an opt-in of all", out(CategoryScope(Marketing), t0.Add(time.Hour)), ScopeAll, t0, false},
+		{"later topic opt-out covers only part of an opt-in of all", out(TopicScope("order_updates"), t0.Add(time.Hour)), ScopeAll, t0, false},
+		{"later topic opt-out covers only part of its category", out(TopicScope("promotions"), t0.Add(time.Hour)), CategoryScope(Marketing), t0, false},
+		{"later opt-out of another topic does not supersede", out(TopicScope("order_updates"), t0.Add(time.Hour)), TopicScope("promotions"), t0, false},
+		{"an opt-in on record supersedes nothing", []ScopeState{{Scope: ScopeAll, Action: OptIn, Seq: 1, OccurredAt: t0.Add(time.Hour)}}, ScopeAll, t0, false},
 	}
 	for _, c := range cases {
-		if got := NewerOptOut(r, c.scopes, c.optIn, c.at); got != c.want {
+		if got := OptInSuperseded(r, c.scopes, c.optIn, c.at); got != c.want {
+			t.Errorf("%s: got %v, want %v", c.name, got, c.want)
+		}
+	}
+}
+
+// TestEffectiveLateOptIn: an opt-in recorded after an opt-out that happened
+// later than it (Meta delivered the START after the "Stop promotions") counts
+// for the topics the opt-out does not cover, and not for the others.
+func TestEffectiveLateOptIn(t *testing.T) {
+	t0 := time.Date(2026, 1, 1, 10, 0, 0, 0, time.UTC)
+	promotions, orders := newerRules.Topics["promotions"], newerRules.Topics["order_updates"]
+	st := State{Known: true, Scopes: []ScopeState{
+		{Scope: CategoryScope(Marketing), Action: OptOut, Seq: 2, OccurredAt: t0.Add(time.Minute)},
+		{Scope: ScopeAll, Action: OptIn, Seq: 3, OccurredAt: t0},
+	}}
+	if eff, ok := st.Effective(promotions); !ok || eff.Action != OptOut {
+		t.Errorf("promotions: %+v %v, want the marketing opt-out", eff, ok)
+	}
+	if eff, ok := st.Effective(orders); !ok || eff.Action != OptIn || eff.Scope != ScopeAll {
+		t.Errorf("order updates: %+v %v, want the opt-in of all", eff, ok)
+	}
+	now := t0.Add(48 * time.Hour)
+	if d := Decide(newerRules, Outbound{Kind: Template, Template: "order_shipped"}, &st, now); !d.Allow || d.Reason != ReasonOptedIn {
+		t.Errorf("order_shipped: %+v", d)
+	}
+	if d := Decide(newerRules, Outbound{Kind: Template, Template: "black_friday"}, &st, now); d.Allow || d.Reason != ReasonTopicOptedOut {
+		t.Errorf("black_friday: %+v", d)
+	}
+
+	// A later opt-in of the topic itself, after the stop, counts; so does
+	// one of all that happened after it.
+	st.Scopes = append(st.Scopes, ScopeState{Scope: TopicScope("promotions"), Action: OptIn, Seq: 4, OccurredAt: t0.Add(time.Hour)})
+	if eff, _ := st.Effective(promotions); eff.Action != OptIn || eff.Seq != 4 {
+		t.Errorf("promotions after a new opt-in: %+v", eff)
+	}
+	st.Scopes = st.Scopes[:2]
+	st.Scopes[1].OccurredAt = t0.Add(2 * time.Minute)
+	if eff, _ := st.Effective(promotions); eff.Action != OptIn {
+		t.Errorf("promotions after an opt-in of all that followed the stop: %+v", eff)
+	}
+
+	// A late opt-out still wins by the ledger's order, as before: when in
+	// doubt, the stop.
+	late := State{Known: true, Scopes: []ScopeState{
+		{Scope: TopicScope("promotions"), Action: OptIn, Seq: 1, OccurredAt: t0.Add(time.Hour)},
+		{Scope: ScopeAll, Action: OptOut, Seq: 2, OccurredAt: t0},
+	}}
+	if eff, _ := late.Effective(promotions); eff.Action != OptOut {
+		t.Errorf("late opt-out: %+v", eff)
+	}
+	if !late.OptedOutOfAll() {
+		t.Error("late opt-out of all: not in force")
+	}
+}
+
+// TestOptedOutOfAllLateOptIn: an opt-in that happened before the opt-out of
+// all, recorded after it, does not lift it.
+func TestOptedOutOfAllLateOptIn(t *testing.T) {
+	t0 := time.Date(2026, 1, 1, 10, 0, 0, 0, time.UTC)
+	st := State{Known: true, Scopes: []ScopeState{
+		{Scope: ScopeAll, Action: OptOut, Seq: 1, OccurredAt: t0},
+		{Scope: TopicScope("order_updates"), Action: OptIn, Seq: 2, OccurredAt: t0.Add(-time.Hour)},
+	}}
+	if !st.OptedOutOfAll() {
+		t.Error("an opt-in from before the opt-out of all lifted it")
+	}
+	st.Scopes[1].OccurredAt = t0.Add(time.Hour)
+	if st.OptedOutOfAll() {
+		t.Error("an opt-in after the opt-out of all did not lift it")
+	}
+}
+
+func TestSupersedes(t *testing.T) {
+	t0 := time.Date(2026, 1, 1, 10, 0, 0, 0, time.UTC)
+	in := func(seq int64, at time.Time) ScopeState { return ScopeState{Action: OptIn, Seq: seq, OccurredAt: at} }
+	out := func(seq int64, at time.Time) ScopeState { return ScopeState{Action: OptOut, Seq: seq, OccurredAt: at} }
+	cases := []struct {
+		name string
+		x, y ScopeState
+		want bool
+	}{
+		{"newer opt-in over older opt-in", in(2, t0), in(1, t0.Add(time.Hour)), true},
+		{"older opt-in under newer", in(1, t0), in(2, t0), false},
+		{"newer opt-out over opt-in", out(2, t0), in(1, t0), true},
+		{"opt-out recorded first, happened after the opt-in", out(1, t0.Add(time.Hour)), in(2, t0), true},
+		{"opt-in recorded after, happened before the opt-out", in(2, t0), out(1, t0.Add(time.Hour)), false},
+		{"opt-in recorded after, happened after the opt-out", in(2, t0.Add(time.Hour)), out(1, t0), true},
+		{"opt-in at the same time as the opt-out, recorded after", in(2, t0), out(1, t0), true},
+		{"newer opt-out over older opt-out", out(2, t0), out(1, t0.Add(time.Hour)), true},
+	}
+	for _, c := range cases {
+		if got := c.x.Supersedes(c.y); got != c.want {
 			t.Errorf("%s: got %v, want %v", c.name, got, c.want)
 		}
 	}

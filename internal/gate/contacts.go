@@ -71,7 +71,7 @@ func (g *Gate) RecordConsent(ctx context.Context, a *Account, id string, in Cons
 			if err != nil {
 				return err
 			}
-			if consent.NewerOptOut(a.Rules, st.Scopes, ev.Scope, ev.OccurredAt) {
+			if consent.OptInSuperseded(a.Rules, st.Scopes, ev.Scope, ev.OccurredAt) {
 				return consent.Errorf(consent.EConflict, "the person opted out after occurred_at (%s); an opt-in from before that cannot undo it: record a new one with its own evidence",
 					ev.OccurredAt.Format(time.RFC3339))
 			}

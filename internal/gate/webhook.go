@@ -615,7 +615,7 @@ func (g *Gate) recordOptIn(a *Account, record func(consent.Action, consent.Scope
 	}
 	var evs []consent.Event
 	for _, sc := range scopes {
-		if consent.NewerOptOut(a.Rules, before.Scopes, sc, at) {
+		if consent.OptInSuperseded(a.Rules, before.Scopes, sc, at) {
 			continue
 		}
 		ev, err := record(consent.OptIn, sc, source, reason)
@@ -721,7 +721,7 @@ func (g *Gate) applyPreference(ctx context.Context, tx *store.Tx, st *step, res 
 		if err != nil {
 			return nil, err
 		}
-		if consent.NewerOptOut(a.Rules, now.Scopes, consent.CategoryScope(consent.Marketing), st.at) {
+		if consent.OptInSuperseded(a.Rules, now.Scopes, consent.CategoryScope(consent.Marketing), st.at) {
 			return nil, tx.SetInboundIntent(ctx, a.ID, id, "resume:superseded")
 		}
 	}

@@ -571,16 +571,16 @@ func (t *Tx) numberTwins(ctx context.Context, accountID string, contacts []int64
 	return nil
 }
 
-// mergeScopes returns a's scopes with those of b that are newer in the
-// ledger (or missing from a): two records of one person, as addDecisionRow
-// merges them. a is not modified.
+// mergeScopes returns a's scopes with those of b that supersede them (or are
+// missing from a): two records of one person, as addDecisionRow merges them.
+// a is not modified.
 func mergeScopes(a, b []consent.ScopeState) []consent.ScopeState {
 	out := slices.Clone(a)
 next:
 	for _, sc := range b {
 		for i := range out {
 			if out[i].Scope == sc.Scope {
-				if sc.Seq > out[i].Seq {
+				if sc.Supersedes(out[i]) {
 					out[i] = sc
 				}
 				continue next

@@ -152,7 +152,8 @@ func readDecision(rows *sql.Rows, err error) (int64, consent.State, error) {
 // hold, and one of its consent scopes, if any) to st. The rows of two
 // contacts that are one person (the two Brazilian forms of a number) merge as
 // that person's: the latest message, window close and hold, and for each
-// scope the newest event in the account's ledger (seq orders all of it).
+// scope the event in force (consent.ScopeState.Supersedes: the newest in the
+// account's ledger, but an opt-in never undoes an opt-out it predates).
 func addDecisionRow(st *consent.State, last, closed, held int64, scope, action string, seq int64, source string, at int64) {
 	st.Known = true
 	if t := fromMS(last); t.After(st.LastInbound) {
@@ -170,7 +171,7 @@ func addDecisionRow(st *consent.State, last, closed, held int64, scope, action s
 	sc := consent.ScopeState{Scope: consent.Scope(scope), Action: consent.Action(action), Seq: seq, Source: source, OccurredAt: fromMS(at)}
 	for i := range st.Scopes {
 		if st.Scopes[i].Scope == sc.Scope {
-			if sc.Seq > st.Scopes[i].Seq {
+			if sc.Supersedes(st.Scopes[i]) {
 				st.Scopes[i] = sc
 			}
 			return
