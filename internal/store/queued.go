@@ -57,6 +57,8 @@ func init() {
 	// message id (so that two instances lock shared rows in the same order):
 	// their people (found, renamed, or created), the messages (but those
 	// seen before) and the service windows they open, in one statement.
+	// Messages from a number's past (see splitPast) are left out, and
+	// returned (1) for ingestPast.
 	// lost counts the people neither found nor created: another transaction
 	// created them after this statement's snapshot, and the transaction
 	// must run again to find them. A person's name and language are the last
@@ -74,9 +76,14 @@ func init() {
 	// The people are looked up one by one (LATERAL, kept apart by its LIMIT):
 	// the plan is cached for any number of messages, and as a join, that plan
 	// read every contact of the account for one message.
-	queries["ingestQueued"] = `WITH input AS (
+	queries["ingestQueued"] = `WITH given AS (
 			SELECT * FROM unnest($3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::bigint[], $10::boolean[], $11::bigint[])
 				AS i (wa_id, name, language, message_id, phone_number_id, type, sent_at, open, n)),
+		past AS (
+			SELECT g.message_id FROM given g
+			WHERE EXISTS (SELECT 1 FROM number_changes nc JOIN contacts m ON m.id = nc.contact_id
+				WHERE nc.old_wa_id = g.wa_id AND m.account_id = $1 AND nc.occurred_at >= g.sent_at)),
+		input AS (SELECT * FROM given g WHERE NOT EXISTS (SELECT 1 FROM past p WHERE p.message_id = g.message_id)),
 		people AS (
 			SELECT wa_id,
 				COALESCE((array_agg(name ORDER BY n DESC) FILTER (WHERE name <> ''))[1], '') AS name,
@@ -120,7 +127,8 @@ func init() {
 			ON CONFLICT (contact_id, phone_number_id) DO UPDATE SET last_inbound_at =
 			GREATEST(service_windows.last_inbound_at, excluded.last_inbound_at))
 		SELECT NULL::text, (SELECT count(*) FROM people) - (SELECT count(*) FROM c)
-		UNION ALL SELECT message_id, 0 FROM msg`
+		UNION ALL SELECT message_id, 0 FROM msg
+		UNION ALL SELECT message_id, 1 FROM past`
 	dialectOnly["ingestQueued"] = "postgres"
 }
 
@@ -131,6 +139,9 @@ func (t *Tx) flushQueued(ctx context.Context) error {
 		return nil
 	}
 	q := slices.Clone(t.queued)
+	// Taken before anything is written: a message from a number's past is
+	// written through IngestMessage, which flushes the queue first.
+	t.queued = t.queued[:0]
 	slices.SortStableFunc(q, func(a, b queuedMessage) int {
 		return cmp.Or(strings.Compare(a.m.AccountID, b.m.AccountID), strings.Compare(a.seen.Key.WAID, b.seen.Key.WAID),
 			strings.Compare(a.m.MessageID, b.m.MessageID), cmp.Compare(a.pos, b.pos))
@@ -140,21 +151,85 @@ func (t *Tx) flushQueued(ctx context.Context) error {
 		for n < len(q) && q[n].m.AccountID == q[0].m.AccountID {
 			n++
 		}
-		ingest := t.ingestQueued
+		var past []queuedMessage
+		var err error
 		if t.s.dialect.assignIDs {
-			ingest = t.ingestQueuedLocal
+			var rest []queuedMessage
+			if rest, past, err = t.splitPast(ctx, q[:n]); err == nil && len(rest) > 0 {
+				err = t.ingestQueuedLocal(ctx, rest)
+			}
+		} else {
+			past, err = t.ingestQueued(ctx, q[:n])
 		}
-		if err := ingest(ctx, q[:n]); err != nil {
+		if err != nil {
+			return err
+		}
+		if err := t.ingestPast(ctx, past); err != nil {
 			return err
 		}
 		q = q[n:]
 	}
-	t.queued = t.queued[:0]
 	return nil
 }
 
-// ingestQueued writes queued messages of one account, sorted.
-func (t *Tx) ingestQueued(ctx context.Context, q []queuedMessage) error {
+// A queued message sent from a number before its owner moved to another
+// (Meta delivered the user_changed_number first: a retry, say) is not the
+// number's: it is written as IngestMessage writes it, to the mover's
+// record, and opens the mover's window; the old number, which may be
+// someone else's next, gets no record. Such messages are found with the
+// queue's people: splitPast on SQLite, the queue's statement itself on
+// PostgreSQL (no round trip more).
+
+// splitPast returns q's messages from a number's past apart from the rest.
+func (t *Tx) splitPast(ctx context.Context, q []queuedMessage) (rest, past []queuedMessage, err error) {
+	var waIDs []string
+	for i := range q {
+		if i == 0 || q[i].seen.Key.WAID != q[i-1].seen.Key.WAID { // sorted
+			waIDs = append(waIDs, q[i].seen.Key.WAID)
+		}
+	}
+	var left map[string]int64 // the latest change away from each number
+	err = t.selectIn(ctx, "find number changes", "SELECT n.old_wa_id, n.occurred_at FROM number_changes n JOIN contacts m ON m.id = n.contact_id WHERE m.account_id = ? AND n.old_wa_id IN", q[0].m.AccountID, waIDs,
+		func(scan func(...any) error) error {
+			var wa string
+			var at int64
+			if err := scan(&wa, &at); err != nil {
+				return err
+			}
+			if left == nil {
+				left = map[string]int64{}
+			}
+			left[wa] = max(left[wa], at)
+			return nil
+		})
+	if err != nil || left == nil {
+		return q, nil, err
+	}
+	for _, m := range q {
+		if at, ok := left[m.seen.Key.WAID]; ok && at >= ms(m.m.SentAt) {
+			past = append(past, m)
+		} else {
+			rest = append(rest, m)
+		}
+	}
+	return rest, past, nil
+}
+
+// ingestPast writes messages from numbers' pasts, one at a time.
+func (t *Tx) ingestPast(ctx context.Context, past []queuedMessage) error {
+	for _, m := range past {
+		_, isNew, err := t.IngestMessage(ctx, m.seen, m.m, m.openWindow)
+		if err != nil {
+			return err
+		}
+		m.done(isNew)
+	}
+	return nil
+}
+
+// ingestQueued writes queued messages of one account, sorted, but for those
+// from a number's past, which it returns unwritten.
+func (t *Tx) ingestQueued(ctx context.Context, q []queuedMessage) (past []queuedMessage, err error) {
 	n := len(q)
 	waIDs, names, langs, ids, phones, types := make([]string, n), make([]string, n), make([]string, n), make([]string, n), make([]string, n), make([]string, n)
 	sent, open, pos := make([]int64, n), make([]bool, n), make([]int64, n)
@@ -165,35 +240,53 @@ func (t *Tx) ingestQueued(ctx context.Context, q []queuedMessage) error {
 	}
 	rows, err := t.query(ctx, "ingestQueued", q[0].m.AccountID, ms(t.s.now()), waIDs, names, langs, ids, phones, types, sent, open, pos)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	fresh := make(map[string]bool, n)
+	var pastIDs map[string]bool
 	var lost int64
 	for rows.Next() {
 		var id *string
 		var l int64
 		if err := rows.Scan(&id, &l); err != nil {
 			rows.Close()
-			return fmt.Errorf("ingest queued messages: %w", t.s.wrap(err))
+			return nil, fmt.Errorf("ingest queued messages: %w", t.s.wrap(err))
 		}
-		if id == nil {
+		switch {
+		case id == nil:
 			lost = l
-		} else {
+		case l == 1:
+			if pastIDs == nil {
+				pastIDs = map[string]bool{}
+			}
+			pastIDs[*id] = true
+		default:
 			fresh[*id] = true
 		}
 	}
 	if err := rows.Close(); err != nil {
-		return fmt.Errorf("ingest queued messages: %w", t.s.wrap(err))
+		return nil, fmt.Errorf("ingest queued messages: %w", t.s.wrap(err))
 	}
 	if err := rows.Err(); err != nil {
-		return fmt.Errorf("ingest queued messages: %w", t.s.wrap(err))
+		return nil, fmt.Errorf("ingest queued messages: %w", t.s.wrap(err))
 	}
 	if lost > 0 {
-		return &consent.Error{Code: consent.EConflict, Message: "contact was created concurrently",
+		return nil, &consent.Error{Code: consent.EConflict, Message: "contact was created concurrently",
 			Err: errors.Join(errLostRace, fmt.Errorf("%d contacts of queued messages", lost))}
 	}
+	if pastIDs != nil {
+		rest := q[:0:0]
+		for _, m := range q {
+			if pastIDs[m.m.MessageID] {
+				past = append(past, m)
+			} else {
+				rest = append(rest, m)
+			}
+		}
+		q = rest
+	}
 	reportQueued(q, fresh)
-	return nil
+	return past, nil
 }
 
 // reportQueued calls the done function of each queued message with whether
