@@ -103,18 +103,25 @@ func (s *State) OptedOutOfAll() bool {
 }
 
 // Supersedes reports whether x, rather than y, is the event in force when
-// both speak for one scope (the same scope on two records of one person, as
-// the two forms of a Brazilian number): the newer in the ledger, except that
-// an opt-in never undoes an opt-out that happened after it, and an opt-out
-// stands over an opt-in that happened before it, whichever was recorded
-// first. The database keeps the same rule when it carries state from one
-// record to another (store's carryScopes).
+// both speak for one scope (a new event against the scope's state, or the
+// same scope on two records of one person, as the two forms of a Brazilian
+// number). Between an opt-out and anything else, the newer in the ledger,
+// except that an opt-in (or a resume) never undoes an opt-out that happened
+// after it, and an opt-out stands over one that happened before it, whichever
+// was recorded first. Between two of a kind (two opt-outs, two opt-ins), the
+// one that happened later, and at the same time the newer in the ledger: a
+// late STOP must not hide a newer STOP that a START in between predates, nor
+// an old form a newer opt-in. The database keeps the same rule for the
+// scope's state (store's scopeSupersedes).
 func (x ScopeState) Supersedes(y ScopeState) bool {
+	xOut, yOut := x.Action == OptOut, y.Action == OptOut
 	switch {
-	case x.Action == OptOut && y.Action != OptOut:
+	case xOut && !yOut:
 		return x.Seq > y.Seq || x.OccurredAt.After(y.OccurredAt)
-	case y.Action == OptOut && x.Action != OptOut:
+	case yOut && !xOut:
 		return x.Seq > y.Seq && !x.OccurredAt.Before(y.OccurredAt)
+	case !x.OccurredAt.Equal(y.OccurredAt):
+		return x.OccurredAt.After(y.OccurredAt)
 	}
 	return x.Seq > y.Seq
 }

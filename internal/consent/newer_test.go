@@ -121,14 +121,18 @@ func TestSupersedes(t *testing.T) {
 		x, y ScopeState
 		want bool
 	}{
-		{"newer opt-in over older opt-in", in(2, t0), in(1, t0.Add(time.Hour)), true},
+		{"opt-in recorded later, given before another opt-in", in(2, t0), in(1, t0.Add(time.Hour)), false},
+		{"opt-in recorded later, given after another", in(2, t0.Add(time.Hour)), in(1, t0), true},
+		{"two opt-ins at one time: the newer in the ledger", in(2, t0), in(1, t0), true},
 		{"older opt-in under newer", in(1, t0), in(2, t0), false},
 		{"newer opt-out over opt-in", out(2, t0), in(1, t0), true},
 		{"opt-out recorded first, happened after the opt-in", out(1, t0.Add(time.Hour)), in(2, t0), true},
 		{"opt-in recorded after, happened before the opt-out", in(2, t0), out(1, t0.Add(time.Hour)), false},
 		{"opt-in recorded after, happened after the opt-out", in(2, t0.Add(time.Hour)), out(1, t0), true},
 		{"opt-in at the same time as the opt-out, recorded after", in(2, t0), out(1, t0), true},
-		{"newer opt-out over older opt-out", out(2, t0), out(1, t0.Add(time.Hour)), true},
+		{"opt-out recorded later, given before another opt-out", out(2, t0), out(1, t0.Add(time.Hour)), false},
+		{"opt-out recorded later, given after another", out(2, t0.Add(time.Hour)), out(1, t0), true},
+		{"resume recorded after, given before the opt-out", ScopeState{Action: Resume, Seq: 2, OccurredAt: t0}, out(1, t0.Add(time.Hour)), false},
 	}
 	for _, c := range cases {
 		if got := c.x.Supersedes(c.y); got != c.want {

@@ -384,10 +384,17 @@ func (g *Gate) confirm(ctx context.Context, tx *store.Tx, st *step, c consent.Co
 	evidence := maps.Clone(p.Evidence)
 	evidence["confirmation"] = map[string]any{"method": method, "message_id": st.msg.ID, "text": st.text,
 		"phone_number_id": st.phoneID, "confirmation_message_id": p.MessageID}
+	superseded, err := g.optInSuperseded(ctx, tx, a, c, st)
+	if err != nil {
+		return nil, true, err
+	}
 	var evs []consent.Event
 	for _, t := range p.Topics {
 		if _, ok := a.Rules.Topics[t]; !ok {
 			continue // the topic left the configuration since
+		}
+		if superseded(consent.TopicScope(t)) {
+			continue
 		}
 		ev := consent.Event{AccountID: a.ID, ContactID: c.ID, Action: consent.OptIn, Scope: consent.TopicScope(t),
 			Source: consent.SourceWebForm, Evidence: evidence, Reason: "double opt-in of form " + p.FormID + " confirmed in WhatsApp",
@@ -398,11 +405,28 @@ func (g *Gate) confirm(ctx context.Context, tx *store.Tx, st *step, c consent.Co
 		res.ConsentEvents++
 		evs = append(evs, ev)
 	}
+	if len(evs) == 0 && len(p.Topics) > 0 {
+		// The person opted out of all of it after they confirmed (Meta
+		// delivered the confirmation late): nothing to confirm.
+		return nil, true, tx.SetInboundIntent(ctx, a.ID, st.msg.ID, "opt_in:superseded")
+	}
 	if err := tx.SetInboundIntent(ctx, a.ID, st.msg.ID, "opt_in:confirmed"); err != nil {
 		return nil, true, err
 	}
 	res.Replies++
 	return evs, true, g.enqueueReply(ctx, tx, a, st, c, optInReply("confirmed", lang, a.Name), "optin_confirmed")
+}
+
+// optInSuperseded reads the person's consent as the message's opt-in finds
+// it, and returns whether an opt-in of a scope, given at the message's time,
+// would change nothing: Meta delivered the message after an opt-out that the
+// person made later (consent.OptInSuperseded).
+func (g *Gate) optInSuperseded(ctx context.Context, tx *store.Tx, a *Account, c consent.Contact, st *step) (func(consent.Scope) bool, error) {
+	now, err := tx.PersonState(ctx, a.ID, consent.ContactKey{WAID: c.WAID, UserID: c.UserID}, st.phoneID)
+	if err != nil {
+		return nil, err
+	}
+	return func(sc consent.Scope) bool { return consent.OptInSuperseded(a.Rules, now.Scopes, sc, st.at) }, nil
 }
 
 // optInByLink records the opt-in of a person who sent a wa.me link's text:
@@ -411,6 +435,13 @@ func (g *Gate) optInByLink(ctx context.Context, tx *store.Tx, st *step, c consen
 	a := st.account
 	if _, ok := a.Rules.Topics[l.Topic]; !ok {
 		return nil, false, nil
+	}
+	superseded, err := g.optInSuperseded(ctx, tx, a, c, st)
+	if err != nil {
+		return nil, true, err
+	}
+	if superseded(consent.TopicScope(l.Topic)) {
+		return nil, true, tx.SetInboundIntent(ctx, a.ID, st.msg.ID, "opt_in:superseded")
 	}
 	ev := consent.Event{AccountID: a.ID, ContactID: c.ID, Action: consent.OptIn, Scope: consent.TopicScope(l.Topic), Source: SourceQRLink,
 		Evidence: map[string]any{"message_id": st.msg.ID, "text": st.text, "phone_number_id": st.phoneID, "link_code": l.Code,

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"maps"
+	"math"
 	"math/bits"
 	"slices"
 	"strconv"
@@ -291,9 +292,10 @@ func (t *Tx) insertEvents(ctx context.Context, evs []consent.Event, evidence []s
 }
 
 // upsertScopes moves the derived state (consent_state) of each contact and
-// scope that evs touch to the last of evs that touches it, as AppendEvent
-// does one event at a time. A statement may not update a row twice, so each
-// contact and scope goes in once.
+// scope that evs touch to the event in force among them and the state, as
+// AppendEvent does one event at a time (consent.ScopeState.Supersedes). A
+// statement may not update a row twice, so each contact and scope goes in
+// once: the event of evs that supersedes the others.
 func (t *Tx) upsertScopes(ctx context.Context, evs []consent.Event) error {
 	type cs struct {
 		contact int64
@@ -301,7 +303,10 @@ func (t *Tx) upsertScopes(ctx context.Context, evs []consent.Event) error {
 	}
 	last := make(map[cs]int, len(evs))
 	for i := range evs {
-		last[cs{evs[i].ContactID, evs[i].Scope}] = i
+		k := cs{evs[i].ContactID, evs[i].Scope}
+		if j, ok := last[k]; !ok || scopeState(&evs[i]).Supersedes(scopeState(&evs[j])) {
+			last[k] = i
+		}
 	}
 	const cols = 6
 	args := make([]any, 0, len(last)*cols)
@@ -313,8 +318,11 @@ func (t *Tx) upsertScopes(ctx context.Context, evs []consent.Event) error {
 		args = append(args, ev.ContactID, string(ev.Scope), string(ev.Action), ev.Seq, ev.Source, ms(ev.OccurredAt))
 	}
 	return t.execValues(ctx, "upsert state", `INSERT INTO consent_state (contact_id, scope, action, seq, source, occurred_at)`,
-		`ON CONFLICT (contact_id, scope) DO UPDATE SET action = excluded.action, seq = excluded.seq,
-		source = excluded.source, occurred_at = excluded.occurred_at`, nil, cols, args)
+		scopeSupersedes, nil, cols, args)
+}
+
+func scopeState(ev *consent.Event) consent.ScopeState {
+	return consent.ScopeState{Scope: ev.Scope, Action: ev.Action, Seq: ev.Seq, Source: ev.Source, OccurredAt: ev.OccurredAt}
 }
 
 // ImportRow is one checked row of a consent import, ready for the ledger.
@@ -459,7 +467,9 @@ func (t *Tx) importBatch(ctx context.Context, accountID, actor string, rows []Im
 			Reason: r.Reason, Actor: actor, OccurredAt: r.OccurredAt})
 		evidence = append(evidence, r.Evidence)
 		if skip != nil {
-			sc := consent.ScopeState{Scope: r.Scope, Action: r.Action, Source: r.Source, OccurredAt: r.OccurredAt}
+			// The row's seq is not known yet, only that it comes after
+			// every event on record, in file order.
+			sc := consent.ScopeState{Scope: r.Scope, Action: r.Action, Source: r.Source, OccurredAt: r.OccurredAt, Seq: math.MaxInt64/2 + int64(n)}
 			scopes[c] = setScope(scopes[c], sc)
 			for _, tw := range twins.of(c) {
 				scopes[tw] = setScope(scopes[tw], sc)
@@ -591,11 +601,14 @@ next:
 	return out
 }
 
-// setScope returns scopes with sc in place of the state of its scope.
+// setScope returns scopes with sc in place of the state of its scope, if sc
+// supersedes it (consent.ScopeState.Supersedes).
 func setScope(scopes []consent.ScopeState, sc consent.ScopeState) []consent.ScopeState {
 	for i := range scopes {
 		if scopes[i].Scope == sc.Scope {
-			scopes[i] = sc
+			if sc.Supersedes(scopes[i]) {
+				scopes[i] = sc
+			}
 			return scopes
 		}
 	}

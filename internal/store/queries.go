@@ -4,6 +4,18 @@ package store
 var dialectOnly = map[string]string{}
 
 // queries are prepared once at Start. $N placeholders work in both dialects.
+// scopeSupersedes ends an insert into consent_state: a contact's scope takes
+// the new event only if it supersedes the one in force, by the rule of
+// consent.ScopeState.Supersedes (an event recorded late, or carried from
+// another record, may have happened before the one there).
+const scopeSupersedes = `ON CONFLICT (contact_id, scope) DO UPDATE SET action = excluded.action, seq = excluded.seq,
+		source = excluded.source, occurred_at = excluded.occurred_at
+		WHERE CASE
+			WHEN excluded.action = 'opt_out' AND consent_state.action <> 'opt_out' THEN excluded.seq > consent_state.seq OR excluded.occurred_at > consent_state.occurred_at
+			WHEN consent_state.action = 'opt_out' AND excluded.action <> 'opt_out' THEN excluded.seq > consent_state.seq AND excluded.occurred_at >= consent_state.occurred_at
+			WHEN excluded.occurred_at <> consent_state.occurred_at THEN excluded.occurred_at > consent_state.occurred_at
+			ELSE excluded.seq > consent_state.seq END`
+
 var queries = map[string]string{
 	"contactByWAID": `SELECT id, account_id, COALESCE(wa_id, ''), COALESCE(user_id, ''), name, language, created_at
 		FROM contacts WHERE account_id = $1 AND wa_id = $2`,
@@ -29,12 +41,7 @@ var queries = map[string]string{
 	"remergeContacts": `UPDATE contacts SET merged_into = $2 WHERE merged_into = $1`,
 	"carryScopes": `INSERT INTO consent_state (contact_id, scope, action, seq, source, occurred_at)
 		SELECT $2, scope, action, seq, source, occurred_at FROM consent_state WHERE contact_id = $1 AND occurred_at >= $3
-		ON CONFLICT (contact_id, scope) DO UPDATE SET action = excluded.action, seq = excluded.seq,
-		source = excluded.source, occurred_at = excluded.occurred_at
-		WHERE CASE
-			WHEN excluded.action = 'opt_out' AND consent_state.action <> 'opt_out' THEN excluded.seq > consent_state.seq OR excluded.occurred_at > consent_state.occurred_at
-			WHEN consent_state.action = 'opt_out' AND excluded.action <> 'opt_out' THEN excluded.seq > consent_state.seq AND excluded.occurred_at >= consent_state.occurred_at
-			ELSE excluded.seq > consent_state.seq END`,
+		` + scopeSupersedes,
 	"carryWindows": `INSERT INTO service_windows (contact_id, phone_number_id, last_inbound_at, closed_at)
 		SELECT $2, phone_number_id, CASE WHEN last_inbound_at >= $3 THEN last_inbound_at ELSE 0 END,
 			CASE WHEN closed_at >= $3 THEN closed_at ELSE 0 END
@@ -44,9 +51,7 @@ var queries = map[string]string{
 			closed_at = CASE WHEN excluded.closed_at > service_windows.closed_at THEN excluded.closed_at ELSE service_windows.closed_at END`,
 	"carryOptOuts": `INSERT INTO consent_state (contact_id, scope, action, seq, source, occurred_at)
 		SELECT $2, scope, action, seq, source, occurred_at FROM consent_state WHERE contact_id = $1 AND action = 'opt_out'
-		ON CONFLICT (contact_id, scope) DO UPDATE SET action = excluded.action, seq = excluded.seq,
-		source = excluded.source, occurred_at = excluded.occurred_at
-		WHERE consent_state.action <> 'opt_out' OR excluded.seq > consent_state.seq`,
+		` + scopeSupersedes,
 	"carryHold": `INSERT INTO marketing_holds (contact_id, held_until, reason, message_id)
 		SELECT $2, held_until, reason, message_id FROM marketing_holds WHERE contact_id = $1 AND CAST($3 AS BIGINT) = 0
 		ON CONFLICT (contact_id) DO UPDATE SET held_until = excluded.held_until, reason = excluded.reason,
@@ -67,8 +72,7 @@ var queries = map[string]string{
 	"insertEvent": `INSERT INTO consent_events (account_id, seq, contact_id, action, scope, source, evidence, reason, actor,
 		occurred_at, recorded_at, prev_hash, hash) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) RETURNING id`,
 	"upsertScope": `INSERT INTO consent_state (contact_id, scope, action, seq, source, occurred_at) VALUES ($1, $2, $3, $4, $5, $6)
-		ON CONFLICT (contact_id, scope) DO UPDATE SET action = excluded.action, seq = excluded.seq,
-		source = excluded.source, occurred_at = excluded.occurred_at`,
+		` + scopeSupersedes,
 	"eventsOf": `SELECT id, account_id, seq, contact_id, action, scope, source, evidence, reason, actor, occurred_at, recorded_at, prev_hash, hash
 		FROM consent_events WHERE contact_id IN (SELECT CAST($1 AS BIGINT) UNION ALL SELECT id FROM contacts WHERE merged_into = $1) ORDER BY seq`,
 	"eventsFrom": `SELECT id, account_id, seq, contact_id, action, scope, source, evidence, reason, actor, occurred_at, recorded_at, prev_hash, hash

@@ -1,0 +1,158 @@
+package cli
+
+import (
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/optgate/optgate/internal/store/storetest"
+)
+
+// These came from a review of the rule that an opt-in never undoes an
+// opt-out that happened after it: each failed before the scope's state
+// followed the same rule (consent.ScopeState.Supersedes, the store's
+// scopeSupersedes) for every event, not only in merges.
+
+// TestOldOptInAllKeepsNewerOptIn: stop promotions at T-2h, opt in to
+// everything again at T-1h (promotions allowed). An old form (an opt-in of
+// everything dated T-3h) sent through the API is recorded, and must not take
+// the place of the T-1h opt-in: promotions stay allowed.
+func TestOldOptInAllKeepsNewerOptIn(t *testing.T) {
+	forEachBackend(t, func(t *testing.T, b storetest.Backend) {
+		e := newEnv(t, b)
+		p := "+5511987650031"
+		at := func(d time.Duration) string { return e.clock.Now().Add(d).UTC().Format(time.RFC3339) }
+		for _, body := range []string{
+			`{"action":"opt_out","category":"marketing","reason":"asked by phone","occurred_at":"` + at(-2*time.Hour) + `"}`,
+			`{"action":"opt_in","source":"web_form","evidence":{"text":"START again"},"occurred_at":"` + at(-time.Hour) + `"}`,
+		} {
+			if r := e.consent(p, body); r.Status != http.StatusCreated {
+				t.Fatalf("%s: %d %s", body, r.Status, r.Body)
+			}
+		}
+		e.wantAllowed(e.send(tpl(p, "black_friday")))
+		if r := e.consent(p, `{"action":"opt_in","source":"csv","evidence":{"text":"old form: all"},"occurred_at":"`+at(-3*time.Hour)+`"}`); r.Status != http.StatusCreated {
+			t.Fatalf("old opt-in of all: %d %s", r.Status, r.Body)
+		}
+		if s := topicStatus(e.contact(p), "promotions"); s != "opted_in" {
+			t.Errorf("after an old opt-in, GET shows promotions %q, want opted_in", s)
+		}
+		e.wantAllowed(e.send(tpl(p, "black_friday")))
+	})
+}
+
+// TestLateOlderStopHidesNewerStop: the person writes STOP (T-10m), START
+// (T-5m), STOP (T-1m), and Meta delivers the T-1m STOP first, then T-10m,
+// then T-5m. The last word is STOP: the older STOP must not take the newer
+// one's place, or the late START would look newer than every opt-out.
+func TestLateOlderStopHidesNewerStop(t *testing.T) {
+	forEachBackend(t, func(t *testing.T, b storetest.Backend) {
+		e := newEnv(t, b)
+		p := "5511987650032"
+		now := e.clock.Now().Truncate(time.Second)
+		for _, body := range [][]byte{
+			textWebhook(p, "", "wamid.rv.stop2", now.Add(-time.Minute), "STOP"),
+			textWebhook(p, "", "wamid.rv.stop1", now.Add(-10*time.Minute), "STOP"),
+			textWebhook(p, "", "wamid.rv.start", now.Add(-5*time.Minute), "START"),
+		} {
+			if r := e.webhook(body, testAppSecret); r.Status != http.StatusOK {
+				t.Fatalf("webhook: %d %s", r.Status, r.Body)
+			}
+		}
+		e.clock.Advance(25 * time.Hour) // outside the window: only consent decides
+		if c := e.contact("+" + p); c["opted_out_of_all"] != true {
+			t.Errorf("GET: opted_out_of_all = %v, want true (the last word was STOP)", c["opted_out_of_all"])
+		}
+		e.wantRefused(e.send(tpl("+"+p, "order_shipped")), "opted_out")
+	})
+}
+
+// TestLateLinkOptInAfterTopicOptOut: the person sends a wa.me link's text
+// (an opt-in to promotions) at T-5m; at T-1m the business records their "no
+// more promotions" through the API; Meta delivers the link's text after.
+// The later opt-out stands.
+func TestLateLinkOptInAfterTopicOptOut(t *testing.T) {
+	forEachBackend(t, func(t *testing.T, b storetest.Backend) {
+		e := newOptInEnv(t, b)
+		r := e.do("POST", "/v1/optin-links", demoAPIKey, []byte(`{"form":"ofertas","source":"poster"}`), nil)
+		if r.Status != http.StatusCreated {
+			t.Fatalf("create link: %d %s", r.Status, r.Body)
+		}
+		u, _ := url.Parse(r.json(t)["url"].(string))
+		p := "5531991234568"
+		now := e.clock.Now().Truncate(time.Second)
+		if r := e.consent("+"+p, `{"action":"opt_out","topic":"promotions","reason":"asked by phone","occurred_at":"`+now.Add(-time.Minute).UTC().Format(time.RFC3339)+`"}`); r.Status != http.StatusCreated {
+			t.Fatalf("opt-out: %d %s", r.Status, r.Body)
+		}
+		if r := e.webhook(textWebhook(p, "", "wamid.rv.link", now.Add(-5*time.Minute), u.Query().Get("text")), testAppSecret); r.Status != http.StatusOK {
+			t.Fatalf("webhook: %d %s", r.Status, r.Body)
+		}
+		e.clock.Advance(25 * time.Hour)
+		c := e.contact("+" + p)
+		if s := topicStatus(c, "promotions"); s != "opted_out" {
+			t.Errorf("GET shows promotions %q, want opted_out", s)
+		}
+		// The late opt-in is not recorded (nor confirmed): only the opt-out is on record.
+		if h := c["history"].([]any); len(h) != 1 {
+			t.Errorf("want only the opt-out on record, got %d events: %v", len(h), h)
+		}
+		e.wantRefused(e.send(tpl("+"+p, "black_friday")), "topic_opted_out")
+	})
+}
+
+// TestLateDoubleOptInConfirmAfterTopicOptOut: the person submits the double
+// opt-in form for promotions and replies SIM at T+1m; at T+2m the business
+// records their "no promotions" through the API; Meta delivers the SIM after.
+// The later opt-out stands.
+func TestLateDoubleOptInConfirmAfterTopicOptOut(t *testing.T) {
+	forEachBackend(t, func(t *testing.T, b storetest.Backend) {
+		e := newOptInEnv(t, b)
+		p := demoNewPerson
+		_, version := e.page("/f/demo/ofertas", "pt")
+		if r := e.submit("/f/demo/ofertas/submit", url.Values{"country": {"BR"}, "phone": {"+" + p}, "topic": {"promotions"}, "v": {version}}, nil); r.Status != 200 {
+			t.Fatalf("submit: %d %s", r.Status, r.Body)
+		}
+		t0 := e.clock.Now().Truncate(time.Second)
+		e.clock.Advance(2 * time.Minute)
+		if r := e.consent("+"+p, `{"action":"opt_out","topic":"promotions","reason":"asked by phone"}`); r.Status != http.StatusCreated {
+			t.Fatalf("opt-out: %d %s", r.Status, r.Body)
+		}
+		if r := e.webhook(textWebhook(p, "", "wamid.rv.sim", t0.Add(time.Minute), "SIM"), testAppSecret); r.Status != http.StatusOK {
+			t.Fatalf("webhook: %d %s", r.Status, r.Body)
+		}
+		e.clock.Advance(25 * time.Hour)
+		c := e.contact("+" + p)
+		if s := topicStatus(c, "promotions"); s != "opted_out" {
+			t.Errorf("GET shows promotions %q, want opted_out", s)
+		}
+		// The late opt-in is not recorded (nor confirmed): only the opt-out is on record.
+		if h := c["history"].([]any); len(h) != 1 {
+			t.Errorf("want only the opt-out on record, got %d events: %v", len(h), h)
+		}
+		e.wantRefused(e.send(tpl("+"+p, "black_friday")), "topic_opted_out")
+	})
+}
+
+// TestImportOlderStopAfterNewerStop: an import file holds a person's STOP of
+// 10 January, then an older STOP of 1 January, then an opt-in of 5 January.
+// The older STOP does not take the newer one's place in the running state, so
+// the opt-in, which predates the newer STOP, is skipped. An opt-in of
+// everything older than a marketing opt-out is imported (it counts for the
+// rest).
+func TestImportOlderStopAfterNewerStop(t *testing.T) {
+	forEachBackend(t, func(t *testing.T, b storetest.Backend) {
+		e := newCLIEnv(t, b)
+		path := e.file(t, "stops.csv", "phone,scope,action,date,source,evidence\n"+
+			"+5521998765432,all,opt_out,2026-01-10,crm,\n"+
+			"+5521998765432,all,opt_out,2026-01-01,crm,\n"+
+			"+5521998765432,all,opt_in,2026-01-05,crm,form of 5 January\n"+
+			"+5511987654321,category:marketing,opt_out,2026-01-10,crm,\n"+
+			"+5511987654321,all,opt_in,2026-01-05,crm,form of 5 January\n")
+		out, _, err := e.run("import", "consents", path, "--config", e.cfg)
+		if err != nil || !strings.Contains(out, "5 rows: 4 imported, 0 imported before, 1 opt-ins skipped") {
+			t.Fatalf("import: %v %s", err, out)
+		}
+	})
+}
