@@ -362,3 +362,38 @@ func TestImportGCOverlapping(t *testing.T) {
 	}
 	operator()
 }
+
+// BenchmarkExport exports the ledger of an account with rows events (100,000,
+// or OPTGATE_IMPORT_ROWS), imported first, through the command, as JSON lines.
+func BenchmarkExport(b *testing.B) {
+	rows := 100_000
+	if v := os.Getenv("OPTGATE_IMPORT_ROWS"); v != "" {
+		rows, _ = strconv.Atoi(v)
+	}
+	e := newCLIEnv(b, storetest.SQLite)
+	path := filepath.Join(e.dir, "big.csv")
+	var sb strings.Builder
+	sb.WriteString("number,topic,action,time,source,evidence\n")
+	start := time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC)
+	for i := range rows {
+		fmt.Fprintf(&sb, "+55119%08d,promotions,opt_in,%s,import,\"{\"\"row\"\":%d}\"\n", i, start.Add(time.Duration(i)*time.Second).Format(time.RFC3339), i)
+	}
+	if err := os.WriteFile(path, []byte(sb.String()), 0o600); err != nil {
+		b.Fatal(err)
+	}
+	if _, stderr, err := e.run("import", "consents", path, "--config", e.cfg); err != nil {
+		b.Fatal(err, stderr)
+	}
+	b.ResetTimer()
+	for range b.N {
+		t0 := time.Now()
+		out, stderr, err := e.run("export", "consents", "--config", e.cfg, "--format", "jsonl")
+		if err != nil {
+			b.Fatal(err, stderr)
+		}
+		if n := strings.Count(out, "\n"); n != rows {
+			b.Fatalf("exported %d events, want %d", n, rows)
+		}
+		b.ReportMetric(float64(rows)/time.Since(t0).Seconds(), "events/s")
+	}
+}

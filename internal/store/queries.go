@@ -73,8 +73,18 @@ var queries = map[string]string{
 		occurred_at, recorded_at, prev_hash, hash) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) RETURNING id`,
 	"upsertScope": `INSERT INTO consent_state (contact_id, scope, action, seq, source, occurred_at) VALUES ($1, $2, $3, $4, $5, $6)
 		` + scopeSupersedes,
-	"eventsOf": `SELECT id, account_id, seq, contact_id, action, scope, source, evidence, reason, actor, occurred_at, recorded_at, prev_hash, hash
-		FROM consent_events WHERE contact_id IN (SELECT CAST($1 AS BIGINT) UNION ALL SELECT id FROM contacts WHERE merged_into = $1) ORDER BY seq`,
+	// A contact's events: its own, those of the records merged into it,
+	// and those that a previous owner's record received from the moment a
+	// number change of this person (or of a record merged into it) took
+	// the number from it: the same events the change carried the state of.
+	"eventsOf": `WITH mine AS (SELECT CAST($1 AS BIGINT) AS id UNION ALL SELECT id FROM contacts WHERE merged_into = $1)
+		SELECT id, account_id, seq, contact_id, action, scope, source, evidence, reason, actor, occurred_at, recorded_at, prev_hash, hash
+		FROM consent_events WHERE contact_id IN (SELECT id FROM mine)
+		UNION
+		SELECT e.id, e.account_id, e.seq, e.contact_id, e.action, e.scope, e.source, e.evidence, e.reason, e.actor, e.occurred_at, e.recorded_at, e.prev_hash, e.hash
+		FROM number_changes n JOIN consent_events e ON e.contact_id = n.released_contact_id AND e.occurred_at >= n.occurred_at
+		WHERE n.contact_id IN (SELECT id FROM mine) AND n.released_contact_id IS NOT NULL
+		ORDER BY seq`,
 	"eventsFrom": `SELECT id, account_id, seq, contact_id, action, scope, source, evidence, reason, actor, occurred_at, recorded_at, prev_hash, hash
 		FROM consent_events WHERE account_id = $1 AND seq > $2 ORDER BY seq LIMIT $3`,
 
