@@ -108,7 +108,8 @@ func TestMetaMarketingSignals(t *testing.T) {
 		// 131050 from Meta's own capture, for the second account's number.
 		person := "6283180783170"
 		for _, topic := range []string{"news", "receipts"} {
-			r := e.do("POST", "/v1/contacts/+"+person+"/consent", otherAPIKey, []byte(`{"action":"opt_in","topic":"`+topic+`","source":"import","evidence":{"text":"imported"}}`), nil)
+			// Given before the failed send in Meta's sample (2024).
+			r := e.do("POST", "/v1/contacts/+"+person+"/consent", otherAPIKey, []byte(`{"action":"opt_in","topic":"`+topic+`","source":"import","evidence":{"text":"imported"},"occurred_at":"2020-01-01T00:00:00Z"}`), nil)
 			if r.Status != 201 {
 				t.Fatalf("opt-in: %d %s", r.Status, r.Body)
 			}
@@ -678,7 +679,8 @@ func TestConsentWrittenOutOfOrder(t *testing.T) {
 				t.Fatalf("webhook: %d %s", r.Status, r.Body)
 			}
 		}
-		optIn := `{"action":"opt_in","topic":"order_updates","source":"web_form","evidence":{"text":"Quero avisos"}}`
+		// The opt-ins were given an hour before the messages below.
+		optIn := `{"action":"opt_in","topic":"order_updates","source":"web_form","evidence":{"text":"Quero avisos"},"occurred_at":"` + now.Add(-time.Hour).Format(time.RFC3339) + `"}`
 
 		for _, oneWebhook := range []bool{false, true} {
 			t.Run(fmt.Sprint("one webhook ", oneWebhook), func(t *testing.T) {
@@ -709,7 +711,7 @@ func TestConsentWrittenOutOfOrder(t *testing.T) {
 		t.Run("marketing resume", func(t *testing.T) {
 			e := newEnv(t, b)
 			p := "5511987650002"
-			if r := e.consent("+"+p, `{"action":"opt_in","topic":"promotions","source":"web_form","evidence":{"text":"Quero ofertas"}}`); r.Status != http.StatusCreated {
+			if r := e.consent("+"+p, `{"action":"opt_in","topic":"promotions","source":"web_form","evidence":{"text":"Quero ofertas"},"occurred_at":"`+now.Add(-time.Hour).Format(time.RFC3339)+`"}`); r.Status != http.StatusCreated {
 				t.Fatalf("opt-in: %d %s", r.Status, r.Body)
 			}
 			pref := func(value string, at time.Time) string {
@@ -871,7 +873,7 @@ func TestStopFromNewNumberBeforeTheChange(t *testing.T) {
 	forEachBackend(t, func(t *testing.T, b storetest.Backend) {
 		e := newEnv(t, b)
 		const oldNum, newNum = "16505551234", "12195555358"
-		if r := e.consent("+"+oldNum, `{"action":"opt_in","topic":"promotions","source":"web_form","evidence":{"text":"Yes"}}`); r.Status != http.StatusCreated {
+		if r := e.consent("+"+oldNum, `{"action":"opt_in","topic":"promotions","source":"web_form","evidence":{"text":"Yes"},"occurred_at":"`+e.clock.Now().Add(-time.Hour).UTC().Format(time.RFC3339)+`"}`); r.Status != http.StatusCreated {
 			t.Fatalf("opt-in: %d %s", r.Status, r.Body)
 		}
 		at := e.clock.Now()
@@ -901,7 +903,7 @@ func TestStopFromOldNumberDeliveredAfterTheChange(t *testing.T) {
 	forEachBackend(t, func(t *testing.T, b storetest.Backend) {
 		e := newEnv(t, b)
 		const oldNum, newNum = "16505551234", "12195555358"
-		if r := e.consent("+"+oldNum, `{"action":"opt_in","topic":"promotions","source":"web_form","evidence":{"text":"Yes"}}`); r.Status != http.StatusCreated {
+		if r := e.consent("+"+oldNum, `{"action":"opt_in","topic":"promotions","source":"web_form","evidence":{"text":"Yes"},"occurred_at":"`+e.clock.Now().Add(-time.Hour).UTC().Format(time.RFC3339)+`"}`); r.Status != http.StatusCreated {
 			t.Fatalf("opt-in: %d %s", r.Status, r.Body)
 		}
 		at := e.clock.Now()
@@ -972,7 +974,7 @@ func TestLatePreferenceStopAfterChange(t *testing.T) {
 	forEachBackend(t, func(t *testing.T, b storetest.Backend) {
 		e := newEnv(t, b)
 		const oldNum, newNum = "16505551234", "12195555358"
-		if r := e.consent("+"+oldNum, `{"action":"opt_in","topic":"promotions","source":"web_form","evidence":{"text":"Yes"}}`); r.Status != http.StatusCreated {
+		if r := e.consent("+"+oldNum, `{"action":"opt_in","topic":"promotions","source":"web_form","evidence":{"text":"Yes"},"occurred_at":"`+e.clock.Now().Add(-time.Hour).UTC().Format(time.RFC3339)+`"}`); r.Status != http.StatusCreated {
 			t.Fatalf("opt-in: %d %s", r.Status, r.Body)
 		}
 		at := e.clock.Now()
@@ -1002,7 +1004,7 @@ func TestStopUnderRetiredUserIDAfterTheChange(t *testing.T) {
 		if r := e.webhook(textWebhook(oldNum, oldUser, "wamid.retired.hi", at.Add(-time.Hour), "Oi"), testAppSecret); r.Status != http.StatusOK {
 			t.Fatalf("hi: %d %s", r.Status, r.Body)
 		}
-		if r := e.consent("+"+oldNum, `{"action":"opt_in","topic":"promotions","source":"web_form","evidence":{"text":"Yes"}}`); r.Status != http.StatusCreated {
+		if r := e.consent("+"+oldNum, `{"action":"opt_in","topic":"promotions","source":"web_form","evidence":{"text":"Yes"},"occurred_at":"`+e.clock.Now().Add(-time.Hour).UTC().Format(time.RFC3339)+`"}`); r.Status != http.StatusCreated {
 			t.Fatalf("opt-in: %d %s", r.Status, r.Body)
 		}
 		if r := e.webhook(changeHook(oldNum, newNum, "wamid.retired.change", at), testAppSecret); r.Status != http.StatusOK {

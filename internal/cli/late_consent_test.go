@@ -156,3 +156,79 @@ func TestImportOlderStopAfterNewerStop(t *testing.T) {
 		}
 	})
 }
+
+// From a second review: the scope's state and the decision must read one
+// order (the latest word, by when it was said), or two opt-ins of one scope,
+// a resume, or an opt-out dated a little ahead give the wrong answer.
+
+// TestOlderOptInKeptOverNewerOneHidesIt: an opt-in now (seq 1); Meta's
+// marketing stop of two minutes ago, delivered late (seq 2); an opt-in of a
+// minute ago through the API (seq 3). Both opt-ins came after the stop.
+func TestOlderOptInKeptOverNewerOneHidesIt(t *testing.T) {
+	forEachBackend(t, func(t *testing.T, b storetest.Backend) {
+		e := newEnv(t, b)
+		const p = "5511987650041"
+		now := e.clock.Now()
+		if r := e.consent("+"+p, `{"action":"opt_in","topic":"promotions","source":"web_form","evidence":{"text":"Quero ofertas"}}`); r.Status != http.StatusCreated {
+			t.Fatalf("opt-in: %d %s", r.Status, r.Body)
+		}
+		if r := e.webhook(prefHook(p, "stop", now.Add(-2*time.Minute)), testAppSecret); r.Status != http.StatusOK {
+			t.Fatalf("late stop: %d %s", r.Status, r.Body)
+		}
+		if r := e.consent("+"+p, `{"action":"opt_in","topic":"promotions","source":"web_form","evidence":{"text":"Quero ofertas de novo"},"occurred_at":"`+
+			now.Add(-time.Minute).UTC().Format(time.RFC3339)+`"}`); r.Status != http.StatusCreated {
+			t.Fatalf("opt-in after the stop: %d %s", r.Status, r.Body)
+		}
+		if s := topicStatus(e.contact("+"+p), "promotions"); s != "opted_in" {
+			t.Errorf("GET shows promotions %q, want opted_in (both opt-ins happened after the stop)", s)
+		}
+		e.wantAllowed(e.send(tpl("+"+p, "black_friday")))
+	})
+}
+
+// TestResumeKeepsEarlierMarketingOptIn: Meta's stop (T-3h) and resume
+// (T-1h), then a marketing opt-in of T-2h through the API: the resume lifted
+// the stop, and the opt-in stands.
+func TestResumeKeepsEarlierMarketingOptIn(t *testing.T) {
+	forEachBackend(t, func(t *testing.T, b storetest.Backend) {
+		e := newEnv(t, b)
+		const p = "5511987650042"
+		now := e.clock.Now()
+		for _, body := range [][]byte{prefHook(p, "stop", now.Add(-3*time.Hour)), prefHook(p, "resume", now.Add(-time.Hour))} {
+			if r := e.webhook(body, testAppSecret); r.Status != http.StatusOK {
+				t.Fatalf("preference: %d %s", r.Status, r.Body)
+			}
+		}
+		if r := e.consent("+"+p, `{"action":"opt_in","category":"marketing","source":"web_form","evidence":{"text":"Quero marketing"},"occurred_at":"`+
+			now.Add(-2*time.Hour).UTC().Format(time.RFC3339)+`"}`); r.Status != http.StatusCreated {
+			t.Fatalf("marketing opt-in: %d %s", r.Status, r.Body)
+		}
+		if s := topicStatus(e.contact("+"+p), "promotions"); s != "opted_in" {
+			t.Errorf("GET shows promotions %q, want opted_in", s)
+		}
+		e.wantAllowed(e.send(tpl("+"+p, "black_friday")))
+	})
+}
+
+// TestStartAfterOptOutDatedAhead: a CRM whose clock runs four minutes fast
+// records an opt-out (accepted: less than five minutes ahead, and taken as
+// now); the person writes START a minute later, and it counts.
+func TestStartAfterOptOutDatedAhead(t *testing.T) {
+	forEachBackend(t, func(t *testing.T, b storetest.Backend) {
+		e := newEnv(t, b)
+		const p = "5511987650043"
+		now := e.clock.Now()
+		if r := e.consent("+"+p, `{"action":"opt_out","reason":"asked by phone","occurred_at":"`+now.Add(4*time.Minute).UTC().Format(time.RFC3339)+`"}`); r.Status != http.StatusCreated {
+			t.Fatalf("opt-out: %d %s", r.Status, r.Body)
+		}
+		e.clock.Advance(time.Minute)
+		if r := e.webhook(textWebhook(p, "", "wamid.rv.skew.start", e.clock.Now(), "START"), testAppSecret); r.Status != http.StatusOK {
+			t.Fatalf("START: %d %s", r.Status, r.Body)
+		}
+		e.clock.Advance(25 * time.Hour)
+		if c := e.contact("+" + p); c["opted_out_of_all"] != false {
+			t.Errorf("GET: opted_out_of_all = %v after the person's START", c["opted_out_of_all"])
+		}
+		e.wantAllowed(e.send(tpl("+"+p, "order_shipped")))
+	})
+}

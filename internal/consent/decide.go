@@ -45,14 +45,13 @@ func (s *State) WindowExpires(now time.Time) time.Time {
 	return s.LastInbound.Add(ServiceWindow)
 }
 
-// Effective returns the consent that applies to topic t: the newest event,
-// in the ledger's order, among the scopes that cover it (all, its category,
-// the topic itself), skipping scopes whose newest event is a Resume, and
-// skipping opt-ins that predate an opt-out covering t: an opt-in never undoes
-// an opt-out that happened after it, whatever order they reached optgate in
-// (a START written before a "Stop promotions" and delivered after it still
-// counts for order updates, not for promotions). ok is false when the person
-// never said anything that covers t.
+// Effective returns the consent that applies to topic t: of the events in
+// force of the scopes that cover it (all, its category, the topic itself),
+// the latest (ScopeState.After: the person's latest word, by when they said
+// it), skipping scopes whose event in force is a Resume. A START written
+// before a "Stop promotions" and delivered after it counts for order
+// updates, not for promotions. ok is false when the person never said
+// anything that covers t.
 func (s *State) Effective(t Topic) (ScopeState, bool) {
 	var best ScopeState
 	found := false
@@ -60,30 +59,17 @@ func (s *State) Effective(t Topic) (ScopeState, bool) {
 		if sc.Action == Resume || !covers(sc.Scope, t) {
 			continue
 		}
-		if sc.Action == OptIn && s.optOutAfter(t, sc.OccurredAt) {
-			continue
-		}
-		if !found || sc.Seq > best.Seq {
+		if !found || sc.After(best) {
 			best, found = sc, true
 		}
 	}
 	return best, found
 }
 
-// optOutAfter reports whether an opt-out covering t happened after at.
-func (s *State) optOutAfter(t Topic, at time.Time) bool {
-	for _, sc := range s.Scopes {
-		if sc.Action == OptOut && sc.OccurredAt.After(at) && covers(sc.Scope, t) {
-			return true
-		}
-	}
-	return false
-}
-
 // OptedOutOfAll reports whether the contact's opt-out of everything is in
-// force: the all scope's newest event is an opt-out and no opt-in of any scope
-// supersedes it (came after it in the ledger, and did not happen before it).
-// Later opt-outs or a Resume of a narrower scope do not lift it.
+// force: the all scope's event in force is an opt-out and no opt-in of any
+// scope came after it (ScopeState.After). Later opt-outs or a Resume of a
+// narrower scope do not lift it.
 func (s *State) OptedOutOfAll() bool {
 	var all ScopeState
 	for _, sc := range s.Scopes {
@@ -95,35 +81,42 @@ func (s *State) OptedOutOfAll() bool {
 		return false
 	}
 	for _, sc := range s.Scopes {
-		if sc.Action == OptIn && sc.Supersedes(all) {
+		if sc.Action == OptIn && sc.After(all) {
 			return false
 		}
 	}
 	return true
 }
 
+// After reports whether x came after y: it happened later, to the second
+// (Meta's timestamps have no finer precision), or in the same second it was
+// recorded later (seq). Events reach optgate late and out of order (Meta
+// does not promise order; an import or an API call can give a time in the
+// past), so the ledger's order alone would let an old list or a START
+// delivered late undo a newer opt-out, and a STOP delivered late hide a
+// newer one.
+func (x ScopeState) After(y ScopeState) bool {
+	if xs, ys := x.OccurredAt.Unix(), y.OccurredAt.Unix(); xs != ys {
+		return xs > ys
+	}
+	return x.Seq > y.Seq
+}
+
 // Supersedes reports whether x, rather than y, is the event in force when
 // both speak for one scope (a new event against the scope's state, or the
 // same scope on two records of one person, as the two forms of a Brazilian
-// number). Between an opt-out and anything else, the newer in the ledger,
-// except that an opt-in (or a resume) never undoes an opt-out that happened
-// after it, and an opt-out stands over one that happened before it, whichever
-// was recorded first. Between two of a kind (two opt-outs, two opt-ins), the
-// one that happened later, and at the same time the newer in the ledger: a
-// late STOP must not hide a newer STOP that a START in between predates, nor
-// an old form a newer opt-in. The database keeps the same rule for the
-// scope's state (store's scopeSupersedes).
+// number): the one that came after (After), except that Meta's resume only
+// lifts an opt-out: it never replaces an opt-in, and an opt-in replaces it
+// (the stop it lifted no longer stands against the opt-in). The database
+// keeps the same rule for the scope's state (store's scopeSupersedes).
 func (x ScopeState) Supersedes(y ScopeState) bool {
-	xOut, yOut := x.Action == OptOut, y.Action == OptOut
 	switch {
-	case xOut && !yOut:
-		return x.Seq > y.Seq || x.OccurredAt.After(y.OccurredAt)
-	case yOut && !xOut:
-		return x.Seq > y.Seq && !x.OccurredAt.Before(y.OccurredAt)
-	case !x.OccurredAt.Equal(y.OccurredAt):
-		return x.OccurredAt.After(y.OccurredAt)
+	case x.Action == OptIn && y.Action == Resume:
+		return true
+	case x.Action == Resume && y.Action == OptIn:
+		return false
 	}
-	return x.Seq > y.Seq
+	return x.After(y)
 }
 
 func covers(sc Scope, t Topic) bool {
@@ -280,7 +273,7 @@ func msgType(m Outbound) string {
 // State.Effective keeps the opt-out in force for its own.
 func OptInSuperseded(r *Rules, scopes []ScopeState, sc Scope, at time.Time) bool {
 	for _, s := range scopes {
-		if s.Action == OptOut && s.OccurredAt.After(at) && coversScope(r, s.Scope, sc) {
+		if s.Action == OptOut && s.OccurredAt.Unix() > at.Unix() && coversScope(r, s.Scope, sc) {
 			return true
 		}
 	}

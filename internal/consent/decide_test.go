@@ -202,12 +202,22 @@ func TestDecide(t *testing.T) {
 		{name: "all opt-in after all opt-out", msg: tmpl("order_shipped"),
 			st: State{Known: true, Scopes: []ScopeState{sc(2, ScopeAll, OptIn, SourceWebForm, 1)}}, allow: true, reason: ReasonOptedIn, topic: "order_updates"},
 
-		// The ledger's order decides, except that an opt-in never undoes an
-		// opt-out that happened after it.
-		{name: "newer seq opt-out wins over opt-in with later time", msg: tmpl("black_friday"),
+		// The latest word decides, by when it was said (to the second), then
+		// by the ledger's order: whatever order events were recorded in.
+		{name: "opt-in given after an opt-out recorded later stands", msg: tmpl("black_friday"),
 			st: State{Known: true, Scopes: []ScopeState{
 				sc(1, TopicScope("promotions"), OptIn, SourceWebForm, 1),   // 1 minute ago
 				sc(2, CategoryScope(Marketing), OptOut, SourceImport, 600), // 10 hours ago, recorded later
+			}}, allow: true, reason: ReasonOptedIn, topic: "promotions"},
+		{name: "opt-out given after an opt-in recorded later stands", msg: tmpl("black_friday"),
+			st: State{Known: true, Scopes: []ScopeState{
+				sc(1, CategoryScope(Marketing), OptOut, SourceMetaPreferences, 1),
+				sc(2, TopicScope("promotions"), OptIn, SourceImport, 600),
+			}}, reason: ReasonTopicOptedOut, topic: "promotions"},
+		{name: "same second: the ledger's order", msg: tmpl("black_friday"),
+			st: State{Known: true, Scopes: []ScopeState{
+				sc(1, TopicScope("promotions"), OptIn, SourceWebForm, 5),
+				sc(2, CategoryScope(Marketing), OptOut, SourceMetaPreferences, 5),
 			}}, reason: ReasonTopicOptedOut, topic: "promotions"},
 		{name: "newer seq opt-in does not undo an opt-out with later time", msg: tmpl("black_friday"),
 			st: State{Known: true, Scopes: []ScopeState{
@@ -224,11 +234,11 @@ func TestDecide(t *testing.T) {
 				sc(2, ScopeAll, OptIn, SourceWhatsAppKeyword, 600),
 				sc(1, CategoryScope(Marketing), OptOut, SourceWhatsAppButton, 1),
 			}}, allow: true, reason: ReasonOptedIn, topic: "order_updates"},
-		{name: "all opt-out with newer seq but earlier time wins", msg: tmpl("black_friday"),
+		{name: "all opt-out recorded later, given before a topic opt-in, leaves that topic opted in", msg: tmpl("black_friday"),
 			st: State{Known: true, Scopes: []ScopeState{
 				sc(1, TopicScope("promotions"), OptIn, SourceWebForm, 1),
 				sc(2, ScopeAll, OptOut, SourceImport, 600),
-			}}, reason: ReasonOptedOut, topic: "promotions"},
+			}}, allow: true, reason: ReasonOptedIn, topic: "promotions"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

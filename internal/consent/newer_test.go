@@ -81,17 +81,20 @@ func TestEffectiveLateOptIn(t *testing.T) {
 		t.Errorf("promotions after an opt-in of all that followed the stop: %+v", eff)
 	}
 
-	// A late opt-out still wins by the ledger's order, as before: when in
-	// doubt, the stop.
+	// A STOP delivered late, said before the opt-in, does not undo it: the
+	// person's latest word counts.
 	late := State{Known: true, Scopes: []ScopeState{
 		{Scope: TopicScope("promotions"), Action: OptIn, Seq: 1, OccurredAt: t0.Add(time.Hour)},
 		{Scope: ScopeAll, Action: OptOut, Seq: 2, OccurredAt: t0},
 	}}
-	if eff, _ := late.Effective(promotions); eff.Action != OptOut {
+	if eff, _ := late.Effective(promotions); eff.Action != OptIn {
 		t.Errorf("late opt-out: %+v", eff)
 	}
-	if !late.OptedOutOfAll() {
-		t.Error("late opt-out of all: not in force")
+	if eff, _ := late.Effective(orders); eff.Action != OptOut {
+		t.Errorf("late opt-out, another topic: %+v", eff)
+	}
+	if late.OptedOutOfAll() {
+		t.Error("an opt-out of all said before a topic opt-in: in force")
 	}
 }
 
@@ -114,8 +117,12 @@ func TestOptedOutOfAllLateOptIn(t *testing.T) {
 
 func TestSupersedes(t *testing.T) {
 	t0 := time.Date(2026, 1, 1, 10, 0, 0, 0, time.UTC)
-	in := func(seq int64, at time.Time) ScopeState { return ScopeState{Action: OptIn, Seq: seq, OccurredAt: at} }
-	out := func(seq int64, at time.Time) ScopeState { return ScopeState{Action: OptOut, Seq: seq, OccurredAt: at} }
+	ev := func(a Action, seq int64, at time.Time) ScopeState {
+		return ScopeState{Action: a, Seq: seq, OccurredAt: at}
+	}
+	in := func(seq int64, at time.Time) ScopeState { return ev(OptIn, seq, at) }
+	out := func(seq int64, at time.Time) ScopeState { return ev(OptOut, seq, at) }
+	resume := func(seq int64, at time.Time) ScopeState { return ev(Resume, seq, at) }
 	cases := []struct {
 		name string
 		x, y ScopeState
@@ -123,16 +130,17 @@ func TestSupersedes(t *testing.T) {
 	}{
 		{"opt-in recorded later, given before another opt-in", in(2, t0), in(1, t0.Add(time.Hour)), false},
 		{"opt-in recorded later, given after another", in(2, t0.Add(time.Hour)), in(1, t0), true},
-		{"two opt-ins at one time: the newer in the ledger", in(2, t0), in(1, t0), true},
-		{"older opt-in under newer", in(1, t0), in(2, t0), false},
+		{"two opt-ins in one second: the newer in the ledger", in(2, t0), in(1, t0.Add(999*time.Millisecond)), true},
 		{"newer opt-out over opt-in", out(2, t0), in(1, t0), true},
-		{"opt-out recorded first, happened after the opt-in", out(1, t0.Add(time.Hour)), in(2, t0), true},
-		{"opt-in recorded after, happened before the opt-out", in(2, t0), out(1, t0.Add(time.Hour)), false},
-		{"opt-in recorded after, happened after the opt-out", in(2, t0.Add(time.Hour)), out(1, t0), true},
-		{"opt-in at the same time as the opt-out, recorded after", in(2, t0), out(1, t0), true},
+		{"opt-out recorded first, given after the opt-in", out(1, t0.Add(time.Hour)), in(2, t0), true},
+		{"opt-in recorded after, given before the opt-out", in(2, t0), out(1, t0.Add(time.Hour)), false},
+		{"opt-in recorded after, given after the opt-out", in(2, t0.Add(time.Hour)), out(1, t0), true},
+		{"opt-out recorded after, given before the opt-in", out(2, t0), in(1, t0.Add(time.Hour)), false},
 		{"opt-out recorded later, given before another opt-out", out(2, t0), out(1, t0.Add(time.Hour)), false},
-		{"opt-out recorded later, given after another", out(2, t0.Add(time.Hour)), out(1, t0), true},
-		{"resume recorded after, given before the opt-out", ScopeState{Action: Resume, Seq: 2, OccurredAt: t0}, out(1, t0.Add(time.Hour)), false},
+		{"resume given before the opt-out", resume(2, t0), out(1, t0.Add(time.Hour)), false},
+		{"resume given after the opt-out", resume(2, t0.Add(time.Hour)), out(1, t0), true},
+		{"resume never replaces an opt-in", resume(2, t0.Add(time.Hour)), in(1, t0), false},
+		{"an opt-in replaces a resume", in(2, t0), resume(1, t0.Add(time.Hour)), true},
 	}
 	for _, c := range cases {
 		if got := c.x.Supersedes(c.y); got != c.want {

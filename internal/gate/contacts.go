@@ -50,10 +50,17 @@ func (g *Gate) RecordConsent(ctx context.Context, a *Account, id string, in Cons
 		ev.Actor = "api:" + a.ID
 	}
 	if in.OccurredAt != nil {
-		if in.OccurredAt.After(g.now().Add(5 * time.Minute)) {
+		now := g.now()
+		if in.OccurredAt.After(now.Add(5 * time.Minute)) {
 			return ev, consent.Errorf(consent.EInvalid, "occurred_at is in the future")
 		}
+		// A time a little ahead (a clock running fast) is taken as now:
+		// kept as given, it would outrank whatever the person says in the
+		// next minutes (the latest word counts, by when it was said).
 		ev.OccurredAt = in.OccurredAt.UTC()
+		if ev.OccurredAt.After(now) {
+			ev.OccurredAt = now.UTC()
+		}
 	}
 	if err := ev.Validate(a.Rules); err != nil {
 		return ev, err

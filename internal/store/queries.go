@@ -6,14 +6,18 @@ var dialectOnly = map[string]string{}
 // queries are prepared once at Start. $N placeholders work in both dialects.
 // scopeSupersedes ends an insert into consent_state: a contact's scope takes
 // the new event only if it supersedes the one in force, by the rule of
-// consent.ScopeState.Supersedes (an event recorded late, or carried from
-// another record, may have happened before the one there).
+// consent.ScopeState.Supersedes: the later, to the second, then by seq (an
+// event recorded late, or carried from another record, may have happened
+// before the one there); Meta's resume never replaces an opt-in, and an
+// opt-in always replaces a resume.
 const scopeSupersedes = `ON CONFLICT (contact_id, scope) DO UPDATE SET action = excluded.action, seq = excluded.seq,
 		source = excluded.source, occurred_at = excluded.occurred_at
-		WHERE CASE
-			WHEN excluded.action = 'opt_out' AND consent_state.action <> 'opt_out' THEN excluded.seq > consent_state.seq OR excluded.occurred_at > consent_state.occurred_at
-			WHEN consent_state.action = 'opt_out' AND excluded.action <> 'opt_out' THEN excluded.seq > consent_state.seq AND excluded.occurred_at >= consent_state.occurred_at
-			WHEN excluded.occurred_at <> consent_state.occurred_at THEN excluded.occurred_at > consent_state.occurred_at
+		WHERE ` + scopeIsLater
+
+const scopeIsLater = `CASE
+			WHEN consent_state.action = 'resume' AND excluded.action = 'opt_in' THEN TRUE
+			WHEN excluded.action = 'resume' AND consent_state.action = 'opt_in' THEN FALSE
+			WHEN excluded.occurred_at / 1000 <> consent_state.occurred_at / 1000 THEN excluded.occurred_at / 1000 > consent_state.occurred_at / 1000
 			ELSE excluded.seq > consent_state.seq END`
 
 var queries = map[string]string{
@@ -49,9 +53,13 @@ var queries = map[string]string{
 		ON CONFLICT (contact_id, phone_number_id) DO UPDATE SET
 			last_inbound_at = CASE WHEN excluded.last_inbound_at > service_windows.last_inbound_at THEN excluded.last_inbound_at ELSE service_windows.last_inbound_at END,
 			closed_at = CASE WHEN excluded.closed_at > service_windows.closed_at THEN excluded.closed_at ELSE service_windows.closed_at END`,
+	// Where it cannot tell whose a record is, a number change carries its
+	// opt-outs only, and they stand over any opt-in (fail closed).
 	"carryOptOuts": `INSERT INTO consent_state (contact_id, scope, action, seq, source, occurred_at)
 		SELECT $2, scope, action, seq, source, occurred_at FROM consent_state WHERE contact_id = $1 AND action = 'opt_out'
-		` + scopeSupersedes,
+		ON CONFLICT (contact_id, scope) DO UPDATE SET action = excluded.action, seq = excluded.seq,
+		source = excluded.source, occurred_at = excluded.occurred_at
+		WHERE consent_state.action <> 'opt_out' OR ` + scopeIsLater,
 	"carryHold": `INSERT INTO marketing_holds (contact_id, held_until, reason, message_id)
 		SELECT $2, held_until, reason, message_id FROM marketing_holds WHERE contact_id = $1 AND CAST($3 AS BIGINT) = 0
 		ON CONFLICT (contact_id) DO UPDATE SET held_until = excluded.held_until, reason = excluded.reason,

@@ -1,10 +1,12 @@
 package store
 
 import (
+	"context"
 	"testing"
 	"time"
 
 	"github.com/optgate/optgate/internal/consent"
+	"github.com/optgate/optgate/internal/store/storetest"
 )
 
 // TestTwoRecordsOneScope: when one person is on record twice (the two forms
@@ -40,4 +42,52 @@ func TestTwoRecordsOneScope(t *testing.T) {
 			t.Errorf("%s: mergeScopes gives %+v, want %s", c.name, got, c.want)
 		}
 	}
+}
+
+// TestImportStateMatchesOneAtATime: an import leaves each scope's state as
+// appending its rows one at a time does (from a review: the batch's winner
+// was picked by a rule that was not an order, then compared with the state,
+// and could differ). A person opted out on 2 January; the file says opt-in
+// on 3 January, opt-out on 1 January, opt-in on 1 January: the last word, 3
+// January, is an opt-in.
+func TestImportStateMatchesOneAtATime(t *testing.T) {
+	eachBackend(t, func(t *testing.T, b storetest.Backend) {
+		ctx := context.Background()
+		s := openStore(t, b.DSN(t), nil)
+		day := func(d int) time.Time { return time.Date(2026, 1, d, 0, 0, 0, 0, time.UTC) }
+		const imported, appended = "5521998760101", "5521998760102"
+		for _, wa := range []string{imported, appended} {
+			out := event(acctA, consent.OptOut, consent.ScopeAll)
+			out.OccurredAt = day(2)
+			mustAppend(t, s, consent.ContactKey{WAID: wa}, out)
+		}
+		type row struct {
+			a consent.Action
+			d int
+		}
+		var rows []ImportRow
+		for i, f := range []row{{consent.OptIn, 3}, {consent.OptOut, 1}, {consent.OptIn, 1}} {
+			rows = append(rows, ImportRow{Key: string(rune('a' + i)), WAID: imported, Action: f.a, Scope: consent.ScopeAll, Source: "crm",
+				Evidence: `{"list":"crm"}`, OccurredAt: day(f.d)})
+			ev := event(acctA, f.a, consent.ScopeAll)
+			ev.OccurredAt = day(f.d)
+			mustAppend(t, s, consent.ContactKey{WAID: appended}, ev)
+		}
+		skip := func(scopes []consent.ScopeState, row *ImportRow) bool {
+			return consent.OptInSuperseded(&consent.Rules{}, scopes, row.Scope, row.OccurredAt)
+		}
+		n, err := s.ImportBatch(ctx, acctA, "import:test", rows, skip)
+		if err != nil || n.Imported != 3 {
+			t.Fatalf("import: %+v %v", n, err)
+		}
+		for _, wa := range []string{appended, imported} {
+			_, st, err := s.DecisionState(ctx, acctA, consent.ContactKey{WAID: wa}, "")
+			if err != nil {
+				t.Fatal(err)
+			}
+			if st.OptedOutOfAll() {
+				t.Errorf("%s: opted out of all (state %+v), but the last word, 3 January, is an opt-in", wa, st.Scopes)
+			}
+		}
+	})
 }
