@@ -1,12 +1,16 @@
 package cli
 
 import (
+	"bufio"
+	"bytes"
+	"context"
 	"net/http"
 	"net/url"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/optgate/optgate/internal/optin"
 	"github.com/optgate/optgate/internal/store/storetest"
 )
 
@@ -230,5 +234,104 @@ func TestStartAfterOptOutDatedAhead(t *testing.T) {
 			t.Errorf("GET: opted_out_of_all = %v after the person's START", c["opted_out_of_all"])
 		}
 		e.wantAllowed(e.send(tpl("+"+p, "order_shipped")))
+	})
+}
+
+// From a third review.
+
+// TestImportOptInDatedAheadDoesNotOutrankLaterStop: an import row may be up
+// to 5 minutes ahead (a clock running fast). It is recorded as the time of
+// the import, as the API does: a STOP the person sends a minute later counts.
+func TestImportOptInDatedAheadDoesNotOutrankLaterStop(t *testing.T) {
+	forEachBackend(t, func(t *testing.T, b storetest.Backend) {
+		e := newEnv(t, b)
+		const p = "5511987650091"
+		ahead := time.Now().Add(4 * time.Minute).UTC().Truncate(time.Second) // the import reads the real clock
+		csv := "number,topic,action,time,source,evidence\n+" + p + ",all,opt_in," + ahead.Format(time.RFC3339) + ",crm,signed form\n"
+		a, ok := e.app.Gate.Account("demo")
+		if !ok {
+			t.Fatal("no demo account")
+		}
+		var spool bytes.Buffer
+		res, err := checkRows(context.Background(), bufio.NewReader(strings.NewReader(csv)), "crm.csv", a.Rules, &spool, func(int) {}, func(re *optin.RowError, _ int) { t.Errorf("bad row: %v", re) })
+		if err != nil || res.good != 1 {
+			t.Fatalf("check: %v %+v", err, res)
+		}
+		if n, err := importSpool(context.Background(), e.app.Store, a, bufio.NewReader(&spool), func(int) {}); err != nil || n.Imported != 1 {
+			t.Fatalf("import: %v %+v", err, n)
+		}
+		e.clock.Advance(time.Now().Add(time.Minute).Sub(e.clock.Now()))
+		if r := e.webhook(textWebhook(p, "", "wamid.rv.ahead.stop", e.clock.Now(), "STOP"), testAppSecret); r.Status != http.StatusOK {
+			t.Fatalf("STOP: %d %s", r.Status, r.Body)
+		}
+		e.clock.Advance(25 * time.Hour)
+		if c := e.contact("+" + p); c["opted_out_of_all"] != true {
+			t.Errorf("GET: opted_out_of_all = %v after the person's STOP", c["opted_out_of_all"])
+		}
+		e.wantRefused(e.send(tpl("+"+p, "order_shipped")), "opted_out")
+	})
+}
+
+// TestMarketingOptInStopResumeAnyOrder: a marketing opt-in the person gave
+// the business (T-3h), WhatsApp's stop (T-2h) and resume (T-1h): whatever
+// order they arrive in, the resume lifts WhatsApp's stop and the opt-in
+// stands. Before, a scope held one of them, and the answer depended on the
+// order (opted in, none or opted out).
+func TestMarketingOptInStopResumeAnyOrder(t *testing.T) {
+	forEachBackend(t, func(t *testing.T, b storetest.Backend) {
+		e := newEnv(t, b)
+		now := e.clock.Now()
+		orders := map[string][]string{
+			"5511987650081": {"stop", "resume", "opt_in"},
+			"5511987650082": {"opt_in", "stop", "resume"}, // the order they happened in
+			"5511987650083": {"opt_in", "resume", "stop"},
+			"5511987650084": {"resume", "opt_in", "stop"},
+		}
+		for p, order := range orders {
+			for _, what := range order {
+				var r result
+				switch what {
+				case "opt_in":
+					r = e.consent("+"+p, `{"action":"opt_in","category":"marketing","source":"web_form","evidence":{"text":"Quero marketing"},"occurred_at":"`+
+						now.Add(-3*time.Hour).UTC().Format(time.RFC3339)+`"}`)
+					if r.Status != http.StatusCreated {
+						t.Fatalf("opt-in: %d %s", r.Status, r.Body)
+					}
+				case "stop":
+					r = e.webhook(prefHook(p, "stop", now.Add(-2*time.Hour)), testAppSecret)
+				case "resume":
+					r = e.webhook(prefHook(p, "resume", now.Add(-time.Hour)), testAppSecret)
+				}
+				if r.Status != http.StatusOK && r.Status != http.StatusCreated {
+					t.Fatalf("%s: %d %s", what, r.Status, r.Body)
+				}
+			}
+			if s := topicStatus(e.contact("+"+p), "promotions"); s != "opted_in" {
+				t.Errorf("arrival order %v: promotions %q, want opted_in", order, s)
+			}
+			e.wantAllowed(e.send(tpl("+"+p, "black_friday")))
+		}
+	})
+}
+
+// TestBackdatedOptInSameSecondAsLaterOptOut: an opt-out at ss.900, then an
+// opt-in dated ss.100 through the API: the opt-out was the person's latest
+// word, so the opt-in is refused (409) and changes nothing.
+func TestBackdatedOptInSameSecondAsLaterOptOut(t *testing.T) {
+	forEachBackend(t, func(t *testing.T, b storetest.Backend) {
+		e := newEnv(t, b)
+		const p = "+5511987650071"
+		sec := e.clock.Now().Add(-time.Minute).Truncate(time.Second)
+		if r := e.consent(p, `{"action":"opt_out","reason":"asked by phone","occurred_at":"`+sec.Add(900*time.Millisecond).UTC().Format(time.RFC3339Nano)+`"}`); r.Status != http.StatusCreated {
+			t.Fatalf("opt-out: %d %s", r.Status, r.Body)
+		}
+		if r := e.consent(p, `{"action":"opt_in","source":"web_form","evidence":{"text":"old form"},"occurred_at":"`+sec.Add(100*time.Millisecond).UTC().Format(time.RFC3339Nano)+`"}`); r.Status != http.StatusConflict {
+			t.Errorf("opt-in dated 800 ms before the opt-out: %d %s, want 409", r.Status, r.Body)
+		}
+		e.clock.Advance(25 * time.Hour)
+		if c := e.contact(p); c["opted_out_of_all"] != true {
+			t.Errorf("opted_out_of_all = %v", c["opted_out_of_all"])
+		}
+		e.wantRefused(e.send(tpl(p, "order_shipped")), "opted_out")
 	})
 }

@@ -2,6 +2,7 @@ package consent
 
 import (
 	"fmt"
+	"math"
 	"time"
 )
 
@@ -46,9 +47,10 @@ func (s *State) WindowExpires(now time.Time) time.Time {
 }
 
 // Effective returns the consent that applies to topic t: of the events in
-// force of the scopes that cover it (all, its category, the topic itself),
-// the latest (ScopeState.After: the person's latest word, by when they said
-// it), skipping scopes whose event in force is a Resume. A START written
+// force of the scopes that cover it (all, its category, the topic itself,
+// and WhatsApp's marketing setting: StateScope), the latest
+// (ScopeState.After: the person's latest word, by when they said it),
+// skipping a key whose event in force is a Resume. A START written
 // before a "Stop promotions" and delivered after it counts for order
 // updates, not for promotions. ok is false when the person never said
 // anything that covers t.
@@ -88,38 +90,45 @@ func (s *State) OptedOutOfAll() bool {
 	return true
 }
 
-// After reports whether x came after y: it happened later, to the second
-// (Meta's timestamps have no finer precision), or in the same second it was
-// recorded later (seq). Events reach optgate late and out of order (Meta
-// does not promise order; an import or an API call can give a time in the
-// past), so the ledger's order alone would let an old list or a START
-// delivered late undo a newer opt-out, and a STOP delivered late hide a
-// newer one.
+// After reports whether x came after y: it happened in a later second; or in
+// the same second, where both times carry milliseconds (the API's, an
+// import's), at a later millisecond; otherwise it was recorded later (seq).
+// Meta's timestamps are whole seconds, so a PARAR sent a moment after an
+// opt-in recorded through the API can carry an earlier time than the
+// opt-in's: within its second, a whole-second time says nothing about the
+// order. Events reach optgate late and out of order (Meta does not promise
+// order; an import or an API call can give a time in the past), so the
+// ledger's order alone would let an old list or a START delivered late undo
+// a newer opt-out, and a STOP delivered late hide a newer one.
 func (x ScopeState) After(y ScopeState) bool {
-	if xs, ys := x.OccurredAt.Unix(), y.OccurredAt.Unix(); xs != ys {
+	xm, ym := x.OccurredAt.UnixMilli(), y.OccurredAt.UnixMilli()
+	if xs, ys := floorDiv(xm, 1000), floorDiv(ym, 1000); xs != ys {
 		return xs > ys
+	}
+	if xm != ym && xm%1000 != 0 && ym%1000 != 0 {
+		return xm > ym
 	}
 	return x.Seq > y.Seq
 }
 
-// Supersedes reports whether x, rather than y, is the event in force when
-// both speak for one scope (a new event against the scope's state, or the
-// same scope on two records of one person, as the two forms of a Brazilian
-// number): the one that came after (After), except that Meta's resume only
-// lifts an opt-out: it never replaces an opt-in, and an opt-in replaces it
-// (the stop it lifted no longer stands against the opt-in). The database
-// keeps the same rule for the scope's state (store's scopeSupersedes).
-func (x ScopeState) Supersedes(y ScopeState) bool {
-	switch {
-	case x.Action == OptIn && y.Action == Resume:
-		return true
-	case x.Action == Resume && y.Action == OptIn:
-		return false
+func floorDiv(a, b int64) int64 {
+	q := a / b
+	if a%b != 0 && (a < 0) != (b < 0) {
+		q--
 	}
-	return x.After(y)
+	return q
 }
 
+// Supersedes reports whether x, rather than y, is the event in force when
+// both stand under one key of a contact's state (StateScope): a new event
+// against the one there, or the same key on two records of one person, as
+// the two forms of a Brazilian number. It is After: an order, so the state
+// does not depend on the order events arrive in. The database keeps the same
+// rule (store's scopeSupersedes).
+func (x ScopeState) Supersedes(y ScopeState) bool { return x.After(y) }
+
 func covers(sc Scope, t Topic) bool {
+	sc = sc.Ledger()
 	if sc == ScopeAll {
 		return true
 	}
@@ -265,15 +274,17 @@ func msgType(m Outbound) string {
 }
 
 // OptInSuperseded reports whether an opt-in of sc dated at would change
-// nothing because an opt-out that happened after at covers every topic sc
+// nothing because an opt-out that happened after at (ScopeState.After, the
+// opt-in being recorded after it) covers every topic sc
 // covers (the same scope, a wider one, or the category of sc's topic): an
 // old list, or a message delivered late, never undoes a later opt-out. An
 // opt-out that covers only part of sc (a "Stop promotions" after a START)
 // does not make the opt-in moot: it still counts for the other topics, and
 // State.Effective keeps the opt-out in force for its own.
 func OptInSuperseded(r *Rules, scopes []ScopeState, sc Scope, at time.Time) bool {
+	optIn := ScopeState{Scope: sc, Action: OptIn, Seq: math.MaxInt64, OccurredAt: at} // recorded after all
 	for _, s := range scopes {
-		if s.Action == OptOut && s.OccurredAt.Unix() > at.Unix() && coversScope(r, s.Scope, sc) {
+		if s.Action == OptOut && s.After(optIn) && coversScope(r, s.Scope, sc) {
 			return true
 		}
 	}
@@ -283,6 +294,7 @@ func OptInSuperseded(r *Rules, scopes []ScopeState, sc Scope, at time.Time) bool
 // coversScope reports whether every topic that scope y covers is covered by
 // scope x.
 func coversScope(r *Rules, x, y Scope) bool {
+	x, y = x.Ledger(), y.Ledger()
 	if x == y || x == ScopeAll {
 		return true
 	}

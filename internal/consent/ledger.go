@@ -38,14 +38,37 @@ func TopicScope(id string) Scope { return Scope("topic:" + id) }
 
 // Topic returns the topic id of a topic scope.
 func (s Scope) Topic() (string, bool) {
-	return strings.CutPrefix(string(s), "topic:")
+	return strings.CutPrefix(string(s.Ledger()), "topic:")
 }
 
 // Category returns the category of a category scope.
 func (s Scope) Category() (Category, bool) {
-	c, ok := strings.CutPrefix(string(s), "category:")
+	c, ok := strings.CutPrefix(string(s.Ledger()), "category:")
 	return Category(c), ok
 }
+
+// metaMark marks, in a contact's consent state, the scope that holds
+// WhatsApp's own marketing setting (see StateScope).
+const metaMark = "meta:"
+
+// StateScope is the key under which an event of scope sc from source stands
+// in a contact's consent state (one event in force per key). WhatsApp's own
+// marketing setting (Meta's user_preferences stop and resume, any resume,
+// and the opt-out a 131050 error records) is kept apart from what the person told
+// the business about the same category: a resume lifts Meta's stop, never
+// the person's own opt-out of marketing, and never hides their opt-in, in
+// whatever order the events arrive. The ledger keeps the event's scope as it
+// is; Ledger turns a key back into it.
+func StateScope(sc Scope, action Action, source string) Scope {
+	if action == Resume || source == SourceMetaPreferences || source == SourceMetaError131050 {
+		return Scope(metaMark + string(sc))
+	}
+	return sc
+}
+
+// Ledger returns the scope as the ledger names it: a state key without
+// StateScope's mark.
+func (s Scope) Ledger() Scope { return Scope(strings.TrimPrefix(string(s), metaMark)) }
 
 // Sources of consent events. Others may be added; these are the ones optgate writes itself.
 const (

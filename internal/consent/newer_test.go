@@ -130,7 +130,7 @@ func TestSupersedes(t *testing.T) {
 	}{
 		{"opt-in recorded later, given before another opt-in", in(2, t0), in(1, t0.Add(time.Hour)), false},
 		{"opt-in recorded later, given after another", in(2, t0.Add(time.Hour)), in(1, t0), true},
-		{"two opt-ins in one second: the newer in the ledger", in(2, t0), in(1, t0.Add(999*time.Millisecond)), true},
+		{"two opt-ins at one moment: the newer in the ledger", in(2, t0), in(1, t0), true},
 		{"newer opt-out over opt-in", out(2, t0), in(1, t0), true},
 		{"opt-out recorded first, given after the opt-in", out(1, t0.Add(time.Hour)), in(2, t0), true},
 		{"opt-in recorded after, given before the opt-out", in(2, t0), out(1, t0.Add(time.Hour)), false},
@@ -139,12 +139,52 @@ func TestSupersedes(t *testing.T) {
 		{"opt-out recorded later, given before another opt-out", out(2, t0), out(1, t0.Add(time.Hour)), false},
 		{"resume given before the opt-out", resume(2, t0), out(1, t0.Add(time.Hour)), false},
 		{"resume given after the opt-out", resume(2, t0.Add(time.Hour)), out(1, t0), true},
-		{"resume never replaces an opt-in", resume(2, t0.Add(time.Hour)), in(1, t0), false},
-		{"an opt-in replaces a resume", in(2, t0), resume(1, t0.Add(time.Hour)), true},
+		{"opt-out 800 ms after an opt-in recorded later", out(1, t0.Add(900*time.Millisecond)), in(2, t0.Add(100*time.Millisecond)), true},
+		{"opt-in 800 ms after an opt-out recorded earlier", in(2, t0.Add(900*time.Millisecond)), out(1, t0.Add(100*time.Millisecond)), true},
+		{"opt-in recorded later, 800 ms before an opt-out", in(2, t0.Add(100*time.Millisecond)), out(1, t0.Add(900*time.Millisecond)), false},
+		{"Meta's whole-second PARAR recorded after an API opt-in at .584", out(2, t0), in(1, t0.Add(584*time.Millisecond)), true},
+		{"API opt-in at .584 recorded before Meta's whole-second PARAR", in(1, t0.Add(584*time.Millisecond)), out(2, t0), false},
+		{"two whole-second events in one second: the newer in the ledger", resume(2, t0), out(1, t0), true},
 	}
 	for _, c := range cases {
 		if got := c.x.Supersedes(c.y); got != c.want {
 			t.Errorf("%s: got %v, want %v", c.name, got, c.want)
 		}
+	}
+}
+
+// TestWhatsAppSettingApart: Meta's stop and resume stand under their own key
+// of the state, which covers marketing topics like the category does, and
+// reads back as the ledger's scope.
+func TestWhatsAppSettingApart(t *testing.T) {
+	mkt := CategoryScope(Marketing)
+	key := StateScope(mkt, OptOut, SourceMetaPreferences)
+	if key == mkt || StateScope(mkt, OptOut, SourceMetaError131050) != key || StateScope(mkt, OptOut, SourceWhatsAppButton) != mkt {
+		t.Fatalf("state keys: %q, %q, %q", key, StateScope(mkt, OptOut, SourceMetaError131050), StateScope(mkt, OptOut, SourceWhatsAppButton))
+	}
+	if key.Ledger() != mkt || mkt.Ledger() != mkt {
+		t.Fatalf("ledger scope of %q: %q", key, key.Ledger())
+	}
+	if c, ok := key.Category(); !ok || c != Marketing {
+		t.Fatalf("category of %q: %q %v", key, c, ok)
+	}
+	t0 := time.Date(2026, 1, 1, 10, 0, 0, 0, time.UTC)
+	promotions := newerRules.Topics["promotions"]
+	st := State{Known: true, Scopes: []ScopeState{
+		{Scope: mkt, Action: OptIn, Seq: 3, OccurredAt: t0},
+		{Scope: key, Action: Resume, Seq: 2, OccurredAt: t0.Add(2 * time.Hour)},
+	}}
+	if eff, _ := st.Effective(promotions); eff.Action != OptIn {
+		t.Errorf("opt-in under a resumed WhatsApp stop: %+v", eff)
+	}
+	st.Scopes[1] = ScopeState{Scope: key, Action: OptOut, Seq: 2, OccurredAt: t0.Add(time.Hour)}
+	if eff, _ := st.Effective(promotions); eff.Action != OptOut || eff.Scope != key {
+		t.Errorf("WhatsApp's stop after the opt-in: %+v", eff)
+	}
+	if d := Decide(newerRules, Outbound{Kind: Template, Template: "black_friday"}, &st, t0.Add(48*time.Hour)); d.Allow || d.Reason != ReasonTopicOptedOut {
+		t.Errorf("black_friday under WhatsApp's stop: %+v", d)
+	}
+	if !OptInSuperseded(newerRules, st.Scopes, TopicScope("promotions"), t0.Add(30*time.Minute)) {
+		t.Error("a promotions opt-in from before WhatsApp's stop is not superseded by it")
 	}
 }

@@ -155,7 +155,7 @@ func (g *Gate) Contact(ctx context.Context, a *Account, id string) (ContactView,
 		tc := TopicConsent{Topic: id, Category: string(t.Category), Status: "none"}
 		if eff, ok := st.Effective(t); ok {
 			tc.Status = map[consent.Action]string{consent.OptIn: "opted_in", consent.OptOut: "opted_out"}[eff.Action]
-			tc.Scope, tc.Source, tc.Since = string(eff.Scope), eff.Source, eff.OccurredAt
+			tc.Scope, tc.Source, tc.Since = string(eff.Scope.Ledger()), eff.Source, eff.OccurredAt
 		}
 		v.Topics = append(v.Topics, tc)
 	}

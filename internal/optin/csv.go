@@ -209,6 +209,13 @@ func (rd *Reader) Next() (Row, error) {
 		fmt.Fprintf(h, "%d:%s", len(p), p)
 	}
 	r.Key = hex.EncodeToString(h.Sum(nil))
+	if now := rd.now(); r.OccurredAt.After(now) {
+		// A little ahead (a clock running fast): recorded as now, as the
+		// API does, or it would outrank what the person says in the next
+		// minutes. The key keeps the time as the file gives it, so the
+		// same file imported again is the same rows.
+		r.OccurredAt = now.UTC()
+	}
 	r.EvidenceJSON = ev
 	if r.Evidence == nil {
 		r.Evidence = map[string]any{}

@@ -303,7 +303,7 @@ func (t *Tx) upsertScopes(ctx context.Context, evs []consent.Event) error {
 	}
 	last := make(map[cs]int, len(evs))
 	for i := range evs {
-		k := cs{evs[i].ContactID, evs[i].Scope}
+		k := cs{evs[i].ContactID, consent.StateScope(evs[i].Scope, evs[i].Action, evs[i].Source)}
 		if j, ok := last[k]; !ok || scopeState(&evs[i]).Supersedes(scopeState(&evs[j])) {
 			last[k] = i
 		}
@@ -312,17 +312,18 @@ func (t *Tx) upsertScopes(ctx context.Context, evs []consent.Event) error {
 	args := make([]any, 0, len(last)*cols)
 	for i := range evs {
 		ev := &evs[i]
-		if last[cs{ev.ContactID, ev.Scope}] != i {
+		key := consent.StateScope(ev.Scope, ev.Action, ev.Source)
+		if last[cs{ev.ContactID, key}] != i {
 			continue
 		}
-		args = append(args, ev.ContactID, string(ev.Scope), string(ev.Action), ev.Seq, ev.Source, ms(ev.OccurredAt))
+		args = append(args, ev.ContactID, string(key), string(ev.Action), ev.Seq, ev.Source, ms(ev.OccurredAt))
 	}
 	return t.execValues(ctx, "upsert state", `INSERT INTO consent_state (contact_id, scope, action, seq, source, occurred_at)`,
 		scopeSupersedes, nil, cols, args)
 }
 
 func scopeState(ev *consent.Event) consent.ScopeState {
-	return consent.ScopeState{Scope: ev.Scope, Action: ev.Action, Seq: ev.Seq, Source: ev.Source, OccurredAt: ev.OccurredAt}
+	return consent.ScopeState{Scope: consent.StateScope(ev.Scope, ev.Action, ev.Source), Action: ev.Action, Seq: ev.Seq, Source: ev.Source, OccurredAt: ev.OccurredAt}
 }
 
 // ImportRow is one checked row of a consent import, ready for the ledger.
@@ -469,7 +470,7 @@ func (t *Tx) importBatch(ctx context.Context, accountID, actor string, rows []Im
 		if skip != nil {
 			// The row's seq is not known yet, only that it comes after
 			// every event on record, in file order.
-			sc := consent.ScopeState{Scope: r.Scope, Action: r.Action, Source: r.Source, OccurredAt: r.OccurredAt, Seq: math.MaxInt64/2 + int64(n)}
+			sc := consent.ScopeState{Scope: consent.StateScope(r.Scope, r.Action, r.Source), Action: r.Action, Source: r.Source, OccurredAt: r.OccurredAt, Seq: math.MaxInt64/2 + int64(n)}
 			scopes[c] = setScope(scopes[c], sc)
 			for _, tw := range twins.of(c) {
 				scopes[tw] = setScope(scopes[tw], sc)

@@ -297,7 +297,9 @@ func TestDecisionBothBrazilianForms(t *testing.T) {
 
 			// Meta's marketing stop, then resume, on the two contacts: the
 			// resume is newer and lifts the stop for both forms.
-			mustAppend(t, s, consent.ContactKey{WAID: without}, event(acctA, consent.OptOut, consent.CategoryScope(consent.Marketing)))
+			metaStop := event(acctA, consent.OptOut, consent.CategoryScope(consent.Marketing))
+			metaStop.Source = consent.SourceMetaPreferences
+			mustAppend(t, s, consent.ContactKey{WAID: without}, metaStop)
 			st = read("marketing stop on Meta's contact")[withNine]
 			if ev, _ := st.Effective(promotions); ev.Action != consent.OptOut {
 				t.Errorf("after the stop, promotions: %+v", ev)

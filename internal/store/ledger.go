@@ -72,7 +72,7 @@ func (t *Tx) AppendEvent(ctx context.Context, ev *consent.Event) error {
 	if _, err := t.exec(ctx, "setHead", ev.AccountID, ev.Seq, ev.Hash); err != nil {
 		return err
 	}
-	_, err = t.exec(ctx, "upsertScope", ev.ContactID, string(ev.Scope), string(ev.Action), ev.Seq, ev.Source, ms(ev.OccurredAt))
+	_, err = t.exec(ctx, "upsertScope", ev.ContactID, string(consent.StateScope(ev.Scope, ev.Action, ev.Source)), string(ev.Action), ev.Seq, ev.Source, ms(ev.OccurredAt))
 	return err
 }
 

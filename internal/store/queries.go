@@ -6,19 +6,19 @@ var dialectOnly = map[string]string{}
 // queries are prepared once at Start. $N placeholders work in both dialects.
 // scopeSupersedes ends an insert into consent_state: a contact's scope takes
 // the new event only if it supersedes the one in force, by the rule of
-// consent.ScopeState.Supersedes: the later, to the second, then by seq (an
-// event recorded late, or carried from another record, may have happened
-// before the one there); Meta's resume never replaces an opt-in, and an
-// opt-in always replaces a resume.
+// consent.ScopeState.Supersedes: in a later second; in the same second, at a
+// later millisecond when both times carry milliseconds; else the later in
+// the ledger (an event recorded late, or carried from another record, may
+// have happened before the one there). Times are positive milliseconds.
 const scopeSupersedes = `ON CONFLICT (contact_id, scope) DO UPDATE SET action = excluded.action, seq = excluded.seq,
 		source = excluded.source, occurred_at = excluded.occurred_at
 		WHERE ` + scopeIsLater
 
-const scopeIsLater = `CASE
-			WHEN consent_state.action = 'resume' AND excluded.action = 'opt_in' THEN TRUE
-			WHEN excluded.action = 'resume' AND consent_state.action = 'opt_in' THEN FALSE
-			WHEN excluded.occurred_at / 1000 <> consent_state.occurred_at / 1000 THEN excluded.occurred_at / 1000 > consent_state.occurred_at / 1000
-			ELSE excluded.seq > consent_state.seq END`
+const scopeIsLater = `(excluded.occurred_at / 1000 > consent_state.occurred_at / 1000
+			OR (excluded.occurred_at / 1000 = consent_state.occurred_at / 1000 AND CASE
+				WHEN excluded.occurred_at <> consent_state.occurred_at AND excluded.occurred_at % 1000 <> 0 AND consent_state.occurred_at % 1000 <> 0
+				THEN excluded.occurred_at > consent_state.occurred_at
+				ELSE excluded.seq > consent_state.seq END))`
 
 var queries = map[string]string{
 	"contactByWAID": `SELECT id, account_id, COALESCE(wa_id, ''), COALESCE(user_id, ''), name, language, created_at

@@ -91,3 +91,51 @@ func TestImportStateMatchesOneAtATime(t *testing.T) {
 		}
 	})
 }
+
+// TestMigrateMetaMarketingState: migration 0013 moves the state rows that
+// WhatsApp's marketing setting holds (Meta's stop and resume, 131050) to
+// their own key; what the person told the business stays where it was.
+func TestMigrateMetaMarketingState(t *testing.T) {
+	eachBackend(t, func(t *testing.T, b storetest.Backend) {
+		ctx := context.Background()
+		s := openBefore(t, b.DSN(t), 13)
+		execSQL(t, s, `INSERT INTO contacts (id, account_id, wa_id, name, language, created_at, updated_at) VALUES (1, $1, '5511987650201', '', '', 0, 0), (2, $1, '5511987650202', '', '', 0, 0), (3, $1, '5511987650203', '', '', 0, 0)`, acctA)
+		execSQL(t, s, `INSERT INTO consent_state (contact_id, scope, action, seq, source, occurred_at) VALUES
+			(1, 'category:marketing', 'opt_out', 1, 'meta_user_preferences', 10),
+			(2, 'category:marketing', 'opt_out', 2, 'meta_error_131050', 20),
+			(3, 'category:marketing', 'opt_out', 3, 'whatsapp_button', 30),
+			(3, 'all', 'opt_in', 4, 'web_form', 40)`)
+		if _, err := s.Migrate(ctx); err != nil {
+			t.Fatal(err)
+		}
+		if err := s.Start(ctx); err != nil {
+			t.Fatal(err)
+		}
+		want := map[int64]map[string]string{
+			1: {"meta:category:marketing": "opt_out"},
+			2: {"meta:category:marketing": "opt_out"},
+			3: {"category:marketing": "opt_out", "all": "opt_in"},
+		}
+		for id, w := range want {
+			got := map[string]string{}
+			err := s.Write(ctx, func(ctx context.Context, tx *Tx) error {
+				scopes, err := tx.Scopes(ctx, id)
+				for _, sc := range scopes {
+					got[string(sc.Scope)] = string(sc.Action)
+				}
+				return err
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(got) != len(w) {
+				t.Errorf("contact %d: %v, want %v", id, got, w)
+			}
+			for k, v := range w {
+				if got[k] != v {
+					t.Errorf("contact %d: %v, want %v", id, got, w)
+				}
+			}
+		}
+	})
+}
