@@ -122,9 +122,10 @@ func floorDiv(a, b int64) int64 {
 // Supersedes reports whether x, rather than y, is the event in force when
 // both stand under one key of a contact's state (StateScope): a new event
 // against the one there, or the same key on two records of one person, as
-// the two forms of a Brazilian number. It is After: an order, so the state
-// does not depend on the order events arrive in. The database keeps the same
-// rule (store's scopeSupersedes).
+// the two forms of a Brazilian number. It is After, which orders events, so
+// the state does not depend on the order they arrive in (short of three
+// events in one second that mix whole-second and millisecond times, recorded
+// out of order). The database keeps the same rule (store's scopeSupersedes).
 func (x ScopeState) Supersedes(y ScopeState) bool { return x.After(y) }
 
 func covers(sc Scope, t Topic) bool {
