@@ -335,3 +335,93 @@ func TestBackdatedOptInSameSecondAsLaterOptOut(t *testing.T) {
 		e.wantRefused(e.send(tpl(p, "order_shipped")), "opted_out")
 	})
 }
+
+// From a fourth review.
+
+// TestStopAgainAfterStartIsConfirmed: "Stop promotions", START (promotions
+// allowed again), "Stop promotions" again within a day: the second tap
+// changes the person's consent and is confirmed like the first.
+func TestStopAgainAfterStartIsConfirmed(t *testing.T) {
+	e := newEnv(t, storetest.SQLite)
+	ctx := context.Background()
+	const p = "5511987650401"
+	if _, err := e.sim.TapButton(ctx, p, "STOP_PROMO", "Parar promoções"); err != nil {
+		t.Fatal(err)
+	}
+	if got := e.waitInbox(p, 1); len(got) != 1 {
+		t.Fatalf("first stop: %d replies", len(got))
+	}
+	e.clock.Advance(time.Minute)
+	if _, err := e.sim.SendText(ctx, p, "START"); err != nil {
+		t.Fatal(err)
+	}
+	if got := e.waitInbox(p, 2); len(got) != 2 {
+		t.Fatalf("START: %d messages", len(got))
+	}
+	if s := topicStatus(e.contact("+"+p), "promotions"); s != "opted_in" {
+		t.Fatalf("after START, promotions %q", s)
+	}
+	e.clock.Advance(time.Minute)
+	if _, err := e.sim.TapButton(ctx, p, "STOP_PROMO", "Parar promoções"); err != nil {
+		t.Fatal(err)
+	}
+	if s := topicStatus(e.contact("+"+p), "promotions"); s != "opted_out" {
+		t.Fatalf("after the second stop, promotions %q", s)
+	}
+	if got := e.waitInbox(p, 3); len(got) != 3 {
+		t.Errorf("inbox has %d messages, want 3: the confirmation of the stop that followed START", len(got))
+	}
+}
+
+// TestMetaSourcedAllOptOutIsOptOutOfAll: an opt-out of everything recorded
+// with a Meta source (through the API: any source is accepted) is an opt-out
+// of everything: WhatsApp's own key holds marketing only.
+func TestMetaSourcedAllOptOutIsOptOutOfAll(t *testing.T) {
+	e := newEnv(t, storetest.SQLite)
+	const p = "5511987650402"
+	if r := e.webhook(textWebhook(p, "", "wamid.rf.hi", e.clock.Now(), "Oi, tudo bem?"), testAppSecret); r.Status != http.StatusOK {
+		t.Fatalf("webhook: %d %s", r.Status, r.Body)
+	}
+	e.clock.Advance(time.Minute)
+	if r := e.consent("+"+p, `{"action":"opt_out","source":"meta_user_preferences","reason":"mirrored from another system"}`); r.Status != http.StatusCreated {
+		t.Fatalf("opt-out: %d %s", r.Status, r.Body)
+	}
+	if c := e.contact("+" + p); c["opted_out_of_all"] != true {
+		t.Errorf("GET: opted_out_of_all = %v after an opt-out of all", c["opted_out_of_all"])
+	}
+	e.wantRefused(e.send(text("+"+p, "Oi")), "opted_out")
+}
+
+// TestExportWithMetaResumeImportsAgain: an export holding Meta's stop and
+// resume imports again into another optgate, and decides as the first did.
+func TestExportWithMetaResumeImportsAgain(t *testing.T) {
+	e := newEnv(t, storetest.SQLite)
+	const p = "5511987650403"
+	now := e.clock.Now()
+	if r := e.consent("+"+p, `{"action":"opt_in","topic":"promotions","source":"web_form","evidence":{"text":"Quero ofertas"},"occurred_at":"`+
+		now.Add(-3*time.Hour).UTC().Format(time.RFC3339)+`"}`); r.Status != http.StatusCreated {
+		t.Fatalf("opt-in: %d %s", r.Status, r.Body)
+	}
+	for _, body := range [][]byte{prefHook(p, "stop", now.Add(-2*time.Hour)), prefHook(p, "resume", now.Add(-time.Hour))} {
+		if r := e.webhook(body, testAppSecret); r.Status != http.StatusOK {
+			t.Fatalf("preference: %d %s", r.Status, r.Body)
+		}
+	}
+	e.wantAllowed(e.send(tpl("+"+p, "black_friday")))
+	var out bytes.Buffer
+	if n, err := exportConsents(context.Background(), e.app.Store, "demo", "csv", &out); err != nil || n != 3 {
+		t.Fatalf("export: %d %v", n, err)
+	}
+	f := newEnv(t, storetest.SQLite)
+	a, _ := f.app.Gate.Account("demo")
+	var spool bytes.Buffer
+	res, err := checkRows(context.Background(), bufio.NewReader(&out), "export.csv", a.Rules, &spool, func(int) {},
+		func(re *optin.RowError, _ int) { t.Errorf("export row refused by import: %v", re) })
+	if err != nil || res.good != 3 {
+		t.Fatalf("check: %v %+v", err, res)
+	}
+	if n, err := importSpool(context.Background(), f.app.Store, a, bufio.NewReader(&spool), func(int) {}); err != nil || n.Imported != 3 {
+		t.Fatalf("import: %v %+v", err, n)
+	}
+	f.wantAllowed(f.send(tpl("+"+p, "black_friday")))
+}

@@ -60,6 +60,9 @@ const metaMark = "meta:"
 // whatever order the events arrive. The ledger keeps the event's scope as it
 // is; Ledger turns a key back into it.
 func StateScope(sc Scope, action Action, source string) Scope {
+	if sc != CategoryScope(Marketing) {
+		return sc // WhatsApp's setting is about marketing only
+	}
 	if action == Resume || source == SourceMetaPreferences || source == SourceMetaError131050 {
 		return Scope(metaMark + string(sc))
 	}

@@ -479,9 +479,16 @@ func (g *Gate) apply(ctx context.Context, tx *store.Tx, st *step, res *IngestRes
 			return nil, err
 		}
 	}
+	// The person said the same thing within a day, and nothing the other
+	// way since: no second confirmation.
 	repeated := func(action consent.Action, scope consent.Scope) bool {
 		for _, sc := range before.Scopes {
 			if sc.Scope == scope && sc.Action == action && st.at.Sub(sc.OccurredAt) < consent.ServiceWindow {
+				for _, other := range before.Scopes {
+					if other.Action != action && other.Action != consent.Resume && other.After(sc) {
+						return false
+					}
+				}
 				return true
 			}
 		}

@@ -169,12 +169,18 @@ func (rd *Reader) Next() (Row, error) {
 		r.Action = consent.OptIn
 	case "opt_out", "optout", "opt-out", "out":
 		r.Action = consent.OptOut
+	case "resume":
+		// Meta's resume of marketing messages, as an export writes it.
+		r.Action = consent.Resume
 	default:
 		return bad("action %q must be opt_in or opt_out", truncateRunes(a, 40))
 	}
 	sc, err := ParseScope(get("topic"), rd.rules)
 	if err != nil {
 		return bad("%s", consent.ErrorMessage(err))
+	}
+	if r.Action == consent.Resume && sc != consent.CategoryScope(consent.Marketing) {
+		return bad("a resume is of category:marketing (WhatsApp's marketing setting), not %s", sc)
 	}
 	r.Scope = sc
 	t, err := ParseTime(get("time"))

@@ -139,3 +139,48 @@ func TestMigrateMetaMarketingState(t *testing.T) {
 		}
 	})
 }
+
+// TestMigrationKeepsOwnMarketingOptOut: before migration 0013, Meta's stop
+// took the place of the person's own "Stop promotions" in the
+// category:marketing row. The migration moves Meta's stop to its own key and
+// puts the person's latest own marketing event back from the ledger, so a
+// Meta resume after the upgrade lifts Meta's stop only (from a review: the
+// person's opt-out was lost, and a resume let promotions through).
+func TestMigrationKeepsOwnMarketingOptOut(t *testing.T) {
+	eachBackend(t, func(t *testing.T, b storetest.Backend) {
+		ctx := context.Background()
+		s := openBefore(t, b.DSN(t), 13)
+		const wa = "5511987650301"
+		t0 := time.Date(2026, 1, 1, 9, 0, 0, 0, time.UTC)
+		execSQL(t, s, `INSERT INTO contacts (id, account_id, wa_id, name, language, created_at, updated_at) VALUES (1, $1, $2, '', '', 0, 0)`, acctA, wa)
+		execSQL(t, s, `INSERT INTO consent_events (account_id, seq, contact_id, action, scope, source, evidence, reason, actor, occurred_at, recorded_at, prev_hash, hash) VALUES
+			($1, 1, 1, 'opt_in', 'topic:promotions', 'web_form', '{}', '', 'api', $2, $2, '', 'h1'),
+			($1, 2, 1, 'opt_out', 'category:marketing', 'whatsapp_button', '{}', '', 'contact', $3, $3, 'h1', 'h2'),
+			($1, 3, 1, 'opt_out', 'category:marketing', 'meta_user_preferences', '{}', '', 'meta', $4, $4, 'h2', 'h3')`,
+			acctA, t0.UnixMilli(), t0.Add(time.Hour).UnixMilli(), t0.Add(2*time.Hour).UnixMilli())
+		execSQL(t, s, `INSERT INTO ledger_heads (account_id, seq, hash) VALUES ($1, 3, 'h3')`, acctA)
+		// The state as the release before 0013 left it: Meta's stop in the
+		// button's place.
+		execSQL(t, s, `INSERT INTO consent_state (contact_id, scope, action, seq, source, occurred_at) VALUES
+			(1, 'topic:promotions', 'opt_in', 1, 'web_form', $1),
+			(1, 'category:marketing', 'opt_out', 3, 'meta_user_preferences', $2)`,
+			t0.UnixMilli(), t0.Add(2*time.Hour).UnixMilli())
+		if _, err := s.Migrate(ctx); err != nil {
+			t.Fatal(err)
+		}
+		if err := s.Start(ctx); err != nil {
+			t.Fatal(err)
+		}
+		resume := consent.Event{AccountID: acctA, Action: consent.Resume, Scope: consent.CategoryScope(consent.Marketing),
+			Source: consent.SourceMetaPreferences, Actor: "meta", OccurredAt: t0.Add(3 * time.Hour)}
+		mustAppend(t, s, consent.ContactKey{WAID: wa}, resume)
+		_, st, err := s.DecisionState(ctx, acctA, consent.ContactKey{WAID: wa}, "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		eff, ok := st.Effective(consent.Topic{ID: "promotions", Category: consent.Marketing})
+		if !ok || eff.Action != consent.OptOut || eff.Source != consent.SourceWhatsAppButton {
+			t.Errorf("promotions after the upgrade and a Meta resume: %+v (found %v), want the person's own marketing opt-out; state %+v", eff, ok, st.Scopes)
+		}
+	})
+}
