@@ -285,6 +285,11 @@ func msgType(m Outbound) string {
 func OptInSuperseded(r *Rules, scopes []ScopeState, sc Scope, at time.Time) bool {
 	optIn := ScopeState{Scope: sc, Action: OptIn, Seq: math.MaxInt64, OccurredAt: at} // recorded after all
 	for _, s := range scopes {
+		if s.Scope != s.Scope.Ledger() {
+			// WhatsApp's own setting stands apart: its stop does not make
+			// moot what the person told the business (a resume lifts it).
+			continue
+		}
 		if s.Action == OptOut && s.After(optIn) && coversScope(r, s.Scope, sc) {
 			return true
 		}

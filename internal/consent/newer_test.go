@@ -184,7 +184,13 @@ func TestWhatsAppSettingApart(t *testing.T) {
 	if d := Decide(newerRules, Outbound{Kind: Template, Template: "black_friday"}, &st, t0.Add(48*time.Hour)); d.Allow || d.Reason != ReasonTopicOptedOut {
 		t.Errorf("black_friday under WhatsApp's stop: %+v", d)
 	}
+	// WhatsApp's stop does not make moot an opt-in the person gave the
+	// business before it (a resume lifts the stop); their own opt-out does.
+	if OptInSuperseded(newerRules, st.Scopes, TopicScope("promotions"), t0.Add(30*time.Minute)) {
+		t.Error("a promotions opt-in from before WhatsApp's stop is superseded by it")
+	}
+	st.Scopes = append(st.Scopes, ScopeState{Scope: mkt, Action: OptOut, Seq: 4, OccurredAt: t0.Add(time.Hour)})
 	if !OptInSuperseded(newerRules, st.Scopes, TopicScope("promotions"), t0.Add(30*time.Minute)) {
-		t.Error("a promotions opt-in from before WhatsApp's stop is not superseded by it")
+		t.Error("a promotions opt-in from before the person's own marketing opt-out is not superseded by it")
 	}
 }

@@ -169,6 +169,10 @@ func (t *Tx) ContactAt(ctx context.Context, accountID string, seen ContactSeen, 
 		if err != nil || ok {
 			return mover, err
 		}
+		owner, ok, err := t.ownerBefore(ctx, accountID, seen.Key.WAID, at)
+		if err != nil || ok {
+			return owner, err
+		}
 	}
 	return t.UpsertContact(ctx, accountID, seen)
 }
@@ -179,7 +183,28 @@ func (t *Tx) ContactAt(ctx context.Context, accountID string, seen ContactSeen, 
 // lost every key since (a previous owner of its new number), and still is
 // that person's: AppendEvent writes to it.
 func (t *Tx) moverOf(ctx context.Context, accountID, waID string, at time.Time) (consent.Contact, bool, error) {
-	c, err := scanContact(t.stmt(ctx, "moverOf").QueryRowContext(ctx, accountID, waID, ms(at)))
+	// Under either form of a Brazilian or Mexican number: Meta may name the
+	// old number in one form and the late message in the other.
+	v := consent.WAIDVariants(waID)
+	c, err := scanContact(t.stmt(ctx, "moverOf").QueryRowContext(ctx, accountID, v[0], ms(at), v[len(v)-1]))
+	switch {
+	case errors.Is(err, ErrNotFound):
+		return c, false, nil
+	case err != nil:
+		return c, false, err
+	}
+	t.markMover(c.ID)
+	return c, true, nil
+}
+
+// ownerBefore finds the record of the previous owner of waID, if someone
+// moved onto waID after at and optgate kept the previous owner's record apart
+// (ChangeNumber released it): a message, preference or status from waID dated
+// before the move is theirs, not the mover's (Meta delivered it late). The
+// record has no keys; AppendEvent may write to it.
+func (t *Tx) ownerBefore(ctx context.Context, accountID, waID string, at time.Time) (consent.Contact, bool, error) {
+	v := consent.WAIDVariants(waID)
+	c, err := scanContact(t.stmt(ctx, "ownerBefore").QueryRowContext(ctx, accountID, v[0], ms(at), v[len(v)-1]))
 	switch {
 	case errors.Is(err, ErrNotFound):
 		return c, false, nil
@@ -269,6 +294,24 @@ func (t *Tx) ChangeNumber(ctx context.Context, accountID, oldWAID, newWAID, mess
 	if !found {
 		// A number optgate never saw: the person is new on the new one.
 		return t.arrive(ctx, accountID, oldWAID, newWAID, messageID, at)
+	}
+	// The person may be on record under both forms of a Brazilian or
+	// Mexican number (a send decision reads both records as one): the other
+	// record is theirs too, and moves with them, or what it holds (a STOP
+	// recorded under the other form) would stay on the old number.
+	for _, w := range v {
+		if w == c.WAID {
+			continue
+		}
+		twin, err := scanContact(t.stmt(ctx, "contactByWAID").QueryRowContext(ctx, accountID, w))
+		switch {
+		case err == nil && twin.ID != c.ID:
+			if err := t.mergeContact(ctx, accountID, twin.ID, c.ID, 0); err != nil {
+				return c, err
+			}
+		case err != nil && !errors.Is(err, ErrNotFound):
+			return c, err
+		}
 	}
 	now := ms(t.s.now())
 	// Meta gives a person a new user id with a new number: the old one goes

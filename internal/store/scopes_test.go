@@ -184,3 +184,31 @@ func TestMigrationKeepsOwnMarketingOptOut(t *testing.T) {
 		}
 	})
 }
+
+// TestMigrationLeavesMetaSourcedAllOptOut: migration 0013 moves WhatsApp's
+// marketing setting only: an opt-out of everything recorded with a Meta
+// source stays an opt-out of everything (from a fifth review).
+func TestMigrationLeavesMetaSourcedAllOptOut(t *testing.T) {
+	eachBackend(t, func(t *testing.T, b storetest.Backend) {
+		ctx := context.Background()
+		s := openBefore(t, b.DSN(t), 13)
+		const wa = "5511987650501"
+		t0 := time.Date(2026, 1, 1, 9, 0, 0, 0, time.UTC)
+		execSQL(t, s, `INSERT INTO contacts (id, account_id, wa_id, name, language, created_at, updated_at) VALUES (1, $1, $2, '', '', 0, 0)`, acctA, wa)
+		execSQL(t, s, `INSERT INTO consent_state (contact_id, scope, action, seq, source, occurred_at) VALUES
+			(1, 'all', 'opt_out', 1, 'meta_user_preferences', $1)`, t0.UnixMilli())
+		if _, err := s.Migrate(ctx); err != nil {
+			t.Fatal(err)
+		}
+		if err := s.Start(ctx); err != nil {
+			t.Fatal(err)
+		}
+		_, st, err := s.DecisionState(ctx, acctA, consent.ContactKey{WAID: wa}, "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !st.OptedOutOfAll() {
+			t.Errorf("after migration 0013, an opt-out of all with a Meta source is no longer one: state %+v", st.Scopes)
+		}
+	})
+}

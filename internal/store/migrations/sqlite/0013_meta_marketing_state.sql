@@ -4,7 +4,7 @@
 -- (consent.StateScope): a resume lifts Meta's stop only. The ledger is
 -- unchanged; the state rows those events hold move to their own key.
 UPDATE consent_state SET scope = 'meta:' || scope
-WHERE (source IN ('meta_user_preferences', 'meta_error_131050') OR action = 'resume') AND scope NOT LIKE 'meta:%';
+WHERE scope = 'category:marketing' AND (source IN ('meta_user_preferences', 'meta_error_131050') OR action = 'resume');
 
 -- Until now Meta's stop took the place of the person's own marketing opt-in
 -- or opt-out in that row: where a row moved, the person's latest own event of
