@@ -158,20 +158,17 @@ func (t *Tx) UpsertContact(ctx context.Context, accountID string, seen ContactSe
 
 // ContactAt is UpsertContact for what a webhook says of a person at a given
 // time (a preference, a failed delivery): a number that its owner has left
-// since at names that owner, wherever their record is now (see moverOf);
+// since at names that owner, wherever their record is now, and a number
+// someone moved onto after at names its previous owner (holderAt);
 // otherwise the contact is found or created as UpsertContact does.
 func (t *Tx) ContactAt(ctx context.Context, accountID string, seen ContactSeen, at time.Time) (consent.Contact, error) {
 	if seen.Key.WAID != "" {
 		if err := t.flushQueued(ctx); err != nil {
 			return consent.Contact{}, err
 		}
-		mover, ok, err := t.moverOf(ctx, accountID, seen.Key.WAID, at)
+		holder, ok, err := t.holderAt(ctx, accountID, seen.Key.WAID, at)
 		if err != nil || ok {
-			return mover, err
-		}
-		owner, ok, err := t.ownerBefore(ctx, accountID, seen.Key.WAID, at)
-		if err != nil || ok {
-			return owner, err
+			return holder, err
 		}
 	}
 	return t.UpsertContact(ctx, accountID, seen)
@@ -183,18 +180,7 @@ func (t *Tx) ContactAt(ctx context.Context, accountID string, seen ContactSeen, 
 // lost every key since (a previous owner of its new number), and still is
 // that person's: AppendEvent writes to it.
 func (t *Tx) moverOf(ctx context.Context, accountID, waID string, at time.Time) (consent.Contact, bool, error) {
-	// Under either form of a Brazilian or Mexican number: Meta may name the
-	// old number in one form and the late message in the other.
-	v := consent.WAIDVariants(waID)
-	c, err := scanContact(t.stmt(ctx, "moverOf").QueryRowContext(ctx, accountID, v[0], ms(at), v[len(v)-1]))
-	switch {
-	case errors.Is(err, ErrNotFound):
-		return c, false, nil
-	case err != nil:
-		return c, false, err
-	}
-	t.markMover(c.ID)
-	return c, true, nil
+	return t.pastRecord(ctx, "moverOf", accountID, waID, at)
 }
 
 // ownerBefore finds the record of the previous owner of waID, if someone
@@ -203,8 +189,27 @@ func (t *Tx) moverOf(ctx context.Context, accountID, waID string, at time.Time) 
 // before the move is theirs, not the mover's (Meta delivered it late). The
 // record has no keys; AppendEvent may write to it.
 func (t *Tx) ownerBefore(ctx context.Context, accountID, waID string, at time.Time) (consent.Contact, bool, error) {
+	return t.pastRecord(ctx, "ownerBefore", accountID, waID, at)
+}
+
+// holderAt finds whose waID was at time at when that is not its holder
+// now: the person who moved away from it since (moverOf), or the previous
+// owner who held it before someone moved onto it (ownerBefore).
+func (t *Tx) holderAt(ctx context.Context, accountID, waID string, at time.Time) (consent.Contact, bool, error) {
+	c, ok, err := t.moverOf(ctx, accountID, waID, at)
+	if err != nil || ok {
+		return c, ok, err
+	}
+	return t.ownerBefore(ctx, accountID, waID, at)
+}
+
+// pastRecord runs one of the number-change look-ups (moverOf, ownerBefore)
+// under either form of a Brazilian or Mexican number (Meta may name a
+// number in one form in the change and in the other in a late message), and
+// lets AppendEvent write to the record it finds.
+func (t *Tx) pastRecord(ctx context.Context, query, accountID, waID string, at time.Time) (consent.Contact, bool, error) {
 	v := consent.WAIDVariants(waID)
-	c, err := scanContact(t.stmt(ctx, "ownerBefore").QueryRowContext(ctx, accountID, v[0], ms(at), v[len(v)-1]))
+	c, err := scanContact(t.stmt(ctx, query).QueryRowContext(ctx, accountID, v[0], ms(at), v[len(v)-1]))
 	switch {
 	case errors.Is(err, ErrNotFound):
 		return c, false, nil

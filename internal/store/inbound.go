@@ -203,12 +203,9 @@ func (t *Tx) IngestMessage(ctx context.Context, seen ContactSeen, m Inbound, ope
 		// Sent from a number before its owner moved to another (a STOP
 		// redelivered after Meta's user_changed_number, say): the
 		// mover's, wherever their record is now, not a stranger's.
-		mover, ok, err := t.moverOf(ctx, m.AccountID, seen.Key.WAID, m.SentAt)
-		if err == nil && !ok {
-			// Or sent from a number before someone moved onto it: the
-			// previous owner's, on the record they kept.
-			mover, ok, err = t.ownerBefore(ctx, m.AccountID, seen.Key.WAID, m.SentAt)
-		}
+		// Or sent from a number before someone moved onto it: the
+		// previous owner's, on the record they kept.
+		mover, ok, err := t.holderAt(ctx, m.AccountID, seen.Key.WAID, m.SentAt)
 		switch {
 		case err != nil:
 			return c, false, err
