@@ -69,8 +69,11 @@ func TestOperationsEndpoints(t *testing.T) {
 			t.Errorf("%s webhooks: %v counted, %v timed", result, n, timed)
 		}
 	}
+	// The writer observes its two histograms one after the other, and a
+	// background commit (the outbox, a template sync) may land between them
+	// while /metrics is read: the writers may count one commit more.
 	batches := value("optgate_write_batch_writers_count")
-	if timed := value("optgate_write_batch_duration_seconds_count"); batches < 1 || timed != batches {
+	if timed := value("optgate_write_batch_duration_seconds_count"); batches < 1 || (timed != batches && timed != batches-1) {
 		t.Errorf("group commits: %v with writers, %v timed", batches, timed)
 	}
 	if writers := value("optgate_write_batch_writers_sum"); writers < value(`optgate_webhooks_total{result="ok"}`) || writers < batches {
