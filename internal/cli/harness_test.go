@@ -125,7 +125,11 @@ func newEnv(t *testing.T, b storetest.Backend, opts ...envOption) *env {
 		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 		defer cancel()
 		e.sim.Close()
-		e.simSrv.Shutdown(ctx)
+		// Close, not Shutdown: a connection that optgate's upstream client
+		// dialled and never used (it raced an idle one) would hold Shutdown
+		// for its 5-second grace. The same for the test's own client.
+		e.simSrv.Close()
+		http.DefaultClient.CloseIdleConnections()
 		if e.app != nil {
 			e.app.Close(ctx)
 		}
