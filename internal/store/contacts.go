@@ -280,10 +280,27 @@ func (t *Tx) ChangeNumber(ctx context.Context, accountID, oldWAID, newWAID, mess
 		return consent.Contact{}, err
 	}
 	v := consent.WAIDVariants(oldWAID)
-	c, err := scanContact(t.stmt(ctx, "contactByWAIDs").QueryRowContext(ctx, accountID, oldWAID, v[len(v)-1]))
-	found := err == nil
-	if err != nil && !errors.Is(err, ErrNotFound) {
+	// Someone moved onto the old number after this change (Meta delivered
+	// it late): whoever holds the old number now is not this person. Their
+	// record is the one that move left on the number's past, if optgate
+	// kept one apart; else optgate never saw them on it.
+	c, fromPast, err := t.ownerBefore(ctx, accountID, oldWAID, time.UnixMilli(at))
+	if err != nil {
 		return c, err
+	}
+	found := fromPast
+	if !fromPast {
+		var taken bool
+		if err := t.queryRow(ctx, "movedOntoAfter", accountID, v[0], at, v[len(v)-1]).Scan(&taken); err != nil {
+			return c, t.s.wrap(err)
+		}
+		if !taken {
+			c, err = scanContact(t.stmt(ctx, "contactByWAIDs").QueryRowContext(ctx, accountID, oldWAID, v[len(v)-1]))
+			found = err == nil
+			if err != nil && !errors.Is(err, ErrNotFound) {
+				return c, err
+			}
+		}
 	}
 	// A change away from the new number after this one is on record: Meta
 	// delivered the person's later change first. This one is history, and
@@ -305,8 +322,8 @@ func (t *Tx) ChangeNumber(ctx context.Context, accountID, oldWAID, newWAID, mess
 	// record is theirs too, and moves with them, or what it holds (a STOP
 	// recorded under the other form) would stay on the old number.
 	for _, w := range v {
-		if w == c.WAID {
-			continue
+		if fromPast || w == c.WAID {
+			continue // a record from the number's past has no twin: the number is someone else's
 		}
 		twin, err := scanContact(t.stmt(ctx, "contactByWAID").QueryRowContext(ctx, accountID, w))
 		switch {

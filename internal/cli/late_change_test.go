@@ -1,0 +1,62 @@
+package cli
+
+import (
+	"net/http"
+	"testing"
+	"time"
+
+	"github.com/optgate/optgate/internal/store/storetest"
+)
+
+// TestPreviousOwnersLateChangeDoesNotMoveTheNewHolder: P said PARAR on a and
+// changed from a to b; later M moved from x onto a. Meta delivers M's change
+// first, then P's. P's change is about P's record (the one M's change left
+// on a's past), not about M, who holds a now: M keeps a and their START, P's
+// PARAR follows P to b. Before, P's change moved M's record to b: sends to
+// P were allowed on M's START (fail-open) and M lost their number.
+func TestPreviousOwnersLateChangeDoesNotMoveTheNewHolder(t *testing.T) {
+	forEachBackend(t, func(t *testing.T, b storetest.Backend) {
+		e := newEnv(t, b)
+		const a, bNum, x = "5511966697001", "5511966697002", "5511966697003"
+		now := e.clock.Now().Truncate(time.Second)
+		post := func(body []byte) {
+			t.Helper()
+			if r := e.webhook(body, testAppSecret); r.Status != http.StatusOK {
+				t.Fatalf("webhook: %d %s", r.Status, r.Body)
+			}
+		}
+		post(textWebhook(a, "", "wamid.lc.pstop", now.Add(-72*time.Hour), "PARAR"))
+		post(textWebhook(x, "", "wamid.lc.mstart", now.Add(-48*time.Hour), "START"))
+		post(changeHook(x, a, "wamid.lc.mchange", now.Add(-time.Hour)))
+		e.wantAllowed(e.send(tpl("+"+a, "order_shipped"))) // M, on a now
+
+		post(changeHook(a, bNum, "wamid.lc.pchange", now.Add(-2*time.Hour)))
+		e.wantAllowed(e.send(tpl("+"+a, "order_shipped")))
+		e.wantRefused(e.send(tpl("+"+bNum, "order_shipped")), "opted_out")
+		if h := e.contact("+" + bNum)["history"].([]any); len(h) != 1 {
+			t.Errorf("P's history on b: %d events, want P's PARAR only: %v", len(h), h)
+		}
+	})
+}
+
+// TestLateChangeFromNumberSomeoneUnknownLeft: M moved from x onto a; then
+// Meta delivers an earlier change from a to b of someone optgate never saw
+// on a. It is not M's: M keeps a, and the person on b starts with nothing.
+func TestLateChangeFromNumberSomeoneUnknownLeft(t *testing.T) {
+	forEachBackend(t, func(t *testing.T, b storetest.Backend) {
+		e := newEnv(t, b)
+		const a, bNum, x = "5511966697011", "5511966697012", "5511966697013"
+		now := e.clock.Now().Truncate(time.Second)
+		post := func(body []byte) {
+			t.Helper()
+			if r := e.webhook(body, testAppSecret); r.Status != http.StatusOK {
+				t.Fatalf("webhook: %d %s", r.Status, r.Body)
+			}
+		}
+		post(textWebhook(x, "", "wamid.lu.mstart", now.Add(-48*time.Hour), "START"))
+		post(changeHook(x, a, "wamid.lu.mchange", now.Add(-time.Hour)))
+		post(changeHook(a, bNum, "wamid.lu.pchange", now.Add(-2*time.Hour)))
+		e.wantAllowed(e.send(tpl("+"+a, "order_shipped")))
+		e.wantRefused(e.send(tpl("+"+bNum, "order_shipped")), "no_opt_in")
+	})
+}
