@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/optgate/optgate/internal/consent"
@@ -80,12 +81,14 @@ func init() {
 	// the plan is cached for any number of messages, and as a join, that plan
 	// read every contact of the account for one message.
 	queries["ingestQueued"] = `WITH given AS (
-			SELECT * FROM unnest($3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::bigint[], $10::boolean[], $11::bigint[])
-				AS i (wa_id, name, language, message_id, phone_number_id, type, sent_at, open, n)),
+			SELECT * FROM unnest($3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::bigint[], $10::boolean[], $11::bigint[], $12::text[])
+				AS i (wa_id, name, language, message_id, phone_number_id, type, sent_at, open, n, alt)),
 		past AS (
 			SELECT g.message_id FROM given g
-			WHERE EXISTS (SELECT 1 FROM number_changes nc WHERE nc.old_wa_id = g.wa_id AND nc.occurred_at >= g.sent_at
-				AND (SELECT m.account_id FROM contacts m WHERE m.id = nc.contact_id) = $1)),
+			WHERE EXISTS (SELECT 1 FROM number_changes nc WHERE nc.old_wa_id IN (g.wa_id, g.alt) AND nc.occurred_at >= g.sent_at
+				AND (SELECT m.account_id FROM contacts m WHERE m.id = nc.contact_id) = $1)
+			OR EXISTS (SELECT 1 FROM number_changes nc WHERE nc.new_wa_id IN (g.wa_id, g.alt) AND nc.occurred_at > g.sent_at
+				AND nc.released_contact_id IS NOT NULL AND (SELECT m.account_id FROM contacts m WHERE m.id = nc.contact_id) = $1)),
 		input AS (SELECT * FROM given g WHERE NOT EXISTS (SELECT 1 FROM past p WHERE p.message_id = g.message_id)),
 		people AS (
 			SELECT wa_id,
@@ -179,37 +182,78 @@ func (t *Tx) flushQueued(ctx context.Context) error {
 // (Meta delivered the user_changed_number first: a retry, say) is not the
 // number's: it is written as IngestMessage writes it, to the mover's
 // record, and opens the mover's window; the old number, which may be
-// someone else's next, gets no record. Such messages are found with the
-// queue's people: splitPast on SQLite, the queue's statement itself on
-// PostgreSQL (no round trip more).
+// someone else's next, gets no record. Likewise a message sent from a
+// number before someone moved onto it, when optgate kept its previous
+// owner's record apart (ChangeNumber released it): it is the previous
+// owner's, and opens no window for the new holder. Either form of a
+// Brazilian or Mexican number counts (WAIDVariants). Such messages are
+// found with the queue's people: splitPast on SQLite, the queue's
+// statement itself on PostgreSQL (no round trip more).
 
 // splitPast returns q's messages from a number's past apart from the rest.
 func (t *Tx) splitPast(ctx context.Context, q []queuedMessage) (rest, past []queuedMessage, err error) {
 	var waIDs []string
+	seen := map[string]bool{}
 	for i := range q {
-		if i == 0 || q[i].seen.Key.WAID != q[i-1].seen.Key.WAID { // sorted
-			waIDs = append(waIDs, q[i].seen.Key.WAID)
+		for _, v := range consent.WAIDVariants(q[i].seen.Key.WAID) {
+			if !seen[v] {
+				seen[v] = true
+				waIDs = append(waIDs, v)
+			}
 		}
 	}
-	var left map[string]int64 // the latest change away from each number
-	err = t.selectIn(ctx, "find number changes", "SELECT n.old_wa_id, n.occurred_at FROM number_changes n JOIN contacts m ON m.id = n.contact_id WHERE m.account_id = ? AND n.old_wa_id IN", q[0].m.AccountID, waIDs,
-		func(scan func(...any) error) error {
+	// The latest change away from each number, and the latest move onto
+	// it that left its previous owner's record apart.
+	var left, taken map[string]int64
+	for start, n := 0, 0; start < len(waIDs); start += n {
+		n = t.chunk(len(waIDs)-start, maxRowsPerStatement*4)
+		var list strings.Builder
+		args := make([]any, 0, n+1)
+		args = append(args, q[0].m.AccountID)
+		for i, w := range waIDs[start : start+n] {
+			if i > 0 {
+				list.WriteByte(',')
+			}
+			list.WriteString("?" + strconv.Itoa(i+2))
+			args = append(args, w)
+		}
+		query := "SELECT n.old_wa_id, n.occurred_at, 0 FROM number_changes n JOIN contacts m ON m.id = n.contact_id WHERE m.account_id = ?1 AND n.old_wa_id IN (" + list.String() + ")" +
+			" UNION ALL SELECT n.new_wa_id, n.occurred_at, 1 FROM number_changes n JOIN contacts m ON m.id = n.contact_id WHERE m.account_id = ?1 AND n.new_wa_id IN (" + list.String() + ") AND n.released_contact_id IS NOT NULL"
+		err = t.queryEach(ctx, "find number changes", query, args, func(scan func(...any) error) error {
 			var wa string
 			var at int64
-			if err := scan(&wa, &at); err != nil {
+			var onto bool
+			if err := scan(&wa, &at, &onto); err != nil {
 				return err
 			}
-			if left == nil {
-				left = map[string]int64{}
+			m := &left
+			if onto {
+				m = &taken
 			}
-			left[wa] = max(left[wa], at)
+			if *m == nil {
+				*m = map[string]int64{}
+			}
+			(*m)[wa] = max((*m)[wa], at)
 			return nil
 		})
-	if err != nil || left == nil {
-		return q, nil, err
+		if err != nil {
+			return nil, nil, err
+		}
+	}
+	if left == nil && taken == nil {
+		return q, nil, nil
 	}
 	for _, m := range q {
-		if at, ok := left[m.seen.Key.WAID]; ok && at >= ms(m.m.SentAt) {
+		sent, isPast := ms(m.m.SentAt), false
+		for _, v := range consent.WAIDVariants(m.seen.Key.WAID) {
+			if at, ok := left[v]; ok && at >= sent {
+				isPast = true
+			}
+			if at, ok := taken[v]; ok && at > sent {
+				isPast = true
+			}
+		}
+		if isPast {
 			past = append(past, m)
 		} else {
 			rest = append(rest, m)
@@ -235,13 +279,15 @@ func (t *Tx) ingestPast(ctx context.Context, past []queuedMessage) error {
 func (t *Tx) ingestQueued(ctx context.Context, q []queuedMessage) (past []queuedMessage, err error) {
 	n := len(q)
 	waIDs, names, langs, ids, phones, types := make([]string, n), make([]string, n), make([]string, n), make([]string, n), make([]string, n), make([]string, n)
-	sent, open, pos := make([]int64, n), make([]bool, n), make([]int64, n)
+	sent, open, pos, alts := make([]int64, n), make([]bool, n), make([]int64, n), make([]string, n)
 	for i := range q {
 		waIDs[i], names[i], langs[i] = q[i].seen.Key.WAID, q[i].seen.Name, q[i].seen.Language
+		v := consent.WAIDVariants(waIDs[i])
+		alts[i] = v[len(v)-1] // the number's other form, or itself
 		ids[i], phones[i], types[i], sent[i], open[i] = q[i].m.MessageID, q[i].m.PhoneNumberID, q[i].m.Type, ms(q[i].m.SentAt), q[i].openWindow
 		pos[i] = int64(q[i].pos)
 	}
-	rows, err := t.query(ctx, "ingestQueued", q[0].m.AccountID, ms(t.s.now()), waIDs, names, langs, ids, phones, types, sent, open, pos)
+	rows, err := t.query(ctx, "ingestQueued", q[0].m.AccountID, ms(t.s.now()), waIDs, names, langs, ids, phones, types, sent, open, pos, alts)
 	if err != nil {
 		return nil, err
 	}
