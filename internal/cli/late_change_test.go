@@ -60,3 +60,30 @@ func TestLateChangeFromNumberSomeoneUnknownLeft(t *testing.T) {
 		e.wantRefused(e.send(tpl("+"+bNum, "order_shipped")), "no_opt_in")
 	})
 }
+
+// TestPreviousOwnersLateMessageBeforeTheChange: O wrote from y just before P
+// moved onto y, and Meta delivered O's message before P's change (retries
+// can do that). O's record is new when the change arrives, but what it holds
+// happened before the change: it is O's, kept apart, and P gets no window
+// from O's message.
+func TestPreviousOwnersLateMessageBeforeTheChange(t *testing.T) {
+	forEachBackend(t, func(t *testing.T, b storetest.Backend) {
+		e := newEnv(t, b)
+		const x, y = "5511966697021", "5511966697022"
+		now := e.clock.Now().Truncate(time.Second)
+		post := func(body []byte) {
+			t.Helper()
+			if r := e.webhook(body, testAppSecret); r.Status != http.StatusOK {
+				t.Fatalf("webhook: %d %s", r.Status, r.Body)
+			}
+		}
+		if r := e.consent("+"+x, `{"action":"opt_in","source":"web_form","evidence":{"text":"Quero receber"},"occurred_at":"`+
+			now.Add(-72*time.Hour).UTC().Format(time.RFC3339)+`"}`); r.Status != http.StatusCreated {
+			t.Fatalf("opt-in: %d %s", r.Status, r.Body)
+		}
+		post(textWebhook(y, "", "wamid.lm.o", now.Add(-15*time.Minute), "Bom dia, ainda tenho pedido aberto?"))
+		post(changeHook(x, y, "wamid.lm.change", now.Add(-10*time.Minute)))
+		e.wantRefused(e.send(text("+"+y, "Oi!")), "window_closed")
+		e.wantAllowed(e.send(tpl("+"+y, "order_shipped"))) // P's opt-in came with P
+	})
+}

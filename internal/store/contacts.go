@@ -509,14 +509,18 @@ func (t *Tx) historicChange(ctx context.Context, accountID string, c consent.Con
 }
 
 // onlySince reports whether everything optgate holds of contact c happened
-// at or after at (Unix ms): the record was created then or later, and none
-// of its consent events is older.
+// at or after at (Unix ms): the record was created then or later, none of
+// its consent events is older, and its latest message is not older either
+// (a record made from a previous owner's messages that Meta delivered just
+// before the change is theirs; the messages themselves are not indexed by
+// contact, so a record holding messages from both sides of at counts as
+// the person's).
 func (t *Tx) onlySince(ctx context.Context, c consent.Contact, at int64) (bool, error) {
 	if ms(c.CreatedAt) < at {
 		return false, nil
 	}
 	var n int
-	if err := t.queryRow(ctx, "eventsBefore", c.ID, at).Scan(&n); err != nil {
+	if err := t.queryRow(ctx, "traceBefore", c.ID, at).Scan(&n); err != nil {
 		return false, t.s.wrap(err)
 	}
 	return n == 0, nil
