@@ -345,6 +345,34 @@ func (t *Tx) ChangeNumber(ctx context.Context, accountID, oldWAID, newWAID, mess
 	c.UserID = ""
 	var released any // the previous owner's record, when this change releases it
 	prev, err := scanContact(t.stmt(ctx, "contactByWAID").QueryRowContext(ctx, accountID, newWAID))
+	if err == nil && prev.ID != c.ID {
+		if later, err := t.arrivedAfter(ctx, prev.ID, newWAID, at); err != nil || later != 0 {
+			if err != nil {
+				return c, err
+			}
+			// prev moved onto the new number after this change: in the
+			// order things happened, the person held the new number from
+			// at until then, and that move left them without it. So it
+			// does now: they keep their record and history, with no key,
+			// and the later move names them as the number's previous
+			// owner (ownerBefore).
+			if _, _, err := t.lockHead(ctx, accountID); err != nil {
+				return c, err
+			}
+			if _, err := t.exec(ctx, "releaseContact", c.ID, now); err != nil {
+				return c, err
+			}
+			if _, err := t.exec(ctx, "insertNumberChange", c.ID, oldWAID, newWAID, messageID, at, nullable(oldUserID), nil); err != nil {
+				return c, err
+			}
+			if _, err := t.exec(ctx, "setReleased", later, c.ID); err != nil {
+				return c, err
+			}
+			c.WAID = ""
+			t.markMover(c.ID)
+			return c, nil
+		}
+	}
 	switch {
 	case err == nil && prev.ID != c.ID:
 		// The record that holds the new number is its previous owner's,
@@ -410,6 +438,18 @@ func (t *Tx) arrive(ctx context.Context, accountID, oldWAID, newWAID, messageID 
 	prev, err := scanContact(t.stmt(ctx, "contactByWAID").QueryRowContext(ctx, accountID, newWAID))
 	switch {
 	case err == nil:
+		// prev moved onto the new number after this change: it holds the
+		// number since, and this change is history (whoever made it had
+		// left the new number by then; most often prev's own person, who
+		// went there, back and there again, delivered out of order).
+		later, err := t.arrivedAfter(ctx, prev.ID, newWAID, at)
+		if err != nil {
+			return prev, err
+		}
+		if later != 0 {
+			_, err := t.exec(ctx, "insertNumberChange", prev.ID, oldWAID, newWAID, messageID, at, nil, nil)
+			return prev, err
+		}
 		whole, err := t.onlySince(ctx, prev, at)
 		if err != nil {
 			return prev, err
@@ -506,6 +546,17 @@ func (t *Tx) historicChange(ctx context.Context, accountID string, c consent.Con
 	}
 	_, err = t.exec(ctx, "insertNumberChange", later.ID, oldWAID, newWAID, messageID, at, retired, nil)
 	return later, err
+}
+
+// arrivedAfter returns the number change by which record id (or a record
+// merged into it) moved onto waID after at (Unix ms), or 0.
+func (t *Tx) arrivedAfter(ctx context.Context, id int64, waID string, at int64) (int64, error) {
+	var change int64
+	err := t.queryRow(ctx, "arrivedAfter", id, waID, at).Scan(&change)
+	if err == sql.ErrNoRows {
+		return 0, nil
+	}
+	return change, t.s.wrap(err)
 }
 
 // onlySince reports whether everything optgate holds of contact c happened

@@ -47,6 +47,9 @@ var queries = map[string]string{
 	// dated before then is not about its holder now.
 	"movedOntoAfter": `SELECT EXISTS (SELECT 1 FROM number_changes n JOIN contacts m ON m.id = n.contact_id
 		WHERE n.new_wa_id IN ($2, $4) AND m.account_id = $1 AND n.occurred_at > $3)`,
+	"arrivedAfter": `SELECT n.id FROM number_changes n JOIN contacts m ON m.id = n.contact_id
+		WHERE COALESCE(m.merged_into, m.id) = $1 AND n.new_wa_id = $2 AND n.occurred_at > $3 ORDER BY n.occurred_at, n.id LIMIT 1`,
+	"setReleased":    `UPDATE number_changes SET released_contact_id = $2 WHERE id = $1 AND released_contact_id IS NULL`,
 	"liveContact":    `SELECT c.id, c.merged_into IS NULL AND c.wa_id IS NULL AND c.user_id IS NULL FROM contacts m JOIN contacts c ON c.id = COALESCE(m.merged_into, m.id) WHERE m.id = $1`,
 	"releaseContact": `UPDATE contacts SET wa_id = NULL, user_id = NULL, updated_at = $2 WHERE id = $1`,
 	"numberOfUser":   `SELECT wa_id FROM contacts WHERE account_id = $1 AND user_id = $2`,
