@@ -87,3 +87,31 @@ func TestPreviousOwnersLateMessageBeforeTheChange(t *testing.T) {
 		e.wantAllowed(e.send(tpl("+"+y, "order_shipped"))) // P's opt-in came with P
 	})
 }
+
+// TestUnknownPreviousOwnersLateStart: M moved from x onto y, a number optgate
+// had never seen. A START sent from y before the move, delivered after it,
+// is y's previous owner's, whom optgate did not know: it goes to a record of
+// their own (with no number) and does not opt M in. Before, it went to M's
+// record (fail-open).
+func TestUnknownPreviousOwnersLateStart(t *testing.T) {
+	forEachBackend(t, func(t *testing.T, b storetest.Backend) {
+		e := newEnv(t, b)
+		const x, y = "5511966697051", "5511966697052"
+		now := e.clock.Now().Truncate(time.Second)
+		post := func(body []byte) {
+			t.Helper()
+			if r := e.webhook(body, testAppSecret); r.Status != http.StatusOK {
+				t.Fatalf("webhook: %d %s", r.Status, r.Body)
+			}
+		}
+		post(textWebhook(x, "", "wamid.up.m", now.Add(-48*time.Hour), "Oi"))
+		post(changeHook(x, y, "wamid.up.change", now.Add(-time.Hour)))
+		post(textWebhook(y, "", "wamid.up.start", now.Add(-2*time.Hour), "START"))
+		e.wantRefused(e.send(tpl("+"+y, "order_shipped")), "no_opt_in")
+		post(textWebhook(y, "", "wamid.up.plain", now.Add(-90*time.Minute), "Obrigado"))
+		e.wantRefused(e.send(text("+"+y, "Oi!")), "window_closed")
+		if h := e.contact("+" + y)["history"].([]any); len(h) != 0 {
+			t.Errorf("M's history: %v, want nothing", h)
+		}
+	})
+}

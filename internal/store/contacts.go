@@ -183,27 +183,75 @@ func (t *Tx) moverOf(ctx context.Context, accountID, waID string, at time.Time) 
 	return t.pastRecord(ctx, "moverOf", accountID, waID, at)
 }
 
-// ownerBefore finds the record of the previous owner of waID, if someone
-// moved onto waID after at and optgate kept the previous owner's record apart
-// (ChangeNumber released it): a message, preference or status from waID dated
-// before the move is theirs, not the mover's (Meta delivered it late). The
-// record has no keys; AppendEvent may write to it.
-func (t *Tx) ownerBefore(ctx context.Context, accountID, waID string, at time.Time) (consent.Contact, bool, error) {
-	return t.pastRecord(ctx, "ownerBefore", accountID, waID, at)
-}
-
 // holderAt finds whose waID was at time at when that is not its holder
-// now: the person who moved away from it since (moverOf), or the previous
-// owner who held it before someone moved onto it (ownerBefore).
+// now (Meta delivered what was sent then late), under either form of a
+// Brazilian or Mexican number:
+//   - someone moved onto waID after at, before anyone left it: what was
+//     sent from it then is its previous owner's, on the record that move
+//     kept apart (ChangeNumber released it). If optgate kept none (it never
+//     saw the previous owner), they get a record with no key now, named by
+//     the move, so that the rest of what they sent joins it;
+//   - else someone left waID at or after at: it is theirs, wherever their
+//     record is now (moverOf).
+//
+// AppendEvent may write to the record found, though it may hold no key.
 func (t *Tx) holderAt(ctx context.Context, accountID, waID string, at time.Time) (consent.Contact, bool, error) {
-	c, ok, err := t.moverOf(ctx, accountID, waID, at)
-	if err != nil || ok {
-		return c, ok, err
+	away, awayAt, err := t.firstAway(ctx, accountID, waID, ms(at))
+	if err != nil {
+		return consent.Contact{}, false, err
 	}
-	return t.ownerBefore(ctx, accountID, waID, at)
+	change, ontoAt, id, err := t.firstOnto(ctx, accountID, waID, ms(at))
+	switch {
+	case err != nil:
+		return consent.Contact{}, false, err
+	case change != 0 && (away == 0 || ontoAt < awayAt):
+		if id == 0 {
+			if err := t.queryRow(ctx, "insertContact", accountID, nil, nil, "", "", ms(t.s.now())).Scan(&id); err != nil {
+				return consent.Contact{}, false, t.s.wrap(err)
+			}
+			if _, err := t.exec(ctx, "setReleased", change, id); err != nil {
+				return consent.Contact{}, false, err
+			}
+		}
+	case away != 0:
+		id = away
+	default:
+		return consent.Contact{}, false, nil
+	}
+	c, err := scanContact(t.stmt(ctx, "contactByID").QueryRowContext(ctx, id))
+	if err != nil {
+		return c, false, err
+	}
+	t.markMover(c.ID)
+	return c, true, nil
 }
 
-// pastRecord runs one of the number-change look-ups (moverOf, ownerBefore)
+// firstAway returns the first change away from waID (either form) at or
+// after at (Unix ms): the record of who made it, followed to the record it
+// was merged into, and when; or 0.
+func (t *Tx) firstAway(ctx context.Context, accountID, waID string, at int64) (record, when int64, err error) {
+	v := consent.WAIDVariants(waID)
+	err = t.queryRow(ctx, "firstAway", accountID, v[0], at, v[len(v)-1]).Scan(&record, &when)
+	if err == sql.ErrNoRows {
+		return 0, 0, nil
+	}
+	return record, when, t.s.wrap(err)
+}
+
+// firstOnto returns the first change onto waID (either form) after at (Unix
+// ms), when it happened, and the record of the number's previous owner it
+// released, followed to the record it was merged into (0 if it released
+// none); or change 0.
+func (t *Tx) firstOnto(ctx context.Context, accountID, waID string, at int64) (change, when, released int64, err error) {
+	v := consent.WAIDVariants(waID)
+	err = t.queryRow(ctx, "firstOnto", accountID, v[0], at, v[len(v)-1]).Scan(&change, &when, &released)
+	if err == sql.ErrNoRows {
+		return 0, 0, 0, nil
+	}
+	return change, when, released, t.s.wrap(err)
+}
+
+// pastRecord runs a number-change look-up (moverOf)
 // under either form of a Brazilian or Mexican number (Meta may name a
 // number in one form in the change and in the other in a late message), and
 // lets AppendEvent write to the record it finds.
@@ -282,24 +330,24 @@ func (t *Tx) ChangeNumber(ctx context.Context, accountID, oldWAID, newWAID, mess
 	v := consent.WAIDVariants(oldWAID)
 	// Someone moved onto the old number after this change (Meta delivered
 	// it late): whoever holds the old number now is not this person. Their
-	// record is the one that move left on the number's past, if optgate
-	// kept one apart; else optgate never saw them on it.
-	c, fromPast, err := t.ownerBefore(ctx, accountID, oldWAID, time.UnixMilli(at))
-	if err != nil {
+	// record is the one the first such move left on the number's past, if
+	// optgate kept one apart; else optgate never saw them on it.
+	var c consent.Contact
+	var found, fromPast bool
+	taken, _, owner, err := t.firstOnto(ctx, accountID, oldWAID, at)
+	switch {
+	case err != nil:
 		return c, err
-	}
-	found := fromPast
-	if !fromPast {
-		var taken bool
-		if err := t.queryRow(ctx, "movedOntoAfter", accountID, v[0], at, v[len(v)-1]).Scan(&taken); err != nil {
-			return c, t.s.wrap(err)
+	case taken != 0 && owner != 0:
+		if c, err = scanContact(t.stmt(ctx, "contactByID").QueryRowContext(ctx, owner)); err != nil {
+			return c, err
 		}
-		if !taken {
-			c, err = scanContact(t.stmt(ctx, "contactByWAIDs").QueryRowContext(ctx, accountID, oldWAID, v[len(v)-1]))
-			found = err == nil
-			if err != nil && !errors.Is(err, ErrNotFound) {
-				return c, err
-			}
+		found, fromPast = true, true
+	case taken == 0:
+		c, err = scanContact(t.stmt(ctx, "contactByWAIDs").QueryRowContext(ctx, accountID, oldWAID, v[len(v)-1]))
+		found = err == nil
+		if err != nil && !errors.Is(err, ErrNotFound) {
+			return c, err
 		}
 	}
 	// A change away from the new number after this one is on record: Meta
@@ -344,7 +392,7 @@ func (t *Tx) ChangeNumber(ctx context.Context, accountID, oldWAID, newWAID, mess
 	oldUserID := c.UserID
 	c.UserID = ""
 	var released any // the previous owner's record, when this change releases it
-	prev, err := scanContact(t.stmt(ctx, "contactByWAID").QueryRowContext(ctx, accountID, newWAID))
+	prev, err := t.holderOf(ctx, accountID, newWAID, c.ID)
 	if err == nil && prev.ID != c.ID {
 		if later, err := t.arrivedAfter(ctx, prev.ID, newWAID, at); err != nil || later != 0 {
 			if err != nil {
@@ -355,7 +403,7 @@ func (t *Tx) ChangeNumber(ctx context.Context, accountID, oldWAID, newWAID, mess
 			// at until then, and that move left them without it. So it
 			// does now: they keep their record and history, with no key,
 			// and the later move names them as the number's previous
-			// owner (ownerBefore).
+			// owner (holderAt).
 			if _, _, err := t.lockHead(ctx, accountID); err != nil {
 				return c, err
 			}
@@ -381,7 +429,7 @@ func (t *Tx) ChangeNumber(ctx context.Context, accountID, oldWAID, newWAID, mess
 		// can come first). What that record holds from the change on is
 		// the person's, and comes with them; a record with nothing older
 		// is theirs entirely, and is merged.
-		whole, err := t.onlySince(ctx, prev, at)
+		whole, err := t.onlySince(ctx, prev, at, true)
 		if err != nil {
 			return c, err
 		}
@@ -435,7 +483,7 @@ func (t *Tx) ChangeNumber(ctx context.Context, accountID, oldWAID, newWAID, mess
 // same person delivered after it is known to be history.
 func (t *Tx) arrive(ctx context.Context, accountID, oldWAID, newWAID, messageID string, at int64) (consent.Contact, error) {
 	var released any
-	prev, err := scanContact(t.stmt(ctx, "contactByWAID").QueryRowContext(ctx, accountID, newWAID))
+	prev, err := t.holderOf(ctx, accountID, newWAID, 0)
 	switch {
 	case err == nil:
 		// prev moved onto the new number after this change: it holds the
@@ -450,7 +498,7 @@ func (t *Tx) arrive(ctx context.Context, accountID, oldWAID, newWAID, messageID 
 			_, err := t.exec(ctx, "insertNumberChange", prev.ID, oldWAID, newWAID, messageID, at, nil, nil)
 			return prev, err
 		}
-		whole, err := t.onlySince(ctx, prev, at)
+		whole, err := t.onlySince(ctx, prev, at, true)
 		if err != nil {
 			return prev, err
 		}
@@ -499,7 +547,9 @@ func (t *Tx) historicChange(ctx context.Context, accountID string, c consent.Con
 	if err != nil {
 		return later, err
 	}
-	fresh, err := t.onlySince(ctx, later, laterAt)
+	// Consent events only: messages the person sent from newWAID before the
+	// later change, delivered late, went to later (holderAt) and are theirs.
+	fresh, err := t.onlySince(ctx, later, laterAt, false)
 	if err != nil {
 		return later, err
 	}
@@ -548,6 +598,33 @@ func (t *Tx) historicChange(ctx context.Context, accountID string, c consent.Con
 	return later, err
 }
 
+// holderOf finds the record that holds waID now, under either form of a
+// Brazilian or Mexican number, other than record not: the number's previous
+// owner, for a change onto it. Two records, one under each form, are one
+// person (a send decision reads them as one): the other form's merges into
+// the exact one's.
+func (t *Tx) holderOf(ctx context.Context, accountID, waID string, not int64) (consent.Contact, error) {
+	var found []consent.Contact
+	for _, w := range consent.WAIDVariants(waID) {
+		c, err := scanContact(t.stmt(ctx, "contactByWAID").QueryRowContext(ctx, accountID, w))
+		switch {
+		case err == nil && c.ID != not:
+			found = append(found, c)
+		case err != nil && !errors.Is(err, ErrNotFound):
+			return c, err
+		}
+	}
+	switch len(found) {
+	case 0:
+		return consent.Contact{}, ErrNotFound
+	case 2:
+		if err := t.mergeContact(ctx, accountID, found[1].ID, found[0].ID, 0); err != nil {
+			return found[0], err
+		}
+	}
+	return found[0], nil
+}
+
 // arrivedAfter returns the number change by which record id (or a record
 // merged into it) moved onto waID after at (Unix ms), or 0.
 func (t *Tx) arrivedAfter(ctx context.Context, id int64, waID string, at int64) (int64, error) {
@@ -561,17 +638,21 @@ func (t *Tx) arrivedAfter(ctx context.Context, id int64, waID string, at int64) 
 
 // onlySince reports whether everything optgate holds of contact c happened
 // at or after at (Unix ms): the record was created then or later, none of
-// its consent events is older, and its latest message is not older either
-// (a record made from a previous owner's messages that Meta delivered just
-// before the change is theirs; the messages themselves are not indexed by
-// contact, so a record holding messages from both sides of at counts as
-// the person's).
-func (t *Tx) onlySince(ctx context.Context, c consent.Contact, at int64) (bool, error) {
+// its consent events is older, and, if messages, its latest message is not
+// older either (a record on a number made from its previous owner's
+// messages that Meta delivered just before the change is theirs; messages
+// are not indexed by contact, so a record holding messages from both sides
+// of at counts as the person's).
+func (t *Tx) onlySince(ctx context.Context, c consent.Contact, at int64, messages bool) (bool, error) {
 	if ms(c.CreatedAt) < at {
 		return false, nil
 	}
+	q := "eventsBefore"
+	if messages {
+		q = "traceBefore"
+	}
 	var n int
-	if err := t.queryRow(ctx, "traceBefore", c.ID, at).Scan(&n); err != nil {
+	if err := t.queryRow(ctx, q, c.ID, at).Scan(&n); err != nil {
 		return false, t.s.wrap(err)
 	}
 	return n == 0, nil

@@ -37,22 +37,20 @@ var queries = map[string]string{
 	"moverOf": `SELECT c.id, c.account_id, COALESCE(c.wa_id, ''), COALESCE(c.user_id, ''), c.name, c.language, c.created_at
 		FROM number_changes n JOIN contacts m ON m.id = n.contact_id JOIN contacts c ON c.id = COALESCE(m.merged_into, m.id)
 		WHERE n.old_wa_id IN ($2, $4) AND m.account_id = $1 AND n.occurred_at >= $3 ORDER BY n.occurred_at, n.id LIMIT 1`,
-	// The record a number's previous owner kept when someone moved onto the
-	// number after at: what they sent from it before then is theirs.
-	"ownerBefore": `SELECT c.id, c.account_id, COALESCE(c.wa_id, ''), COALESCE(c.user_id, ''), c.name, c.language, c.created_at
-		FROM number_changes n JOIN contacts m ON m.id = n.contact_id JOIN contacts c ON c.id = n.released_contact_id
-		WHERE n.new_wa_id IN ($2, $4) AND m.account_id = $1 AND n.occurred_at > $3 AND n.released_contact_id IS NOT NULL
-		ORDER BY n.occurred_at, n.id LIMIT 1`,
-	// Whether someone moved onto a number after at: a change away from it
-	// dated before then is not about its holder now.
-	"movedOntoAfter": `SELECT EXISTS (SELECT 1 FROM number_changes n JOIN contacts m ON m.id = n.contact_id
-		WHERE n.new_wa_id IN ($2, $4) AND m.account_id = $1 AND n.occurred_at > $3)`,
+	// The first change away from a number at or after a time, and the first
+	// change onto it after a time (holderAt).
+	"firstAway": `SELECT COALESCE(m.merged_into, m.id), n.occurred_at FROM number_changes n JOIN contacts m ON m.id = n.contact_id
+		WHERE n.old_wa_id IN ($2, $4) AND m.account_id = $1 AND n.occurred_at >= $3 ORDER BY n.occurred_at, n.id LIMIT 1`,
+	"firstOnto": `SELECT n.id, n.occurred_at, COALESCE(r.merged_into, r.id, 0) FROM number_changes n JOIN contacts m ON m.id = n.contact_id
+		LEFT JOIN contacts r ON r.id = n.released_contact_id
+		WHERE n.new_wa_id IN ($2, $4) AND m.account_id = $1 AND n.occurred_at > $3 ORDER BY n.occurred_at, n.id LIMIT 1`,
 	"arrivedAfter": `SELECT n.id FROM number_changes n JOIN contacts m ON m.id = n.contact_id
 		WHERE COALESCE(m.merged_into, m.id) = $1 AND n.new_wa_id = $2 AND n.occurred_at > $3 ORDER BY n.occurred_at, n.id LIMIT 1`,
 	"setReleased":    `UPDATE number_changes SET released_contact_id = $2 WHERE id = $1 AND released_contact_id IS NULL`,
 	"liveContact":    `SELECT c.id, c.merged_into IS NULL AND c.wa_id IS NULL AND c.user_id IS NULL FROM contacts m JOIN contacts c ON c.id = COALESCE(m.merged_into, m.id) WHERE m.id = $1`,
 	"releaseContact": `UPDATE contacts SET wa_id = NULL, user_id = NULL, updated_at = $2 WHERE id = $1`,
 	"numberOfUser":   `SELECT wa_id FROM contacts WHERE account_id = $1 AND user_id = $2`,
+	"eventsBefore":   `SELECT COUNT(*) FROM consent_events WHERE contact_id = $1 AND occurred_at < $2`,
 	"traceBefore": `SELECT (SELECT COUNT(*) FROM consent_events WHERE contact_id = $1 AND occurred_at < $2)
 		+ (SELECT COUNT(*) FROM service_windows WHERE contact_id = $1 AND last_inbound_at > 0
 			AND last_inbound_at < $2 AND NOT EXISTS (SELECT 1 FROM service_windows w WHERE w.contact_id = $1 AND w.last_inbound_at >= $2))`,

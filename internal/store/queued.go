@@ -88,7 +88,7 @@ func init() {
 			WHERE EXISTS (SELECT 1 FROM number_changes nc WHERE nc.old_wa_id IN (g.wa_id, g.alt) AND nc.occurred_at >= g.sent_at
 				AND (SELECT m.account_id FROM contacts m WHERE m.id = nc.contact_id) = $1)
 			OR EXISTS (SELECT 1 FROM number_changes nc WHERE nc.new_wa_id IN (g.wa_id, g.alt) AND nc.occurred_at > g.sent_at
-				AND nc.released_contact_id IS NOT NULL AND (SELECT m.account_id FROM contacts m WHERE m.id = nc.contact_id) = $1)),
+				AND (SELECT m.account_id FROM contacts m WHERE m.id = nc.contact_id) = $1)),
 		input AS (SELECT * FROM given g WHERE NOT EXISTS (SELECT 1 FROM past p WHERE p.message_id = g.message_id)),
 		people AS (
 			SELECT wa_id,
@@ -183,9 +183,8 @@ func (t *Tx) flushQueued(ctx context.Context) error {
 // number's: it is written as IngestMessage writes it, to the mover's
 // record, and opens the mover's window; the old number, which may be
 // someone else's next, gets no record. Likewise a message sent from a
-// number before someone moved onto it, when optgate kept its previous
-// owner's record apart (ChangeNumber released it): it is the previous
-// owner's, and opens no window for the new holder. Either form of a
+// number before someone moved onto it: it is the previous owner's
+// (holderAt), and opens no window for the new holder. Either form of a
 // Brazilian or Mexican number counts (WAIDVariants). Such messages are
 // found with the queue's people: splitPast on SQLite, the queue's
 // statement itself on PostgreSQL (no round trip more).
@@ -202,8 +201,7 @@ func (t *Tx) splitPast(ctx context.Context, q []queuedMessage) (rest, past []que
 			}
 		}
 	}
-	// The latest change away from each number, and the latest move onto
-	// it that left its previous owner's record apart.
+	// The latest change away from each number, and the latest move onto it.
 	var left, taken map[string]int64
 	for start, n := 0, 0; start < len(waIDs); start += n {
 		n = t.chunk(len(waIDs)-start, maxRowsPerStatement*4)
@@ -218,7 +216,7 @@ func (t *Tx) splitPast(ctx context.Context, q []queuedMessage) (rest, past []que
 			args = append(args, w)
 		}
 		query := "SELECT n.old_wa_id, n.occurred_at, 0 FROM number_changes n JOIN contacts m ON m.id = n.contact_id WHERE m.account_id = ?1 AND n.old_wa_id IN (" + list.String() + ")" +
-			" UNION ALL SELECT n.new_wa_id, n.occurred_at, 1 FROM number_changes n JOIN contacts m ON m.id = n.contact_id WHERE m.account_id = ?1 AND n.new_wa_id IN (" + list.String() + ") AND n.released_contact_id IS NOT NULL"
+			" UNION ALL SELECT n.new_wa_id, n.occurred_at, 1 FROM number_changes n JOIN contacts m ON m.id = n.contact_id WHERE m.account_id = ?1 AND n.new_wa_id IN (" + list.String() + ")"
 		err = t.queryEach(ctx, "find number changes", query, args, func(scan func(...any) error) error {
 			var wa string
 			var at int64
