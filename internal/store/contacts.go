@@ -209,8 +209,16 @@ func (t *Tx) holderAt(ctx context.Context, accountID, waID string, at time.Time)
 			if err := t.queryRow(ctx, "insertContact", accountID, nil, nil, "", "", ms(t.s.now())).Scan(&id); err != nil {
 				return consent.Contact{}, false, t.s.wrap(err)
 			}
-			if _, err := t.exec(ctx, "setReleased", change, id); err != nil {
+			res, err := t.exec(ctx, "setReleased", change, id)
+			if err != nil {
 				return consent.Contact{}, false, err
+			}
+			if n, err := res.RowsAffected(); err != nil || n == 0 {
+				// Another instance named the previous owner's record
+				// first: that one is theirs (this one stays empty).
+				if _, _, id, err = t.firstOnto(ctx, accountID, waID, ms(at)); err != nil || id == 0 {
+					return consent.Contact{}, false, cmp.Or(err, error(ErrNotFound))
+				}
 			}
 		}
 	case away != 0:
@@ -314,6 +322,11 @@ func (t *Tx) LinkKeys(ctx context.Context, accountID string, key consent.Contact
 	if _, moved, err := t.moverOf(ctx, accountID, key.WAID, at); err != nil || moved {
 		return err
 	}
+	// Someone moved onto the number since: the user id is its previous
+	// owner's (a status of a message sent to them), not the holder's.
+	if change, _, _, err := t.firstOnto(ctx, accountID, key.WAID, ms(at)); err != nil || change != 0 {
+		return err
+	}
 	_, err = t.UpsertContact(ctx, accountID, ContactSeen{Key: key}) // flushes the queue
 	return err
 }
@@ -354,9 +367,11 @@ func (t *Tx) ChangeNumber(ctx context.Context, accountID, oldWAID, newWAID, mess
 	// delivered the person's later change first. This one is history, and
 	// the person is where that later change led.
 	var laterID, releasedID, laterAt int64
-	err = t.queryRow(ctx, "laterChangeFrom", accountID, newWAID, at).Scan(&laterID, &releasedID, &laterAt)
+	var made bool
+	nv := consent.WAIDVariants(newWAID)
+	err = t.queryRow(ctx, "laterChangeFrom", accountID, newWAID, at, nv[len(nv)-1]).Scan(&laterID, &releasedID, &laterAt, &made)
 	if err == nil {
-		return t.historicChange(ctx, accountID, c, found, laterID, releasedID, laterAt, oldWAID, newWAID, messageID, at)
+		return t.historicChange(ctx, accountID, c, found, laterID, releasedID, made, oldWAID, newWAID, messageID, at)
 	}
 	if err != sql.ErrNoRows {
 		return c, t.s.wrap(err)
@@ -403,17 +418,23 @@ func (t *Tx) ChangeNumber(ctx context.Context, accountID, oldWAID, newWAID, mess
 			// at until then, and that move left them without it. So it
 			// does now: they keep their record and history, with no key,
 			// and the later move names them as the number's previous
-			// owner (holderAt).
+			// owner (holderAt). A record that later move released (who
+			// held the number before it) held it before the person, and
+			// is now the one this change releases.
 			if _, _, err := t.lockHead(ctx, accountID); err != nil {
 				return c, err
 			}
 			if _, err := t.exec(ctx, "releaseContact", c.ID, now); err != nil {
 				return c, err
 			}
-			if _, err := t.exec(ctx, "insertNumberChange", c.ID, oldWAID, newWAID, messageID, at, nullable(oldUserID), nil); err != nil {
+			var before any
+			if err := t.queryRow(ctx, "releasedBy", later).Scan(&before); err != nil {
+				return c, t.s.wrap(err)
+			}
+			if _, err := t.exec(ctx, "insertNumberChange", c.ID, oldWAID, newWAID, messageID, at, nullable(oldUserID), before, false); err != nil {
 				return c, err
 			}
-			if _, err := t.exec(ctx, "setReleased", later, c.ID); err != nil {
+			if _, err := t.exec(ctx, "passRelease", later, c.ID); err != nil {
 				return c, err
 			}
 			c.WAID = ""
@@ -429,7 +450,7 @@ func (t *Tx) ChangeNumber(ctx context.Context, accountID, oldWAID, newWAID, mess
 		// can come first). What that record holds from the change on is
 		// the person's, and comes with them; a record with nothing older
 		// is theirs entirely, and is merged.
-		whole, err := t.onlySince(ctx, prev, at, true)
+		whole, err := t.onlySince(ctx, prev, at)
 		if err != nil {
 			return c, err
 		}
@@ -467,7 +488,7 @@ func (t *Tx) ChangeNumber(ctx context.Context, accountID, oldWAID, newWAID, mess
 	if _, err := t.exec(ctx, "updateContact", c.ID, newWAID, nullable(c.UserID), c.Name, c.Language, now); err != nil {
 		return c, err
 	}
-	if _, err := t.exec(ctx, "insertNumberChange", c.ID, oldWAID, newWAID, messageID, at, nullable(oldUserID), released); err != nil {
+	if _, err := t.exec(ctx, "insertNumberChange", c.ID, oldWAID, newWAID, messageID, at, nullable(oldUserID), released, false); err != nil {
 		return c, err
 	}
 	c.WAID = newWAID
@@ -495,10 +516,10 @@ func (t *Tx) arrive(ctx context.Context, accountID, oldWAID, newWAID, messageID 
 			return prev, err
 		}
 		if later != 0 {
-			_, err := t.exec(ctx, "insertNumberChange", prev.ID, oldWAID, newWAID, messageID, at, nil, nil)
+			_, err := t.exec(ctx, "insertNumberChange", prev.ID, oldWAID, newWAID, messageID, at, nil, nil, false)
 			return prev, err
 		}
-		whole, err := t.onlySince(ctx, prev, at, true)
+		whole, err := t.onlySince(ctx, prev, at)
 		if err != nil {
 			return prev, err
 		}
@@ -523,33 +544,28 @@ func (t *Tx) arrive(ctx context.Context, accountID, oldWAID, newWAID, messageID 
 			return c, err
 		}
 	}
-	_, err = t.exec(ctx, "insertNumberChange", c.ID, oldWAID, newWAID, messageID, at, nil, released)
+	_, err = t.exec(ctx, "insertNumberChange", c.ID, oldWAID, newWAID, messageID, at, nil, released, true)
 	return c, err
 }
 
 // historicChange records a change from oldWAID to newWAID that a later change
-// away from newWAID (at laterAt, made by the record laterID, which took its
-// number from releasedID, if not 0) has already overtaken: the person is
+// away from newWAID (made by the record laterID, which took its number from
+// releasedID, if not 0) has already overtaken: the person is
 // where the later change led. A record still on the old number (c, if found)
 // is theirs, left behind: it merges into laterID. If the later change took
 // its number from a record that held it before this change (releasedID),
 // that record was the person's all along (they changed number and back): it
 // gets the number back, with what laterID holds.
 //
-// That reading holds when laterID holds nothing from before the later change
-// (a record the later change made). Otherwise laterID has a past of its own,
+// That reading holds when the later change made laterID (fresh: what it
+// holds from before then came to it as the person's, such as their late
+// messages from newWAID). Otherwise laterID has a past of its own,
 // and may be someone else's (two people swapping numbers, a recycled number
 // in between): nothing is merged, and only the opt-outs of the record that
 // would have been are carried to laterID, so that no send the person refused
 // goes out, and no one gets an opt-in they did not give.
-func (t *Tx) historicChange(ctx context.Context, accountID string, c consent.Contact, found bool, laterID, releasedID, laterAt int64, oldWAID, newWAID, messageID string, at int64) (consent.Contact, error) {
+func (t *Tx) historicChange(ctx context.Context, accountID string, c consent.Contact, found bool, laterID, releasedID int64, fresh bool, oldWAID, newWAID, messageID string, at int64) (consent.Contact, error) {
 	later, err := scanContact(t.stmt(ctx, "contactByID").QueryRowContext(ctx, laterID))
-	if err != nil {
-		return later, err
-	}
-	// Consent events only: messages the person sent from newWAID before the
-	// later change, delivered late, went to later (holderAt) and are theirs.
-	fresh, err := t.onlySince(ctx, later, laterAt, false)
 	if err != nil {
 		return later, err
 	}
@@ -594,7 +610,7 @@ func (t *Tx) historicChange(ctx context.Context, accountID string, c consent.Con
 		}
 		retired = nullable(c.UserID)
 	}
-	_, err = t.exec(ctx, "insertNumberChange", later.ID, oldWAID, newWAID, messageID, at, retired, nil)
+	_, err = t.exec(ctx, "insertNumberChange", later.ID, oldWAID, newWAID, messageID, at, retired, nil, false)
 	return later, err
 }
 
@@ -626,10 +642,11 @@ func (t *Tx) holderOf(ctx context.Context, accountID, waID string, not int64) (c
 }
 
 // arrivedAfter returns the number change by which record id (or a record
-// merged into it) moved onto waID after at (Unix ms), or 0.
+// merged into it) moved onto waID (either form) after at (Unix ms), or 0.
 func (t *Tx) arrivedAfter(ctx context.Context, id int64, waID string, at int64) (int64, error) {
 	var change int64
-	err := t.queryRow(ctx, "arrivedAfter", id, waID, at).Scan(&change)
+	v := consent.WAIDVariants(waID)
+	err := t.queryRow(ctx, "arrivedAfter", id, v[0], at, v[len(v)-1]).Scan(&change)
 	if err == sql.ErrNoRows {
 		return 0, nil
 	}
@@ -638,21 +655,17 @@ func (t *Tx) arrivedAfter(ctx context.Context, id int64, waID string, at int64) 
 
 // onlySince reports whether everything optgate holds of contact c happened
 // at or after at (Unix ms): the record was created then or later, none of
-// its consent events is older, and, if messages, its latest message is not
-// older either (a record on a number made from its previous owner's
-// messages that Meta delivered just before the change is theirs; messages
-// are not indexed by contact, so a record holding messages from both sides
-// of at counts as the person's).
-func (t *Tx) onlySince(ctx context.Context, c consent.Contact, at int64, messages bool) (bool, error) {
+// its consent events is older, and its latest message is not older either
+// (a record on a number made from its previous owner's messages that Meta
+// delivered just before the change is theirs; messages are not indexed by
+// contact, so a record holding messages from both sides of at counts as the
+// person's).
+func (t *Tx) onlySince(ctx context.Context, c consent.Contact, at int64) (bool, error) {
 	if ms(c.CreatedAt) < at {
 		return false, nil
 	}
-	q := "eventsBefore"
-	if messages {
-		q = "traceBefore"
-	}
 	var n int
-	if err := t.queryRow(ctx, q, c.ID, at).Scan(&n); err != nil {
+	if err := t.queryRow(ctx, "traceBefore", c.ID, at).Scan(&n); err != nil {
 		return false, t.s.wrap(err)
 	}
 	return n == 0, nil

@@ -45,8 +45,10 @@ var queries = map[string]string{
 		LEFT JOIN contacts r ON r.id = n.released_contact_id
 		WHERE n.new_wa_id IN ($2, $4) AND m.account_id = $1 AND n.occurred_at > $3 ORDER BY n.occurred_at, n.id LIMIT 1`,
 	"arrivedAfter": `SELECT n.id FROM number_changes n JOIN contacts m ON m.id = n.contact_id
-		WHERE COALESCE(m.merged_into, m.id) = $1 AND n.new_wa_id = $2 AND n.occurred_at > $3 ORDER BY n.occurred_at, n.id LIMIT 1`,
+		WHERE COALESCE(m.merged_into, m.id) = $1 AND n.new_wa_id IN ($2, $4) AND n.occurred_at > $3 ORDER BY n.occurred_at, n.id LIMIT 1`,
 	"setReleased":    `UPDATE number_changes SET released_contact_id = $2 WHERE id = $1 AND released_contact_id IS NULL`,
+	"releasedBy":     `SELECT released_contact_id FROM number_changes WHERE id = $1`,
+	"passRelease":    `UPDATE number_changes SET released_contact_id = $2 WHERE id = $1`,
 	"liveContact":    `SELECT c.id, c.merged_into IS NULL AND c.wa_id IS NULL AND c.user_id IS NULL FROM contacts m JOIN contacts c ON c.id = COALESCE(m.merged_into, m.id) WHERE m.id = $1`,
 	"releaseContact": `UPDATE contacts SET wa_id = NULL, user_id = NULL, updated_at = $2 WHERE id = $1`,
 	"numberOfUser":   `SELECT wa_id FROM contacts WHERE account_id = $1 AND user_id = $2`,
@@ -97,22 +99,27 @@ var queries = map[string]string{
 	// A contact's events: its own, those of the records merged into it,
 	// and those that a previous owner's record received from the moment a
 	// number change of this person (or of a record merged into it) took
-	// the number from it: the same events the change carried the state of.
+	// the number from it: the same events the change carried the state of,
+	// unless that record has since become someone's again (the previous
+	// owner's own late change took it to their new number: its events are
+	// theirs) or was merged into another.
 	"eventsOf": `WITH mine AS (SELECT CAST($1 AS BIGINT) AS id UNION ALL SELECT id FROM contacts WHERE merged_into = $1)
 		SELECT id, account_id, seq, contact_id, action, scope, source, evidence, reason, actor, occurred_at, recorded_at, prev_hash, hash
 		FROM consent_events WHERE contact_id IN (SELECT id FROM mine)
 		UNION
 		SELECT e.id, e.account_id, e.seq, e.contact_id, e.action, e.scope, e.source, e.evidence, e.reason, e.actor, e.occurred_at, e.recorded_at, e.prev_hash, e.hash
 		FROM number_changes n JOIN consent_events e ON e.contact_id = n.released_contact_id AND e.occurred_at >= n.occurred_at
+		JOIN contacts r ON r.id = n.released_contact_id AND r.wa_id IS NULL AND r.user_id IS NULL AND r.merged_into IS NULL
 		WHERE n.contact_id IN (SELECT id FROM mine) AND n.released_contact_id IS NOT NULL
 		ORDER BY seq`,
 	"eventsFrom": `SELECT id, account_id, seq, contact_id, action, scope, source, evidence, reason, actor, occurred_at, recorded_at, prev_hash, hash
 		FROM consent_events WHERE account_id = $1 AND seq > $2 ORDER BY seq LIMIT $3`,
 
-	"insertNumberChange": `INSERT INTO number_changes (contact_id, old_wa_id, new_wa_id, message_id, occurred_at, old_user_id, released_contact_id) VALUES ($1, $2, $3, $4, $5, $6, $7)`,
-	"laterChangeFrom": `SELECT COALESCE(m.merged_into, m.id), COALESCE(n.released_contact_id, 0), n.occurred_at
+	"insertNumberChange": `INSERT INTO number_changes (contact_id, old_wa_id, new_wa_id, message_id, occurred_at, old_user_id, released_contact_id, made_contact)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
+	"laterChangeFrom": `SELECT COALESCE(m.merged_into, m.id), COALESCE(n.released_contact_id, 0), n.occurred_at, n.made_contact
 		FROM number_changes n JOIN contacts m ON m.id = n.contact_id
-		WHERE n.old_wa_id = $2 AND m.account_id = $1 AND n.occurred_at > $3 ORDER BY n.occurred_at, n.id LIMIT 1`,
+		WHERE n.old_wa_id IN ($2, $4) AND m.account_id = $1 AND n.occurred_at > $3 ORDER BY n.occurred_at, n.id LIMIT 1`,
 	"contactByID": `SELECT id, account_id, COALESCE(wa_id, ''), COALESCE(user_id, ''), name, language, created_at FROM contacts WHERE id = $1`,
 	"retiredUserID": `SELECT c.id, c.account_id, COALESCE(c.wa_id, ''), COALESCE(c.user_id, ''), c.name, c.language, c.created_at
 		FROM number_changes n JOIN contacts m ON m.id = n.contact_id JOIN contacts c ON c.id = COALESCE(m.merged_into, m.id)
