@@ -363,6 +363,24 @@ func (t *Tx) ChangeNumber(ctx context.Context, accountID, oldWAID, newWAID, mess
 			return c, err
 		}
 	}
+	// The person may be on record under both forms of a Brazilian or
+	// Mexican number (a send decision reads both records as one): the other
+	// record is theirs too, and moves with them, or what it holds (a STOP
+	// recorded under the other form) would stay on the old number.
+	for _, w := range v {
+		if !found || fromPast || w == c.WAID {
+			continue // a record from the number's past has no twin: the number is someone else's
+		}
+		twin, err := scanContact(t.stmt(ctx, "contactByWAID").QueryRowContext(ctx, accountID, w))
+		switch {
+		case err == nil && twin.ID != c.ID:
+			if err := t.mergeContact(ctx, accountID, twin.ID, c.ID, 0); err != nil {
+				return c, err
+			}
+		case err != nil && !errors.Is(err, ErrNotFound):
+			return c, err
+		}
+	}
 	// A change away from the new number after this one is on record: Meta
 	// delivered the person's later change first. This one is history, and
 	// the person is where that later change led.
@@ -379,24 +397,6 @@ func (t *Tx) ChangeNumber(ctx context.Context, accountID, oldWAID, newWAID, mess
 	if !found {
 		// A number optgate never saw: the person is new on the new one.
 		return t.arrive(ctx, accountID, oldWAID, newWAID, messageID, at)
-	}
-	// The person may be on record under both forms of a Brazilian or
-	// Mexican number (a send decision reads both records as one): the other
-	// record is theirs too, and moves with them, or what it holds (a STOP
-	// recorded under the other form) would stay on the old number.
-	for _, w := range v {
-		if fromPast || w == c.WAID {
-			continue // a record from the number's past has no twin: the number is someone else's
-		}
-		twin, err := scanContact(t.stmt(ctx, "contactByWAID").QueryRowContext(ctx, accountID, w))
-		switch {
-		case err == nil && twin.ID != c.ID:
-			if err := t.mergeContact(ctx, accountID, twin.ID, c.ID, 0); err != nil {
-				return c, err
-			}
-		case err != nil && !errors.Is(err, ErrNotFound):
-			return c, err
-		}
 	}
 	now := ms(t.s.now())
 	// Meta gives a person a new user id with a new number: the old one goes
@@ -601,7 +601,12 @@ func (t *Tx) historicChange(ctx context.Context, accountID string, c consent.Con
 			later = back
 		}
 	case found && c.ID != laterID && !fresh:
+		// Not merged, and not left on the old number either: the person
+		// left it, and it may be someone else's next.
 		if err := optOutsOnly(c.ID); err != nil {
+			return later, err
+		}
+		if _, err := t.exec(ctx, "releaseContact", c.ID, ms(t.s.now())); err != nil {
 			return later, err
 		}
 	case found && c.ID != laterID:

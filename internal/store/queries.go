@@ -101,8 +101,9 @@ var queries = map[string]string{
 	// number change of this person (or of a record merged into it) took
 	// the number from it: the same events the change carried the state of,
 	// unless that record has since become someone's again (the previous
-	// owner's own late change took it to their new number: its events are
-	// theirs) or was merged into another.
+	// owner's own late change away from the number took it on: its events
+	// are theirs, even once another move releases it again) or was merged
+	// into another.
 	"eventsOf": `WITH mine AS (SELECT CAST($1 AS BIGINT) AS id UNION ALL SELECT id FROM contacts WHERE merged_into = $1)
 		SELECT id, account_id, seq, contact_id, action, scope, source, evidence, reason, actor, occurred_at, recorded_at, prev_hash, hash
 		FROM consent_events WHERE contact_id IN (SELECT id FROM mine)
@@ -111,6 +112,7 @@ var queries = map[string]string{
 		FROM number_changes n JOIN consent_events e ON e.contact_id = n.released_contact_id AND e.occurred_at >= n.occurred_at
 		JOIN contacts r ON r.id = n.released_contact_id AND r.wa_id IS NULL AND r.user_id IS NULL AND r.merged_into IS NULL
 		WHERE n.contact_id IN (SELECT id FROM mine) AND n.released_contact_id IS NOT NULL
+			AND NOT EXISTS (SELECT 1 FROM number_changes o WHERE o.contact_id = r.id AND o.old_wa_id = n.new_wa_id)
 		ORDER BY seq`,
 	"eventsFrom": `SELECT id, account_id, seq, contact_id, action, scope, source, evidence, reason, actor, occurred_at, recorded_at, prev_hash, hash
 		FROM consent_events WHERE account_id = $1 AND seq > $2 ORDER BY seq LIMIT $3`,
