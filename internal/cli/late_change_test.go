@@ -115,3 +115,41 @@ func TestUnknownPreviousOwnersLateStart(t *testing.T) {
 		}
 	})
 }
+
+// TestStopStampedJustBeforeTheChange: Meta stamps user_changed_number with the
+// time its webhook was triggered, which can come a little after the person's
+// first message from the new number. The person's PARAR from the new number,
+// stamped two seconds before the change, is theirs, whether it is delivered
+// after the change or before it (it was taken for the number's previous
+// owner's, and the person, opted in on their old number, was not opted out).
+func TestStopStampedJustBeforeTheChange(t *testing.T) {
+	for _, stopFirst := range []bool{false, true} {
+		t.Run(map[bool]string{false: "change first", true: "stop first"}[stopFirst], func(t *testing.T) {
+			forEachBackend(t, func(t *testing.T, b storetest.Backend) {
+				e := newEnv(t, b)
+				const x, y = "5511966697071", "5511966697072"
+				now := e.clock.Now().Truncate(time.Second)
+				post := func(body []byte) {
+					t.Helper()
+					if r := e.webhook(body, testAppSecret); r.Status != http.StatusOK {
+						t.Fatalf("webhook: %d %s", r.Status, r.Body)
+					}
+				}
+				if r := e.consent("+"+x, `{"action":"opt_in","source":"web_form","evidence":{"text":"Quero receber"},"occurred_at":"`+
+					now.Add(-72*time.Hour).UTC().Format(time.RFC3339)+`"}`); r.Status != http.StatusCreated {
+					t.Fatalf("opt-in: %d %s", r.Status, r.Body)
+				}
+				change := changeHook(x, y, "wamid.sk.change", now.Add(-time.Minute))
+				stop := textWebhook(y, "", "wamid.sk.stop", now.Add(-time.Minute-2*time.Second), "PARAR")
+				if stopFirst {
+					post(stop)
+					post(change)
+				} else {
+					post(change)
+					post(stop)
+				}
+				e.wantRefused(e.send(tpl("+"+y, "order_shipped")), "opted_out")
+			})
+		})
+	}
+}

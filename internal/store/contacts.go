@@ -183,14 +183,23 @@ func (t *Tx) moverOf(ctx context.Context, accountID, waID string, at time.Time) 
 	return t.pastRecord(ctx, "moverOf", accountID, waID, at)
 }
 
+// changeStampSkew is how far before a number change's time a message from
+// the new number may be stamped and still be the mover's. Meta stamps
+// user_changed_number with the time its webhook was triggered, which can
+// come a little after the person's first message from the new number; a
+// previous owner writing from a number in the seconds before it passes to
+// someone else does not happen (carriers hold a number back for months).
+const changeStampSkew = 30 * time.Second
+
 // holderAt finds whose waID was at time at when that is not its holder
 // now (Meta delivered what was sent then late), under either form of a
 // Brazilian or Mexican number:
-//   - someone moved onto waID after at, before anyone left it: what was
-//     sent from it then is its previous owner's, on the record that move
-//     kept apart (ChangeNumber released it). If optgate kept none (it never
-//     saw the previous owner), they get a record with no key now, named by
-//     the move, so that the rest of what they sent joins it;
+//   - someone moved onto waID after at (by more than changeStampSkew),
+//     before anyone left it: what was sent from it then is its previous
+//     owner's, on the record that move kept apart (ChangeNumber released
+//     it). If optgate kept none (it never saw the previous owner), they get
+//     a record with no key now, named by the move, so that the rest of what
+//     they sent joins it;
 //   - else someone left waID at or after at: it is theirs, wherever their
 //     record is now (moverOf).
 //
@@ -204,7 +213,7 @@ func (t *Tx) holderAt(ctx context.Context, accountID, waID string, at time.Time)
 	switch {
 	case err != nil:
 		return consent.Contact{}, false, err
-	case change != 0 && (away == 0 || ontoAt < awayAt):
+	case change != 0 && ontoAt-ms(at) > changeStampSkew.Milliseconds() && (away == 0 || ontoAt < awayAt):
 		if id == 0 {
 			if err := t.queryRow(ctx, "insertContact", accountID, nil, nil, "", "", ms(t.s.now())).Scan(&id); err != nil {
 				return consent.Contact{}, false, t.s.wrap(err)
@@ -666,6 +675,7 @@ func (t *Tx) arrivedAfter(ctx context.Context, id int64, waID string, at int64) 
 // contact, so a record holding messages from both sides of at counts as the
 // person's).
 func (t *Tx) onlySince(ctx context.Context, c consent.Contact, at int64) (bool, error) {
+	at -= changeStampSkew.Milliseconds() // the person's first message may be stamped a little before
 	if ms(c.CreatedAt) < at {
 		return false, nil
 	}

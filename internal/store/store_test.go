@@ -314,10 +314,10 @@ func TestChangeNumber(t *testing.T) {
 		var moved consent.Contact
 		err := s.Write(ctx, func(ctx context.Context, tx *Tx) error {
 			var err error
-			// After both records' events: the new number's record is its
-			// previous owner's (TestChangeNumberAfterTheNewNumberWrote has
-			// the other case).
-			moved, err = tx.ChangeNumber(ctx, acctA, "447700900001", "447700900002", "wamid.change1", time.Now().Add(time.Second).UnixMilli())
+			// After both records' events (by more than changeStampSkew):
+			// the new number's record is its previous owner's
+			// (TestChangeNumberAfterTheNewNumberWrote has the other case).
+			moved, err = tx.ChangeNumber(ctx, acctA, "447700900001", "447700900002", "wamid.change1", time.Now().Add(time.Minute).UnixMilli())
 			return err
 		})
 		if err != nil {
