@@ -42,6 +42,12 @@ type Store struct {
 	decisions *decisionReader // group reads of send decisions (PostgreSQL); nil: one query each
 
 	retries atomic.Int64 // batches run again, for tests and logs
+	// savepointRuns lets one batch at a time run with a savepoint per
+	// writer (tryBatch): such a run writes each writer's queued messages
+	// with a statement of its own, so its locks are not taken in the sorted
+	// order of a group's single statement, and two such runs of this
+	// instance's writers deadlocked each other on every attempt.
+	savepointRuns sync.Mutex
 	// Write submits a job only while the writers run: it holds life's read
 	// lock from its check to its send, so a job is never left in jobs
 	// after the writers' last look (Close takes the write lock first).
@@ -339,6 +345,8 @@ func (s *Store) tryBatch(batch []*writeJob) (errs []error, err error) {
 			return nil, err
 		}
 	}
+	s.savepointRuns.Lock()
+	defer s.savepointRuns.Unlock()
 	if sqlTx, err = s.db.BeginTx(ctx, nil); err != nil {
 		return nil, s.wrap(err)
 	}
