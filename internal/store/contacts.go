@@ -333,7 +333,7 @@ func (t *Tx) LinkKeys(ctx context.Context, accountID string, key consent.Contact
 	}
 	// Someone moved onto the number since: the user id is its previous
 	// owner's (a status of a message sent to them), not the holder's.
-	if change, _, _, err := t.firstOnto(ctx, accountID, key.WAID, ms(at)); err != nil || change != 0 {
+	if change, ontoAt, _, err := t.firstOnto(ctx, accountID, key.WAID, ms(at)); err != nil || change != 0 && ontoAt-ms(at) > changeStampSkew.Milliseconds() {
 		return err
 	}
 	_, err = t.UpsertContact(ctx, accountID, ContactSeen{Key: key}) // flushes the queue
@@ -416,49 +416,52 @@ func (t *Tx) ChangeNumber(ctx context.Context, accountID, oldWAID, newWAID, mess
 	oldUserID := c.UserID
 	c.UserID = ""
 	var released any // the previous owner's record, when this change releases it
-	prev, err := t.holderOf(ctx, accountID, newWAID, c.ID)
-	if err == nil && prev.ID != c.ID {
-		if later, err := t.arrivedAfter(ctx, prev.ID, newWAID, at); err != nil || later != 0 {
-			if err != nil {
-				return c, err
-			}
-			// prev moved onto the new number after this change: in the
-			// order things happened, the person held the new number from
-			// at until then, and that move left them without it. So it
-			// does now: they keep their record and history, with no key,
-			// and the later move names them as the number's previous
-			// owner (holderAt). A record that later move released (who
-			// held the number before it) held it before the person, and
-			// is now the one this change releases.
-			if _, _, err := t.lockHead(ctx, accountID); err != nil {
-				return c, err
-			}
-			if _, err := t.exec(ctx, "releaseContact", c.ID, now); err != nil {
-				return c, err
-			}
-			var before any
-			if err := t.queryRow(ctx, "releasedBy", later).Scan(&before); err != nil {
-				return c, t.s.wrap(err)
-			}
-			if _, err := t.exec(ctx, "insertNumberChange", c.ID, oldWAID, newWAID, messageID, at, nullable(oldUserID), before, false); err != nil {
-				return c, err
-			}
-			if _, err := t.exec(ctx, "passRelease", later, c.ID); err != nil {
-				return c, err
-			}
-			c.WAID = ""
-			t.markMover(c.ID)
-			return c, nil
-		}
+	prevs, err := t.holdersOf(ctx, accountID, newWAID, c.ID)
+	if err != nil {
+		return c, err
 	}
-	switch {
-	case err == nil && prev.ID != c.ID:
-		// The record that holds the new number is its previous owner's,
-		// unless the person reached optgate from the new number before
-		// this message was processed (a STOP sent right after the change
-		// can come first). What that record holds from the change on is
-		// the person's, and comes with them; a record with nothing older
-		// is theirs entirely, and is merged.
+	for _, prev := range prevs {
+		later, err := t.arrivedAfter(ctx, prev.ID, newWAID, at)
+		if err != nil {
+			return c, err
+		}
+		if later == 0 {
+			continue
+		}
+		// prev moved onto the new number after this change: in the order
+		// things happened, the person held the new number from at until
+		// then, and that move left them without it. So it does now: they
+		// keep their record and history, with no key, and the later move
+		// names them as the number's previous owner (holderAt). A record
+		// that later move released (who held the number before it) held it
+		// before the person, and is now the one this change releases.
+		if _, _, err := t.lockHead(ctx, accountID); err != nil {
+			return c, err
+		}
+		if _, err := t.exec(ctx, "releaseContact", c.ID, now); err != nil {
+			return c, err
+		}
+		var before any
+		if err := t.queryRow(ctx, "releasedBy", later).Scan(&before); err != nil {
+			return c, t.s.wrap(err)
+		}
+		if _, err := t.exec(ctx, "insertNumberChange", c.ID, oldWAID, newWAID, messageID, at, nullable(oldUserID), before, false); err != nil {
+			return c, err
+		}
+		if _, err := t.exec(ctx, "passRelease", later, c.ID); err != nil {
+			return c, err
+		}
+		c.WAID = ""
+		t.markMover(c.ID)
+		return c, nil
+	}
+	for _, prev := range prevs {
+		// A record that holds the new number (under either form) is its
+		// previous owner's, unless the person reached optgate from the new
+		// number before this message was processed (a STOP sent right
+		// after the change can come first). What that record holds from
+		// the change on is the person's, and comes with them; a record
+		// with nothing older is theirs entirely, and is merged.
 		whole, err := t.onlySince(ctx, prev, at)
 		if err != nil {
 			return c, err
@@ -470,29 +473,29 @@ func (t *Tx) ChangeNumber(ctx context.Context, accountID, oldWAID, newWAID, mess
 			if prev.UserID != "" { // the user id Meta gives the new number
 				c.UserID = prev.UserID
 			}
-		} else {
-			// Under the ledger lock, as a merge: an event appended to prev
-			// by another instance is either carried here or, after this
-			// commits, refused by AppendEvent (prev has no keys left) and
-			// written again where the number now leads.
-			if _, _, err := t.lockHead(ctx, accountID); err != nil {
-				return c, err
-			}
-			if err := t.carryState(ctx, prev.ID, c.ID, at); err != nil {
-				return c, err
-			}
-			// The previous owner loses the number, and the user id that
-			// came with it: Meta gives a new one with a new number, so the
-			// id on this record is either the owner's old one, obsolete, or
-			// one the person was given with the number since, which must
-			// not make this record look like theirs.
-			if _, err := t.exec(ctx, "releaseContact", prev.ID, now); err != nil {
-				return c, err
-			}
+			continue
+		}
+		// Under the ledger lock, as a merge: an event appended to prev by
+		// another instance is either carried here or, after this commits,
+		// refused by AppendEvent (prev has no keys left) and written again
+		// where the number now leads.
+		if _, _, err := t.lockHead(ctx, accountID); err != nil {
+			return c, err
+		}
+		if err := t.carryState(ctx, prev.ID, c.ID, at-changeStampSkew.Milliseconds()); err != nil {
+			return c, err
+		}
+		// The previous owner loses the number, and the user id that came
+		// with it: Meta gives a new one with a new number, so the id on
+		// this record is either the owner's old one, obsolete, or one the
+		// person was given with the number since, which must not make this
+		// record look like theirs.
+		if _, err := t.exec(ctx, "releaseContact", prev.ID, now); err != nil {
+			return c, err
+		}
+		if released == nil {
 			released = prev.ID
 		}
-	case err != nil && !errors.Is(err, ErrNotFound):
-		return c, err
 	}
 	if _, err := t.exec(ctx, "updateContact", c.ID, newWAID, nullable(c.UserID), c.Name, c.Language, now); err != nil {
 		return c, err
@@ -512,10 +515,11 @@ func (t *Tx) ChangeNumber(ctx context.Context, accountID, oldWAID, newWAID, mess
 // from the change on. The change is kept, so that an earlier one of the
 // same person delivered after it is known to be history.
 func (t *Tx) arrive(ctx context.Context, accountID, oldWAID, newWAID, messageID string, at int64) (consent.Contact, error) {
-	var released any
-	prev, err := t.holderOf(ctx, accountID, newWAID, 0)
-	switch {
-	case err == nil:
+	prevs, err := t.holdersOf(ctx, accountID, newWAID, 0)
+	if err != nil {
+		return consent.Contact{}, err
+	}
+	for _, prev := range prevs {
 		// prev moved onto the new number after this change: it holds the
 		// number since, and this change is history (whoever made it had
 		// left the new number by then; most often prev's own person, who
@@ -528,29 +532,35 @@ func (t *Tx) arrive(ctx context.Context, accountID, oldWAID, newWAID, messageID 
 			_, err := t.exec(ctx, "insertNumberChange", prev.ID, oldWAID, newWAID, messageID, at, nil, nil, false)
 			return prev, err
 		}
+	}
+	var releasedPrevs []int64
+	for _, prev := range prevs {
 		whole, err := t.onlySince(ctx, prev, at)
 		if err != nil {
 			return prev, err
 		}
-		if !whole {
-			if _, _, err := t.lockHead(ctx, accountID); err != nil {
-				return prev, err
-			}
-			if _, err := t.exec(ctx, "releaseContact", prev.ID, ms(t.s.now())); err != nil {
-				return prev, err
-			}
-			released = prev.ID
+		if whole {
+			continue // the person's own, made from the new number since
 		}
-	case !errors.Is(err, ErrNotFound):
-		return prev, err
+		if _, _, err := t.lockHead(ctx, accountID); err != nil {
+			return prev, err
+		}
+		if _, err := t.exec(ctx, "releaseContact", prev.ID, ms(t.s.now())); err != nil {
+			return prev, err
+		}
+		releasedPrevs = append(releasedPrevs, prev.ID)
 	}
 	c, err := t.UpsertContact(ctx, accountID, ContactSeen{Key: consent.ContactKey{WAID: newWAID}})
 	if err != nil {
 		return c, err
 	}
-	if released != nil {
-		if err := t.carryState(ctx, prev.ID, c.ID, at); err != nil {
+	var released any
+	for _, id := range releasedPrevs {
+		if err := t.carryState(ctx, id, c.ID, at-changeStampSkew.Milliseconds()); err != nil {
 			return c, err
+		}
+		if released == nil {
+			released = id
 		}
 	}
 	_, err = t.exec(ctx, "insertNumberChange", c.ID, oldWAID, newWAID, messageID, at, nil, released, true)
@@ -628,12 +638,13 @@ func (t *Tx) historicChange(ctx context.Context, accountID string, c consent.Con
 	return later, err
 }
 
-// holderOf finds the record that holds waID now, under either form of a
-// Brazilian or Mexican number, other than record not: the number's previous
-// owner, for a change onto it. Two records, one under each form, are one
-// person (a send decision reads them as one): the other form's merges into
-// the exact one's.
-func (t *Tx) holderOf(ctx context.Context, accountID, waID string, not int64) (consent.Contact, error) {
+// holdersOf finds the records that hold waID now, under either form of a
+// Brazilian or Mexican number, other than record not: for a change onto
+// waID, its previous owners (or the person's own, made from it since). They
+// are not merged: a record under each form may be two people's (an old
+// owner's, kept under one form, and the person's first message, under the
+// other).
+func (t *Tx) holdersOf(ctx context.Context, accountID, waID string, not int64) ([]consent.Contact, error) {
 	var found []consent.Contact
 	for _, w := range consent.WAIDVariants(waID) {
 		c, err := scanContact(t.stmt(ctx, "contactByWAID").QueryRowContext(ctx, accountID, w))
@@ -641,18 +652,10 @@ func (t *Tx) holderOf(ctx context.Context, accountID, waID string, not int64) (c
 		case err == nil && c.ID != not:
 			found = append(found, c)
 		case err != nil && !errors.Is(err, ErrNotFound):
-			return c, err
+			return nil, err
 		}
 	}
-	switch len(found) {
-	case 0:
-		return consent.Contact{}, ErrNotFound
-	case 2:
-		if err := t.mergeContact(ctx, accountID, found[1].ID, found[0].ID, 0); err != nil {
-			return found[0], err
-		}
-	}
-	return found[0], nil
+	return found, nil
 }
 
 // arrivedAfter returns the number change by which record id (or a record

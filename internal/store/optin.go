@@ -44,7 +44,7 @@ func init() {
 		"exportEvents": `SELECT e.seq, COALESCE(c.wa_id, ''), COALESCE(c.user_id, ''), e.action, e.scope, e.source, e.evidence, e.reason, e.actor,
 			e.occurred_at, e.recorded_at, e.hash FROM consent_events e
 			JOIN contacts m ON m.id = COALESCE((SELECT n.contact_id FROM number_changes n
-				WHERE n.released_contact_id = e.contact_id AND n.occurred_at <= e.occurred_at
+				WHERE n.released_contact_id = e.contact_id AND n.occurred_at - ` + skewMS + ` <= e.occurred_at
 				AND EXISTS (SELECT 1 FROM contacts r WHERE r.id = e.contact_id AND r.wa_id IS NULL AND r.user_id IS NULL AND r.merged_into IS NULL)
 				AND NOT EXISTS (SELECT 1 FROM number_changes o WHERE o.contact_id = e.contact_id AND o.old_wa_id = n.new_wa_id)
 				ORDER BY n.occurred_at LIMIT 1), e.contact_id)

@@ -1,5 +1,11 @@
 package store
 
+import "strconv"
+
+// skewMS is changeStampSkew in milliseconds, for queries: an event stamped
+// that little before a number change may be the mover's.
+var skewMS = strconv.FormatInt(changeStampSkew.Milliseconds(), 10)
+
 // dialectOnly names the queries that only one dialect prepares.
 var dialectOnly = map[string]string{}
 
@@ -109,7 +115,7 @@ var queries = map[string]string{
 		FROM consent_events WHERE contact_id IN (SELECT id FROM mine)
 		UNION
 		SELECT e.id, e.account_id, e.seq, e.contact_id, e.action, e.scope, e.source, e.evidence, e.reason, e.actor, e.occurred_at, e.recorded_at, e.prev_hash, e.hash
-		FROM number_changes n JOIN consent_events e ON e.contact_id = n.released_contact_id AND e.occurred_at >= n.occurred_at
+		FROM number_changes n JOIN consent_events e ON e.contact_id = n.released_contact_id AND e.occurred_at >= n.occurred_at - ` + skewMS + `
 		JOIN contacts r ON r.id = n.released_contact_id AND r.wa_id IS NULL AND r.user_id IS NULL AND r.merged_into IS NULL
 		WHERE n.contact_id IN (SELECT id FROM mine) AND n.released_contact_id IS NOT NULL
 			AND NOT EXISTS (SELECT 1 FROM number_changes o WHERE o.contact_id = r.id AND o.old_wa_id = n.new_wa_id)
