@@ -268,10 +268,10 @@ func (t *Tx) firstOnto(ctx context.Context, accountID, waID string, at int64) (c
 	return change, when, released, t.s.wrap(err)
 }
 
-// pastRecord runs a number-change look-up (moverOf)
-// under either form of a Brazilian or Mexican number (Meta may name a
-// number in one form in the change and in the other in a late message), and
-// lets AppendEvent write to the record it finds.
+// pastRecord runs a number-change look-up (moverOf) under either form of a
+// Brazilian or Mexican number (Meta may name a number in one form in the
+// change and in the other in a late message), and lets AppendEvent write to
+// the record it finds.
 func (t *Tx) pastRecord(ctx context.Context, query, accountID, waID string, at time.Time) (consent.Contact, bool, error) {
 	v := consent.WAIDVariants(waID)
 	c, err := scanContact(t.stmt(ctx, query).QueryRowContext(ctx, accountID, v[0], ms(at), v[len(v)-1]))

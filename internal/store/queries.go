@@ -58,7 +58,6 @@ var queries = map[string]string{
 	"liveContact":    `SELECT c.id, c.merged_into IS NULL AND c.wa_id IS NULL AND c.user_id IS NULL FROM contacts m JOIN contacts c ON c.id = COALESCE(m.merged_into, m.id) WHERE m.id = $1`,
 	"releaseContact": `UPDATE contacts SET wa_id = NULL, user_id = NULL, updated_at = $2 WHERE id = $1`,
 	"numberOfUser":   `SELECT wa_id FROM contacts WHERE account_id = $1 AND user_id = $2`,
-	"eventsBefore":   `SELECT COUNT(*) FROM consent_events WHERE contact_id = $1 AND occurred_at < $2`,
 	"traceBefore": `SELECT (SELECT COUNT(*) FROM consent_events WHERE contact_id = $1 AND occurred_at < $2)
 		+ (SELECT COUNT(*) FROM service_windows WHERE contact_id = $1 AND last_inbound_at > 0
 			AND last_inbound_at < $2 AND NOT EXISTS (SELECT 1 FROM service_windows w WHERE w.contact_id = $1 AND w.last_inbound_at >= $2))`,
