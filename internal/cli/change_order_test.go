@@ -20,12 +20,6 @@ func TestThereAndBackAndThereInAnyOrder(t *testing.T) {
 				e := newEnv(t, b)
 				const x, y = "5511966697031", "5511966697032"
 				now := e.clock.Now().Truncate(time.Second)
-				post := func(body []byte) {
-					t.Helper()
-					if r := e.webhook(body, testAppSecret); r.Status != http.StatusOK {
-						t.Fatalf("webhook: %d %s", r.Status, r.Body)
-					}
-				}
 				if r := e.consent("+"+x, `{"action":"opt_out","reason":"asked by phone","occurred_at":"`+now.Add(-time.Hour).UTC().Format(time.RFC3339)+`"}`); r.Status != http.StatusCreated {
 					t.Fatal(r.Status, string(r.Body))
 				}
@@ -35,7 +29,7 @@ func TestThereAndBackAndThereInAnyOrder(t *testing.T) {
 					3: changeHook(x, y, "wamid.tb.3", now.Add(-10*time.Minute)),
 				}
 				for _, i := range order {
-					post(hooks[i])
+					e.post(hooks[i])
 				}
 				e.wantRefused(e.send(tpl("+"+y, "order_shipped")), "opted_out")
 				e.wantRefused(e.send(tpl("+"+x, "order_shipped")), "no_opt_in")
@@ -54,24 +48,18 @@ func TestEarlierChangeOntoNumberSomeoneTookLater(t *testing.T) {
 		e := newEnv(t, b)
 		const x, y, z = "5511966697041", "5511966697042", "5511966697043"
 		now := e.clock.Now().Truncate(time.Second)
-		post := func(body []byte) {
-			t.Helper()
-			if r := e.webhook(body, testAppSecret); r.Status != http.StatusOK {
-				t.Fatalf("webhook: %d %s", r.Status, r.Body)
-			}
-		}
 		if r := e.consent("+"+x, `{"action":"opt_out","reason":"asked by phone","occurred_at":"`+now.Add(-72*time.Hour).UTC().Format(time.RFC3339)+`"}`); r.Status != http.StatusCreated {
 			t.Fatal(r.Status, string(r.Body))
 		}
 		if r := e.consent("+"+z, `{"action":"opt_in","source":"web_form","evidence":{"text":"Quero receber"},"occurred_at":"`+now.Add(-48*time.Hour).UTC().Format(time.RFC3339)+`"}`); r.Status != http.StatusCreated {
 			t.Fatal(r.Status, string(r.Body))
 		}
-		post(changeHook(z, y, "wamid.ec.q", now.Add(-10*time.Minute)))
-		post(changeHook(x, y, "wamid.ec.p", now.Add(-30*time.Minute)))
+		e.post(changeHook(z, y, "wamid.ec.q", now.Add(-10*time.Minute)))
+		e.post(changeHook(x, y, "wamid.ec.p", now.Add(-30*time.Minute)))
 		e.wantAllowed(e.send(tpl("+"+y, "order_shipped")))
 		e.wantRefused(e.send(tpl("+"+x, "order_shipped")), "no_opt_in")
 		// P's PARAR, sent from y between the two changes and delivered now, is P's.
-		post(textWebhook(y, "", "wamid.ec.pstop", now.Add(-20*time.Minute), "PARAR"))
+		e.post(textWebhook(y, "", "wamid.ec.pstop", now.Add(-20*time.Minute), "PARAR"))
 		e.wantAllowed(e.send(tpl("+"+y, "order_shipped")))
 	})
 }

@@ -333,6 +333,26 @@ func (e *env) consent(id, body string) result {
 	return e.do("POST", "/v1/contacts/"+id+"/consent", demoAPIKey, []byte(body), nil)
 }
 
+// post delivers a webhook signed with the demo app's secret, and fails the
+// test unless optgate accepts it.
+func (e *env) post(body []byte) {
+	e.t.Helper()
+	if r := e.webhook(body, testAppSecret); r.Status != http.StatusOK {
+		e.t.Fatalf("webhook: %d %s", r.Status, r.Body)
+	}
+}
+
+// consentAt records action (opt_in or opt_out) of all topics for id through
+// the API, said at at, with a form as evidence, and fails the test unless it
+// is recorded.
+func (e *env) consentAt(id, action string, at time.Time) {
+	e.t.Helper()
+	if r := e.consent(id, `{"action":"`+action+`","source":"web_form","evidence":{"text":"Quero receber"},"occurred_at":"`+
+		at.UTC().Format(time.RFC3339)+`"}`); r.Status != http.StatusCreated {
+		e.t.Fatalf("%s: %d %s", action, r.Status, r.Body)
+	}
+}
+
 // forEachBackend runs a test on SQLite and, when configured, PostgreSQL.
 func forEachBackend(t *testing.T, fn func(t *testing.T, b storetest.Backend)) {
 	for _, b := range storetest.Backends(t) {

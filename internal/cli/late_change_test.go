@@ -1,7 +1,6 @@
 package cli
 
 import (
-	"net/http"
 	"testing"
 	"time"
 
@@ -19,18 +18,12 @@ func TestPreviousOwnersLateChangeDoesNotMoveTheNewHolder(t *testing.T) {
 		e := newEnv(t, b)
 		const a, bNum, x = "5511966697001", "5511966697002", "5511966697003"
 		now := e.clock.Now().Truncate(time.Second)
-		post := func(body []byte) {
-			t.Helper()
-			if r := e.webhook(body, testAppSecret); r.Status != http.StatusOK {
-				t.Fatalf("webhook: %d %s", r.Status, r.Body)
-			}
-		}
-		post(textWebhook(a, "", "wamid.lc.pstop", now.Add(-72*time.Hour), "PARAR"))
-		post(textWebhook(x, "", "wamid.lc.mstart", now.Add(-48*time.Hour), "START"))
-		post(changeHook(x, a, "wamid.lc.mchange", now.Add(-time.Hour)))
+		e.post(textWebhook(a, "", "wamid.lc.pstop", now.Add(-72*time.Hour), "PARAR"))
+		e.post(textWebhook(x, "", "wamid.lc.mstart", now.Add(-48*time.Hour), "START"))
+		e.post(changeHook(x, a, "wamid.lc.mchange", now.Add(-time.Hour)))
 		e.wantAllowed(e.send(tpl("+"+a, "order_shipped"))) // M, on a now
 
-		post(changeHook(a, bNum, "wamid.lc.pchange", now.Add(-2*time.Hour)))
+		e.post(changeHook(a, bNum, "wamid.lc.pchange", now.Add(-2*time.Hour)))
 		e.wantAllowed(e.send(tpl("+"+a, "order_shipped")))
 		e.wantRefused(e.send(tpl("+"+bNum, "order_shipped")), "opted_out")
 		if h := e.contact("+" + bNum)["history"].([]any); len(h) != 1 {
@@ -47,15 +40,9 @@ func TestLateChangeFromNumberSomeoneUnknownLeft(t *testing.T) {
 		e := newEnv(t, b)
 		const a, bNum, x = "5511966697011", "5511966697012", "5511966697013"
 		now := e.clock.Now().Truncate(time.Second)
-		post := func(body []byte) {
-			t.Helper()
-			if r := e.webhook(body, testAppSecret); r.Status != http.StatusOK {
-				t.Fatalf("webhook: %d %s", r.Status, r.Body)
-			}
-		}
-		post(textWebhook(x, "", "wamid.lu.mstart", now.Add(-48*time.Hour), "START"))
-		post(changeHook(x, a, "wamid.lu.mchange", now.Add(-time.Hour)))
-		post(changeHook(a, bNum, "wamid.lu.pchange", now.Add(-2*time.Hour)))
+		e.post(textWebhook(x, "", "wamid.lu.mstart", now.Add(-48*time.Hour), "START"))
+		e.post(changeHook(x, a, "wamid.lu.mchange", now.Add(-time.Hour)))
+		e.post(changeHook(a, bNum, "wamid.lu.pchange", now.Add(-2*time.Hour)))
 		e.wantAllowed(e.send(tpl("+"+a, "order_shipped")))
 		e.wantRefused(e.send(tpl("+"+bNum, "order_shipped")), "no_opt_in")
 	})
@@ -71,18 +58,9 @@ func TestPreviousOwnersLateMessageBeforeTheChange(t *testing.T) {
 		e := newEnv(t, b)
 		const x, y = "5511966697021", "5511966697022"
 		now := e.clock.Now().Truncate(time.Second)
-		post := func(body []byte) {
-			t.Helper()
-			if r := e.webhook(body, testAppSecret); r.Status != http.StatusOK {
-				t.Fatalf("webhook: %d %s", r.Status, r.Body)
-			}
-		}
-		if r := e.consent("+"+x, `{"action":"opt_in","source":"web_form","evidence":{"text":"Quero receber"},"occurred_at":"`+
-			now.Add(-72*time.Hour).UTC().Format(time.RFC3339)+`"}`); r.Status != http.StatusCreated {
-			t.Fatalf("opt-in: %d %s", r.Status, r.Body)
-		}
-		post(textWebhook(y, "", "wamid.lm.o", now.Add(-15*time.Minute), "Bom dia, ainda tenho pedido aberto?"))
-		post(changeHook(x, y, "wamid.lm.change", now.Add(-10*time.Minute)))
+		e.consentAt("+"+x, "opt_in", now.Add(-72*time.Hour))
+		e.post(textWebhook(y, "", "wamid.lm.o", now.Add(-15*time.Minute), "Bom dia, ainda tenho pedido aberto?"))
+		e.post(changeHook(x, y, "wamid.lm.change", now.Add(-10*time.Minute)))
 		e.wantRefused(e.send(text("+"+y, "Oi!")), "window_closed")
 		e.wantAllowed(e.send(tpl("+"+y, "order_shipped"))) // P's opt-in came with P
 	})
@@ -98,17 +76,11 @@ func TestUnknownPreviousOwnersLateStart(t *testing.T) {
 		e := newEnv(t, b)
 		const x, y = "5511966697051", "5511966697052"
 		now := e.clock.Now().Truncate(time.Second)
-		post := func(body []byte) {
-			t.Helper()
-			if r := e.webhook(body, testAppSecret); r.Status != http.StatusOK {
-				t.Fatalf("webhook: %d %s", r.Status, r.Body)
-			}
-		}
-		post(textWebhook(x, "", "wamid.up.m", now.Add(-48*time.Hour), "Oi"))
-		post(changeHook(x, y, "wamid.up.change", now.Add(-time.Hour)))
-		post(textWebhook(y, "", "wamid.up.start", now.Add(-2*time.Hour), "START"))
+		e.post(textWebhook(x, "", "wamid.up.m", now.Add(-48*time.Hour), "Oi"))
+		e.post(changeHook(x, y, "wamid.up.change", now.Add(-time.Hour)))
+		e.post(textWebhook(y, "", "wamid.up.start", now.Add(-2*time.Hour), "START"))
 		e.wantRefused(e.send(tpl("+"+y, "order_shipped")), "no_opt_in")
-		post(textWebhook(y, "", "wamid.up.plain", now.Add(-90*time.Minute), "Obrigado"))
+		e.post(textWebhook(y, "", "wamid.up.plain", now.Add(-90*time.Minute), "Obrigado"))
 		e.wantRefused(e.send(text("+"+y, "Oi!")), "window_closed")
 		if h := e.contact("+" + y)["history"].([]any); len(h) != 0 {
 			t.Errorf("M's history: %v, want nothing", h)
@@ -129,24 +101,15 @@ func TestStopStampedJustBeforeTheChange(t *testing.T) {
 				e := newEnv(t, b)
 				const x, y = "5511966697071", "5511966697072"
 				now := e.clock.Now().Truncate(time.Second)
-				post := func(body []byte) {
-					t.Helper()
-					if r := e.webhook(body, testAppSecret); r.Status != http.StatusOK {
-						t.Fatalf("webhook: %d %s", r.Status, r.Body)
-					}
-				}
-				if r := e.consent("+"+x, `{"action":"opt_in","source":"web_form","evidence":{"text":"Quero receber"},"occurred_at":"`+
-					now.Add(-72*time.Hour).UTC().Format(time.RFC3339)+`"}`); r.Status != http.StatusCreated {
-					t.Fatalf("opt-in: %d %s", r.Status, r.Body)
-				}
+				e.consentAt("+"+x, "opt_in", now.Add(-72*time.Hour))
 				change := changeHook(x, y, "wamid.sk.change", now.Add(-time.Minute))
 				stop := textWebhook(y, "", "wamid.sk.stop", now.Add(-time.Minute-2*time.Second), "PARAR")
 				if stopFirst {
-					post(stop)
-					post(change)
+					e.post(stop)
+					e.post(change)
 				} else {
-					post(change)
-					post(stop)
+					e.post(change)
+					e.post(stop)
 				}
 				e.wantRefused(e.send(tpl("+"+y, "order_shipped")), "opted_out")
 			})

@@ -20,20 +20,14 @@ func TestLatePlainMessageAfterChange(t *testing.T) {
 		e := newEnv(t, b)
 		const oldNum, newNum = "5511987650021", "5511987650022"
 		now := e.clock.Now().Truncate(time.Second)
-		post := func(body []byte) {
-			t.Helper()
-			if r := e.webhook(body, testAppSecret); r.Status != http.StatusOK {
-				t.Fatalf("webhook: %d %s", r.Status, r.Body)
-			}
-		}
 		// Known from long ago: their window has closed.
-		post(textWebhook(oldNum, "", "wamid.past.hello", now.Add(-30*time.Hour), "Olá"))
-		post(changeHook(oldNum, newNum, "wamid.past.change", now.Add(-5*time.Minute)))
+		e.post(textWebhook(oldNum, "", "wamid.past.hello", now.Add(-30*time.Hour), "Olá"))
+		e.post(changeHook(oldNum, newNum, "wamid.past.change", now.Add(-5*time.Minute)))
 		// Written before the change, delivered after it, with another
 		// plain message from an unrelated person in the same delivery
 		// order (both go through the group commit's queue).
-		post(textWebhook(oldNum, "", "wamid.past.late", now.Add(-10*time.Minute), "Oi, tudo bem?"))
-		post(textWebhook("5511987650023", "", "wamid.past.other", now.Add(-time.Minute), "Bom dia"))
+		e.post(textWebhook(oldNum, "", "wamid.past.late", now.Add(-10*time.Minute), "Oi, tudo bem?"))
+		e.post(textWebhook("5511987650023", "", "wamid.past.other", now.Add(-time.Minute), "Bom dia"))
 
 		e.wantAllowed(e.send(text("+"+newNum, "Oi! Como posso ajudar?")))
 		e.wantRefused(e.send(text("+"+oldNum, "Oi! Como posso ajudar?")), "window_closed")
@@ -43,7 +37,7 @@ func TestLatePlainMessageAfterChange(t *testing.T) {
 		e.wantAllowed(e.send(text("+5511987650023", "Bom dia!")))
 
 		// Redelivered: still a duplicate, nothing changes.
-		post(textWebhook(oldNum, "", "wamid.past.late", now.Add(-10*time.Minute), "Oi, tudo bem?"))
+		e.post(textWebhook(oldNum, "", "wamid.past.late", now.Add(-10*time.Minute), "Oi, tudo bem?"))
 		if r := e.do("GET", "/v1/contacts/+"+oldNum, demoAPIKey, nil, nil); r.Status != http.StatusNotFound {
 			t.Fatalf("GET the old number after a redelivery: %d %s, want 404", r.Status, r.Body)
 		}
@@ -59,15 +53,9 @@ func TestLatePlainMessageUnderOtherBrazilianForm(t *testing.T) {
 		e := newEnv(t, b)
 		const old13, old12, newNum = "5511966695071", "551166695071", "5511987650072"
 		now := e.clock.Now().Truncate(time.Second)
-		post := func(body []byte) {
-			t.Helper()
-			if r := e.webhook(body, testAppSecret); r.Status != http.StatusOK {
-				t.Fatalf("webhook: %d %s", r.Status, r.Body)
-			}
-		}
-		post(textWebhook(old12, "", "wamid.pbr.hello", now.Add(-30*time.Hour), "Olá"))
-		post(changeHook(old12, newNum, "wamid.pbr.change", now.Add(-5*time.Minute)))
-		post(textWebhook(old13, "", "wamid.pbr.late", now.Add(-10*time.Minute), "Oi, tudo bem?"))
+		e.post(textWebhook(old12, "", "wamid.pbr.hello", now.Add(-30*time.Hour), "Olá"))
+		e.post(changeHook(old12, newNum, "wamid.pbr.change", now.Add(-5*time.Minute)))
+		e.post(textWebhook(old13, "", "wamid.pbr.late", now.Add(-10*time.Minute), "Oi, tudo bem?"))
 
 		e.wantAllowed(e.send(text("+"+newNum, "Oi! Como posso ajudar?")))
 		e.wantRefused(e.send(text("+"+old13, "Oi! Como posso ajudar?")), "window_closed")
@@ -87,12 +75,6 @@ func TestPreviousOwnersLatePlainMessage(t *testing.T) {
 	forEachBackend(t, func(t *testing.T, b storetest.Backend) {
 		e := newEnv(t, b)
 		const x, y = "5511987650081", "5511987650082"
-		post := func(body []byte) {
-			t.Helper()
-			if r := e.webhook(body, testAppSecret); r.Status != http.StatusOK {
-				t.Fatalf("webhook: %d %s", r.Status, r.Body)
-			}
-		}
 		t0 := e.clock.Now().Truncate(time.Second)
 		// P's opt-in through the API: a START would be confirmed, and the
 		// confirmation's failure (131047, P's window at Meta being closed)
@@ -100,12 +82,12 @@ func TestPreviousOwnersLatePlainMessage(t *testing.T) {
 		if r := e.consent("+"+x, `{"action":"opt_in","source":"web_form","evidence":{"text":"Quero receber"}}`); r.Status != http.StatusCreated {
 			t.Fatalf("opt-in: %d %s", r.Status, r.Body)
 		}
-		post(textWebhook(y, "", "wamid.pol.o1", t0, "Bom dia"))
+		e.post(textWebhook(y, "", "wamid.pol.o1", t0, "Bom dia"))
 		e.clock.Advance(30 * time.Hour) // both windows closed; O's record is older than the move
 		at := e.clock.Now().Add(-10 * time.Minute)
-		post(changeHook(x, y, "wamid.pol.change", at))
+		e.post(changeHook(x, y, "wamid.pol.change", at))
 		e.wantRefused(e.send(text("+"+y, "Oi!")), "window_closed")
-		post(textWebhook(y, "", "wamid.pol.o2", at.Add(-time.Minute), "Ainda estou aqui"))
+		e.post(textWebhook(y, "", "wamid.pol.o2", at.Add(-time.Minute), "Ainda estou aqui"))
 		e.wantRefused(e.send(text("+"+y, "Oi!")), "window_closed")
 		e.wantAllowed(e.send(tpl("+"+y, "order_shipped"))) // P's START came with P
 	})

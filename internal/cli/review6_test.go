@@ -22,21 +22,12 @@ func TestLateChangeFromNumberWhoseFirstMoverReleasedNothing(t *testing.T) {
 		e := newEnv(t, b)
 		const x, a, y, bNum = "5511966698001", "5511966698002", "5511966698003", "5511966698004"
 		now := e.clock.Now().Truncate(time.Second)
-		post := func(body []byte) {
-			t.Helper()
-			if r := e.webhook(body, testAppSecret); r.Status != http.StatusOK {
-				t.Fatalf("webhook: %d %s", r.Status, r.Body)
-			}
-		}
-		if r := e.consent("+"+x, `{"action":"opt_in","source":"web_form","evidence":{"text":"Quero receber"},"occurred_at":"`+
-			now.Add(-72*time.Hour).UTC().Format(time.RFC3339)+`"}`); r.Status != http.StatusCreated {
-			t.Fatalf("opt-in: %d %s", r.Status, r.Body)
-		}
-		post(changeHook(x, a, "wamid.r6a.m", now.Add(-3*time.Hour))) // M onto a (unknown): nothing released
-		post(changeHook(y, a, "wamid.r6a.n", now.Add(-time.Hour)))   // N onto a: M's record released
+		e.consentAt("+"+x, "opt_in", now.Add(-72*time.Hour))
+		e.post(changeHook(x, a, "wamid.r6a.m", now.Add(-3*time.Hour))) // M onto a (unknown): nothing released
+		e.post(changeHook(y, a, "wamid.r6a.n", now.Add(-time.Hour)))   // N onto a: M's record released
 		e.wantRefused(e.send(tpl("+"+a, "order_shipped")), "no_opt_in")
 
-		post(changeHook(a, bNum, "wamid.r6a.p", now.Add(-5*time.Hour))) // P's, from before M came
+		e.post(changeHook(a, bNum, "wamid.r6a.p", now.Add(-5*time.Hour))) // P's, from before M came
 		e.wantRefused(e.send(tpl("+"+bNum, "order_shipped")), "no_opt_in")
 	})
 }
@@ -54,19 +45,10 @@ func TestLateChangeIntoChainWithMoversLatePlainMessage(t *testing.T) {
 		e := newEnv(t, b)
 		const a, bNum, c = "5511966698011", "5511966698012", "5511966698013"
 		now := e.clock.Now().Truncate(time.Second)
-		post := func(body []byte) {
-			t.Helper()
-			if r := e.webhook(body, testAppSecret); r.Status != http.StatusOK {
-				t.Fatalf("webhook: %d %s", r.Status, r.Body)
-			}
-		}
-		if r := e.consent("+"+a, `{"action":"opt_in","source":"web_form","evidence":{"text":"Quero receber"},"occurred_at":"`+
-			now.Add(-72*time.Hour).UTC().Format(time.RFC3339)+`"}`); r.Status != http.StatusCreated {
-			t.Fatalf("opt-in: %d %s", r.Status, r.Body)
-		}
-		post(changeHook(bNum, c, "wamid.r6b.bc", now.Add(-time.Hour)))
-		post(textWebhook(bNum, "", "wamid.r6b.oi", now.Add(-2*time.Hour), "Oi, tudo bem?"))
-		post(changeHook(a, bNum, "wamid.r6b.ab", now.Add(-3*time.Hour)))
+		e.consentAt("+"+a, "opt_in", now.Add(-72*time.Hour))
+		e.post(changeHook(bNum, c, "wamid.r6b.bc", now.Add(-time.Hour)))
+		e.post(textWebhook(bNum, "", "wamid.r6b.oi", now.Add(-2*time.Hour), "Oi, tudo bem?"))
+		e.post(changeHook(a, bNum, "wamid.r6b.ab", now.Add(-3*time.Hour)))
 
 		e.wantRefused(e.send(tpl("+"+a, "order_shipped")), "no_opt_in")
 		if r := e.do("GET", "/v1/contacts/+"+a, demoAPIKey, nil, nil); r.Status != http.StatusNotFound {
@@ -88,15 +70,9 @@ func TestLateChangeFromOtherFormOfNumberSomeoneMovedOnto(t *testing.T) {
 		e := newEnv(t, b)
 		const a12, a13, x, bNum = "551166698021", "5511966698021", "5511966698022", "5511966698023"
 		now := e.clock.Now().Truncate(time.Second)
-		post := func(body []byte) {
-			t.Helper()
-			if r := e.webhook(body, testAppSecret); r.Status != http.StatusOK {
-				t.Fatalf("webhook: %d %s", r.Status, r.Body)
-			}
-		}
-		post(textWebhook(a12, "", "wamid.r6c.start", now.Add(-72*time.Hour), "START"))
-		post(changeHook(x, a13, "wamid.r6c.m", now.Add(-time.Hour)))
-		post(changeHook(a12, bNum, "wamid.r6c.p", now.Add(-2*time.Hour)))
+		e.post(textWebhook(a12, "", "wamid.r6c.start", now.Add(-72*time.Hour), "START"))
+		e.post(changeHook(x, a13, "wamid.r6c.m", now.Add(-time.Hour)))
+		e.post(changeHook(a12, bNum, "wamid.r6c.p", now.Add(-2*time.Hour)))
 
 		e.wantRefused(e.send(tpl("+"+a13, "order_shipped")), "no_opt_in")
 		e.wantAllowed(e.send(tpl("+"+bNum, "order_shipped")))
@@ -114,22 +90,13 @@ func TestPreviousOwnersLatePlainMessageAfterNewHolderLeft(t *testing.T) {
 		e := newEnv(t, b)
 		const x, y, z = "5511966698031", "5511966698032", "5511966698033"
 		now := e.clock.Now().Truncate(time.Second)
-		post := func(body []byte) {
-			t.Helper()
-			if r := e.webhook(body, testAppSecret); r.Status != http.StatusOK {
-				t.Fatalf("webhook: %d %s", r.Status, r.Body)
-			}
-		}
-		if r := e.consent("+"+x, `{"action":"opt_in","source":"web_form","evidence":{"text":"Quero receber"},"occurred_at":"`+
-			now.Add(-72*time.Hour).UTC().Format(time.RFC3339)+`"}`); r.Status != http.StatusCreated {
-			t.Fatalf("opt-in: %d %s", r.Status, r.Body)
-		}
-		post(textWebhook(y, "", "wamid.r6d.o1", now.Add(-40*time.Hour), "Bom dia"))
-		post(changeHook(x, y, "wamid.r6d.xy", now.Add(-2*time.Hour)))
-		post(changeHook(y, z, "wamid.r6d.yz", now.Add(-time.Hour)))
+		e.consentAt("+"+x, "opt_in", now.Add(-72*time.Hour))
+		e.post(textWebhook(y, "", "wamid.r6d.o1", now.Add(-40*time.Hour), "Bom dia"))
+		e.post(changeHook(x, y, "wamid.r6d.xy", now.Add(-2*time.Hour)))
+		e.post(changeHook(y, z, "wamid.r6d.yz", now.Add(-time.Hour)))
 		e.wantRefused(e.send(text("+"+z, "Oi!")), "window_closed")
 
-		post(textWebhook(y, "", "wamid.r6d.o2", now.Add(-3*time.Hour), "Ainda estou aqui"))
+		e.post(textWebhook(y, "", "wamid.r6d.o2", now.Add(-3*time.Hour), "Ainda estou aqui"))
 		e.wantRefused(e.send(text("+"+z, "Oi!")), "window_closed")
 		e.wantAllowed(e.send(tpl("+"+z, "order_shipped"))) // M's opt-in came with M
 	})

@@ -14,22 +14,6 @@ import (
 	"github.com/optgate/optgate/internal/store/storetest"
 )
 
-// r7post posts a webhook and fails the test unless it is accepted.
-func r7post(t *testing.T, e *env, body []byte) {
-	t.Helper()
-	if r := e.webhook(body, testAppSecret); r.Status != http.StatusOK {
-		t.Fatalf("webhook: %d %s", r.Status, r.Body)
-	}
-}
-
-func r7optIn(t *testing.T, e *env, id string, at time.Time) {
-	t.Helper()
-	if r := e.consent(id, `{"action":"opt_in","source":"web_form","evidence":{"text":"Quero receber"},"occurred_at":"`+
-		at.UTC().Format(time.RFC3339)+`"}`); r.Status != http.StatusCreated {
-		t.Fatalf("opt-in: %d %s", r.Status, r.Body)
-	}
-}
-
 // TestLateChangeOntoOtherFormOfNumberSomeoneMovedOntoLater: P (opted in on
 // x) changed x -> b in its 13-digit form; later M (known on y) moved y -> b
 // in its 12-digit form. Meta delivers M's move first, then P's. P's change
@@ -42,12 +26,12 @@ func TestLateChangeOntoOtherFormOfNumberSomeoneMovedOntoLater(t *testing.T) {
 		e := newEnv(t, b)
 		const x, y, b12, b13 = "5511966699001", "5511966699002", "551166699003", "5511966699003"
 		now := e.clock.Now().Truncate(time.Second)
-		r7optIn(t, e, "+"+x, now.Add(-72*time.Hour))
-		r7post(t, e, textWebhook(y, "", "wamid.r7a.oi", now.Add(-50*time.Hour), "Oi"))
-		r7post(t, e, changeHook(y, b12, "wamid.r7a.m", now.Add(-time.Hour)))
+		e.consentAt("+"+x, "opt_in", now.Add(-72*time.Hour))
+		e.post(textWebhook(y, "", "wamid.r7a.oi", now.Add(-50*time.Hour), "Oi"))
+		e.post(changeHook(y, b12, "wamid.r7a.m", now.Add(-time.Hour)))
 		e.wantRefused(e.send(tpl("+"+b13, "order_shipped")), "no_opt_in")
 
-		r7post(t, e, changeHook(x, b13, "wamid.r7a.p", now.Add(-2*time.Hour)))
+		e.post(changeHook(x, b13, "wamid.r7a.p", now.Add(-2*time.Hour)))
 		e.wantRefused(e.send(tpl("+"+b13, "order_shipped")), "no_opt_in")
 		e.wantRefused(e.send(tpl("+"+b12, "order_shipped")), "no_opt_in")
 	})
@@ -68,12 +52,12 @@ func TestLateChangeOntoNumberRecycledBeforeItsHolderLeft(t *testing.T) {
 		e := newEnv(t, b)
 		const a, bNum, c = "5511966699011", "5511966699012", "5511966699013"
 		now := e.clock.Now().Truncate(time.Second)
-		r7optIn(t, e, "+"+a, now.Add(-72*time.Hour))
-		r7post(t, e, textWebhook(bNum, "", "wamid.r7b.oi", now.Add(-30*time.Hour), "Oi"))
-		r7post(t, e, changeHook(bNum, c, "wamid.r7b.bc", now.Add(-time.Hour)))
+		e.consentAt("+"+a, "opt_in", now.Add(-72*time.Hour))
+		e.post(textWebhook(bNum, "", "wamid.r7b.oi", now.Add(-30*time.Hour), "Oi"))
+		e.post(changeHook(bNum, c, "wamid.r7b.bc", now.Add(-time.Hour)))
 		e.wantRefused(e.send(tpl("+"+c, "order_shipped")), "no_opt_in")
 
-		r7post(t, e, changeHook(a, bNum, "wamid.r7b.ab", now.Add(-40*time.Hour)))
+		e.post(changeHook(a, bNum, "wamid.r7b.ab", now.Add(-40*time.Hour)))
 		e.wantRefused(e.send(tpl("+"+c, "order_shipped")), "no_opt_in")
 	})
 }
@@ -89,13 +73,13 @@ func TestLateStatusDoesNotGiveNewHolderPreviousOwnersUserID(t *testing.T) {
 		e := newEnv(t, b)
 		const x, a, uidP = "5511966699021", "5511966699022", "BR.7000000000000000021"
 		now := e.clock.Now().Truncate(time.Second)
-		r7post(t, e, textWebhook(x, "", "wamid.r7c.oi", now.Add(-50*time.Hour), "Oi"))
-		r7post(t, e, changeHook(x, a, "wamid.r7c.m", now.Add(-time.Hour)))
-		r7post(t, e, statusHook("wamid.r7c.out", "delivered", a, uidP, 0, now.Add(-2*time.Hour)))
+		e.post(textWebhook(x, "", "wamid.r7c.oi", now.Add(-50*time.Hour), "Oi"))
+		e.post(changeHook(x, a, "wamid.r7c.m", now.Add(-time.Hour)))
+		e.post(statusHook("wamid.r7c.out", "delivered", a, uidP, 0, now.Add(-2*time.Hour)))
 		if r := e.do("GET", "/v1/contacts/"+uidP, demoAPIKey, nil, nil); r.Status != http.StatusNotFound {
 			t.Errorf("the previous owner's user id now names the new holder: %d %s", r.Status, r.Body)
 		}
-		r7optIn(t, e, uidP, now.Add(-time.Minute))
+		e.consentAt(uidP, "opt_in", now.Add(-time.Minute))
 		e.wantRefused(e.send(tpl("+"+a, "order_shipped")), "no_opt_in")
 	})
 }
@@ -115,10 +99,10 @@ func TestLateArrivalOntoOtherFormOfNumberSomeoneMovedOntoLater(t *testing.T) {
 			now.Add(-50*time.Hour).UTC().Format(time.RFC3339)+`"}`); r.Status != http.StatusCreated {
 			t.Fatalf("opt-out: %d %s", r.Status, r.Body)
 		}
-		r7post(t, e, changeHook(y, b12, "wamid.r7d.m", now.Add(-time.Hour)))
+		e.post(changeHook(y, b12, "wamid.r7d.m", now.Add(-time.Hour)))
 		e.wantRefused(e.send(tpl("+"+b13, "order_shipped")), "opted_out")
 
-		r7post(t, e, changeHook(x, b13, "wamid.r7d.u", now.Add(-2*time.Hour)))
+		e.post(changeHook(x, b13, "wamid.r7d.u", now.Add(-2*time.Hour)))
 		e.wantRefused(e.send(tpl("+"+b13, "order_shipped")), "opted_out")
 		e.wantRefused(e.send(tpl("+"+b12, "order_shipped")), "opted_out")
 	})
@@ -137,11 +121,11 @@ func TestLateMoveOntoNumberBeforeItsLaterMoverLeavesTheRightRecord(t *testing.T)
 		e := newEnv(t, b)
 		const a, x, y, z = "5511966699041", "5511966699042", "5511966699043", "5511966699044"
 		now := e.clock.Now().Truncate(time.Second)
-		r7optIn(t, e, "+"+a, now.Add(-72*time.Hour))
-		r7post(t, e, textWebhook(y, "", "wamid.r7e.oi", now.Add(-50*time.Hour), "Oi"))
-		r7post(t, e, changeHook(x, a, "wamid.r7e.m", now.Add(-time.Hour)))    // M onto a: P's record released
-		r7post(t, e, changeHook(y, a, "wamid.r7e.n1", now.Add(-3*time.Hour))) // N onto a, before M
-		r7post(t, e, changeHook(a, z, "wamid.r7e.n2", now.Add(-2*time.Hour))) // N leaves a, before M came
+		e.consentAt("+"+a, "opt_in", now.Add(-72*time.Hour))
+		e.post(textWebhook(y, "", "wamid.r7e.oi", now.Add(-50*time.Hour), "Oi"))
+		e.post(changeHook(x, a, "wamid.r7e.m", now.Add(-time.Hour)))    // M onto a: P's record released
+		e.post(changeHook(y, a, "wamid.r7e.n1", now.Add(-3*time.Hour))) // N onto a, before M
+		e.post(changeHook(a, z, "wamid.r7e.n2", now.Add(-2*time.Hour))) // N leaves a, before M came
 		e.wantRefused(e.send(tpl("+"+a, "order_shipped")), "no_opt_in")
 		e.wantRefused(e.send(tpl("+"+z, "order_shipped")), "no_opt_in")
 	})
@@ -163,10 +147,10 @@ func TestMovedPreviousOwnersLaterConsentIsNotTheNewHolders(t *testing.T) {
 			now.Add(-72*time.Hour).UTC().Format(time.RFC3339)+`"}`); r.Status != http.StatusCreated {
 			t.Fatalf("opt-out: %d %s", r.Status, r.Body)
 		}
-		r7post(t, e, textWebhook(x, "", "wamid.r7f.oi", now.Add(-50*time.Hour), "Oi"))
-		r7post(t, e, changeHook(x, a, "wamid.r7f.m", now.Add(-time.Hour)))
-		r7post(t, e, changeHook(a, bNum, "wamid.r7f.p", now.Add(-2*time.Hour)))
-		r7optIn(t, e, "+"+bNum, now)
+		e.post(textWebhook(x, "", "wamid.r7f.oi", now.Add(-50*time.Hour), "Oi"))
+		e.post(changeHook(x, a, "wamid.r7f.m", now.Add(-time.Hour)))
+		e.post(changeHook(a, bNum, "wamid.r7f.p", now.Add(-2*time.Hour)))
+		e.consentAt("+"+bNum, "opt_in", now)
 		e.wantAllowed(e.send(tpl("+"+bNum, "order_shipped")))
 		e.wantRefused(e.send(tpl("+"+a, "order_shipped")), "no_opt_in")
 
@@ -197,11 +181,11 @@ func TestLateChangeOntoNumberLeftUnderItsOtherForm(t *testing.T) {
 		e := newEnv(t, b)
 		const a, b12, b13, c = "5511966699061", "551166699062", "5511966699062", "5511966699063"
 		now := e.clock.Now().Truncate(time.Second)
-		r7optIn(t, e, "+"+a, now.Add(-72*time.Hour))
-		r7post(t, e, changeHook(b12, c, "wamid.r7g.bc", now.Add(-time.Hour)))
-		r7post(t, e, changeHook(a, b13, "wamid.r7g.ab", now.Add(-2*time.Hour)))
+		e.consentAt("+"+a, "opt_in", now.Add(-72*time.Hour))
+		e.post(changeHook(b12, c, "wamid.r7g.bc", now.Add(-time.Hour)))
+		e.post(changeHook(a, b13, "wamid.r7g.ab", now.Add(-2*time.Hour)))
 		e.clock.Advance(26 * time.Hour)
-		r7post(t, e, textWebhook(b13, "", "wamid.r7g.q", e.clock.Now().Add(-25*time.Hour), "Oi")) // Q, b's next holder
+		e.post(textWebhook(b13, "", "wamid.r7g.q", e.clock.Now().Add(-25*time.Hour), "Oi")) // Q, b's next holder
 		e.wantRefused(e.send(tpl("+"+b13, "order_shipped")), "no_opt_in")
 		e.wantAllowed(e.send(tpl("+"+c, "order_shipped"))) // P's opt-in is P's, on c
 	})

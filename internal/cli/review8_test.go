@@ -7,29 +7,12 @@ import (
 	"bytes"
 	"context"
 	"database/sql"
-	"net/http"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/optgate/optgate/internal/store/storetest"
 )
-
-// r8post posts a webhook and fails the test unless it is accepted.
-func r8post(t *testing.T, e *env, body []byte) {
-	t.Helper()
-	if r := e.webhook(body, testAppSecret); r.Status != http.StatusOK {
-		t.Fatalf("webhook: %d %s", r.Status, r.Body)
-	}
-}
-
-func r8consent(t *testing.T, e *env, id, action string, at time.Time) {
-	t.Helper()
-	if r := e.consent(id, `{"action":"`+action+`","source":"web_form","evidence":{"text":"form"},"occurred_at":"`+
-		at.UTC().Format(time.RFC3339)+`"}`); r.Status != http.StatusCreated {
-		t.Fatalf("%s: %d %s", action, r.Status, r.Body)
-	}
-}
 
 // TestOvertakenChangeIntoRecordNotMadeLeavesOldNumberEmpty: P (opted in on
 // a) changed a -> b, wrote "Oi" from b, and changed b -> c. Meta delivers
@@ -42,15 +25,15 @@ func TestOvertakenChangeIntoRecordNotMadeLeavesOldNumberEmpty(t *testing.T) {
 		e := newEnv(t, b)
 		const a, bNum, c = "5511966688001", "5511966688002", "5511966688003"
 		now := e.clock.Now().Truncate(time.Second)
-		r8consent(t, e, "+"+a, "opt_in", now.Add(-72*time.Hour))
-		r8post(t, e, textWebhook(bNum, "", "wamid.r8a.oi", now.Add(-2*time.Hour), "Oi"))
-		r8post(t, e, changeHook(bNum, c, "wamid.r8a.bc", now.Add(-time.Hour)))
-		r8post(t, e, changeHook(a, bNum, "wamid.r8a.ab", now.Add(-3*time.Hour)))
+		e.consentAt("+"+a, "opt_in", now.Add(-72*time.Hour))
+		e.post(textWebhook(bNum, "", "wamid.r8a.oi", now.Add(-2*time.Hour), "Oi"))
+		e.post(changeHook(bNum, c, "wamid.r8a.bc", now.Add(-time.Hour)))
+		e.post(changeHook(a, bNum, "wamid.r8a.ab", now.Add(-3*time.Hour)))
 		e.wantRefused(e.send(tpl("+"+a, "order_shipped")), "no_opt_in")
 		// a's next holder writes: theirs is a new record, with none of P's
 		// opt-in (a send would pass anyway, in the window their message
 		// opened).
-		r8post(t, e, textWebhook(a, "", "wamid.r8a.q", now, "Oi"))
+		e.post(textWebhook(a, "", "wamid.r8a.q", now, "Oi"))
 		if st := topicStatus(e.contact("+"+a), "promotions"); st != "none" {
 			t.Errorf("a's next holder: promotions %q, want none", st)
 		}
@@ -85,10 +68,10 @@ func TestOvertakenChangeRecordedBeforeMigration15KeepsNothingOnOldNumber(t *test
 		e := newEnv(t, b)
 		const a, bNum, c = "5511966688011", "5511966688012", "5511966688013"
 		now := e.clock.Now().Truncate(time.Second)
-		r8consent(t, e, "+"+a, "opt_in", now.Add(-72*time.Hour))
-		r8post(t, e, changeHook(bNum, c, "wamid.r8b.bc", now.Add(-time.Hour)))
+		e.consentAt("+"+a, "opt_in", now.Add(-72*time.Hour))
+		e.post(changeHook(bNum, c, "wamid.r8b.bc", now.Add(-time.Hour)))
 		r8exec(t, e, "UPDATE number_changes SET made_contact = false") // as rows from before 0015
-		r8post(t, e, changeHook(a, bNum, "wamid.r8b.ab", now.Add(-2*time.Hour)))
+		e.post(changeHook(a, bNum, "wamid.r8b.ab", now.Add(-2*time.Hour)))
 		e.wantRefused(e.send(tpl("+"+a, "order_shipped")), "no_opt_in")
 	})
 }
@@ -106,12 +89,12 @@ func TestOvertakenChangeTakesBothFormsOfOldNumber(t *testing.T) {
 		e := newEnv(t, b)
 		const a12, a13, bNum, c = "551166688021", "5511966688021", "5511966688022", "5511966688023"
 		now := e.clock.Now().Truncate(time.Second)
-		r8consent(t, e, "+"+a13, "opt_in", now.Add(-72*time.Hour))
-		r8post(t, e, prefHook(a12, "stop", now.Add(-50*time.Hour)))
+		e.consentAt("+"+a13, "opt_in", now.Add(-72*time.Hour))
+		e.post(prefHook(a12, "stop", now.Add(-50*time.Hour)))
 		e.wantRefused(e.send(tpl("+"+a13, "black_friday")), "topic_opted_out")
 
-		r8post(t, e, changeHook(bNum, c, "wamid.r8c.bc", now.Add(-time.Hour)))
-		r8post(t, e, changeHook(a13, bNum, "wamid.r8c.ab", now.Add(-2*time.Hour)))
+		e.post(changeHook(bNum, c, "wamid.r8c.bc", now.Add(-time.Hour)))
+		e.post(changeHook(a13, bNum, "wamid.r8c.ab", now.Add(-2*time.Hour)))
 		e.wantRefused(e.send(tpl("+"+c, "black_friday")), "topic_opted_out")
 		e.wantRefused(e.send(tpl("+"+a13, "order_shipped")), "no_opt_in")
 	})
@@ -131,13 +114,13 @@ func TestPreviousOwnersConsentAfterMovingOnIsNotTheMoversOnceReleasedAgain(t *te
 		e := newEnv(t, b)
 		const a, x, bNum, y = "5511966688031", "5511966688032", "5511966688033", "5511966688034"
 		now := e.clock.Now().Truncate(time.Second)
-		r8consent(t, e, "+"+a, "opt_out", now.Add(-72*time.Hour))
-		r8post(t, e, textWebhook(x, "", "wamid.r8d.oi", now.Add(-50*time.Hour), "Oi"))
-		r8post(t, e, changeHook(x, a, "wamid.r8d.m", now.Add(-time.Hour)))
-		r8post(t, e, changeHook(a, bNum, "wamid.r8d.p", now.Add(-2*time.Hour)))
-		r8consent(t, e, "+"+bNum, "opt_in", now)
+		e.consentAt("+"+a, "opt_out", now.Add(-72*time.Hour))
+		e.post(textWebhook(x, "", "wamid.r8d.oi", now.Add(-50*time.Hour), "Oi"))
+		e.post(changeHook(x, a, "wamid.r8d.m", now.Add(-time.Hour)))
+		e.post(changeHook(a, bNum, "wamid.r8d.p", now.Add(-2*time.Hour)))
+		e.consentAt("+"+bNum, "opt_in", now)
 		e.clock.Advance(time.Hour)
-		r8post(t, e, changeHook(y, bNum, "wamid.r8d.n", now.Add(30*time.Minute))) // N onto b
+		e.post(changeHook(y, bNum, "wamid.r8d.n", now.Add(30*time.Minute))) // N onto b
 		e.wantRefused(e.send(tpl("+"+a, "order_shipped")), "no_opt_in")
 
 		for _, ev := range e.contact("+" + a)["history"].([]any) {

@@ -11,22 +11,6 @@ import (
 	"github.com/optgate/optgate/internal/store/storetest"
 )
 
-// r9post posts a webhook and fails the test unless it is accepted.
-func r9post(t *testing.T, e *env, body []byte) {
-	t.Helper()
-	if r := e.webhook(body, testAppSecret); r.Status != http.StatusOK {
-		t.Fatalf("webhook: %d %s", r.Status, r.Body)
-	}
-}
-
-func r9consent(t *testing.T, e *env, id, action string, at time.Time) {
-	t.Helper()
-	if r := e.consent(id, `{"action":"`+action+`","source":"web_form","evidence":{"text":"form"},"occurred_at":"`+
-		at.UTC().Format(time.RFC3339)+`"}`); r.Status != http.StatusCreated {
-		t.Fatalf("%s: %d %s", action, r.Status, r.Body)
-	}
-}
-
 // TestStopJustBeforeChangeOntoKnownNumberDeliveredFirst: P (opted in on x)
 // changes x -> y; y was Q's once, and optgate has Q's record on it. Meta
 // stamps the change 2 s after P's first message from y, a PARAR, and
@@ -40,10 +24,10 @@ func TestStopJustBeforeChangeOntoKnownNumberDeliveredFirst(t *testing.T) {
 		e := newEnv(t, b)
 		const x, y = "5511966697181", "5511966697182"
 		now := e.clock.Now().Truncate(time.Second)
-		r9consent(t, e, "+"+y, "opt_in", now.Add(-200*24*time.Hour)) // Q, long ago
-		r9consent(t, e, "+"+x, "opt_in", now.Add(-72*time.Hour))     // P
-		r9post(t, e, textWebhook(y, "", "wamid.r9a.stop", now.Add(-time.Minute-2*time.Second), "PARAR"))
-		r9post(t, e, changeHook(x, y, "wamid.r9a.change", now.Add(-time.Minute)))
+		e.consentAt("+"+y, "opt_in", now.Add(-200*24*time.Hour)) // Q, long ago
+		e.consentAt("+"+x, "opt_in", now.Add(-72*time.Hour))     // P
+		e.post(textWebhook(y, "", "wamid.r9a.stop", now.Add(-time.Minute-2*time.Second), "PARAR"))
+		e.post(changeHook(x, y, "wamid.r9a.change", now.Add(-time.Minute)))
 		e.wantRefused(e.send(tpl("+"+y, "order_shipped")), "opted_out")
 	})
 }
@@ -69,11 +53,11 @@ func TestFirstMessageUnderOtherFormDoesNotTakePreviousOwnersConsent(t *testing.T
 					t.Fatalf("Q's opt-in: %d %s", r.Status, r.Body)
 				}
 				if known { // P wrote from x once, long ago, and gave no consent
-					r9post(t, e, textWebhook(x, "", "wamid.r9b.x", now.Add(-100*time.Hour), "Oi"))
+					e.post(textWebhook(x, "", "wamid.r9b.x", now.Add(-100*time.Hour), "Oi"))
 				}
 				at := now.Add(-30 * time.Hour)
-				r9post(t, e, textWebhook(y12, "", "wamid.r9b.oi", at.Add(5*time.Second), "Oi"))
-				r9post(t, e, changeHook(x, y12, "wamid.r9b.change", at))
+				e.post(textWebhook(y12, "", "wamid.r9b.oi", at.Add(5*time.Second), "Oi"))
+				e.post(changeHook(x, y12, "wamid.r9b.change", at))
 				if st := topicStatus(e.contact("+"+y12), "promotions"); st == "opted_in" {
 					t.Errorf("P on y: promotions %q, Q's opt-in", st)
 				}

@@ -191,6 +191,13 @@ func (t *Tx) moverOf(ctx context.Context, accountID, waID string, at time.Time) 
 // someone else does not happen (carriers hold a number back for months).
 const changeStampSkew = 30 * time.Second
 
+// movedOntoSince reports whether change (from firstOnto, made at ontoAt) is
+// a move onto a number after at by more than changeStampSkew: what was sent
+// from the number at at is then its previous owner's.
+func movedOntoSince(change, ontoAt, at int64) bool {
+	return change != 0 && ontoAt-at > changeStampSkew.Milliseconds()
+}
+
 // holderAt finds whose waID was at time at when that is not its holder
 // now (Meta delivered what was sent then late), under either form of a
 // Brazilian or Mexican number:
@@ -213,7 +220,7 @@ func (t *Tx) holderAt(ctx context.Context, accountID, waID string, at time.Time)
 	switch {
 	case err != nil:
 		return consent.Contact{}, false, err
-	case change != 0 && ontoAt-ms(at) > changeStampSkew.Milliseconds() && (away == 0 || ontoAt < awayAt):
+	case movedOntoSince(change, ontoAt, ms(at)) && (away == 0 || ontoAt < awayAt):
 		if id == 0 {
 			if err := t.queryRow(ctx, "insertContact", accountID, nil, nil, "", "", ms(t.s.now())).Scan(&id); err != nil {
 				return consent.Contact{}, false, t.s.wrap(err)
@@ -333,7 +340,7 @@ func (t *Tx) LinkKeys(ctx context.Context, accountID string, key consent.Contact
 	}
 	// Someone moved onto the number since: the user id is its previous
 	// owner's (a status of a message sent to them), not the holder's.
-	if change, ontoAt, _, err := t.firstOnto(ctx, accountID, key.WAID, ms(at)); err != nil || change != 0 && ontoAt-ms(at) > changeStampSkew.Milliseconds() {
+	if change, ontoAt, _, err := t.firstOnto(ctx, accountID, key.WAID, ms(at)); err != nil || movedOntoSince(change, ontoAt, ms(at)) {
 		return err
 	}
 	_, err = t.UpsertContact(ctx, accountID, ContactSeen{Key: key}) // flushes the queue
