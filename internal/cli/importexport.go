@@ -164,13 +164,13 @@ func runImport(ctx context.Context, args []string, getenv func(string) string, s
 	if err != nil {
 		return fmt.Errorf("%s: %w; nothing was imported", name, err)
 	}
-	good, bad := res.good, res.bad
-	check.done(good + bad)
+	good, bad, keyless := res.good, res.bad, res.keyless
+	check.done(good + bad + keyless)
 	if bad > maxBadShown {
 		fmt.Fprintf(stderr, "%s: ... and %d more bad rows\n", name, bad-maxBadShown)
 	}
 	if bad > 0 && !*skipBad {
-		return fmt.Errorf("%s: %d of %d rows are bad; nothing was imported (fix them, or import the %d good rows with --skip-bad)", name, bad, good+bad, good)
+		return fmt.Errorf("%s: %d of %d rows are bad; nothing was imported (fix them, or import the %d good rows with --skip-bad)", name, bad, good+bad+keyless, good)
 	}
 	if err := sw.Flush(); err != nil {
 		return err
@@ -186,8 +186,12 @@ func runImport(ctx context.Context, args []string, getenv func(string) string, s
 		return fmt.Errorf("%s: import stopped after %d rows (run it again: rows already imported are skipped): %w", name, total.Imported+total.Duplicates+total.Skipped, err)
 	}
 	imp.done(good)
-	fmt.Fprintf(stdout, "%s: %d rows: %d imported, %d imported before, %d opt-ins skipped (a newer opt-out is on record), %d bad\n",
-		name, good+bad, total.Imported, total.Duplicates, total.Skipped, bad)
+	fmt.Fprintf(stdout, "%s: %d rows: %d imported, %d imported before, %d opt-ins skipped (a newer opt-out is on record), %d bad",
+		name, good+bad+keyless, total.Imported, total.Duplicates, total.Skipped, bad)
+	if keyless > 0 {
+		fmt.Fprintf(stdout, ", %d of previous owners skipped (records that lost their number: no send reaches them)", keyless)
+	}
+	fmt.Fprintln(stdout)
 	return nil
 }
 

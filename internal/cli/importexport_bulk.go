@@ -31,7 +31,7 @@ const importBatch = 5000
 const checkChunk = 256 << 10
 
 // checkResult counts the rows pass 1 read.
-type checkResult struct{ good, bad int }
+type checkResult struct{ good, bad, keyless int }
 
 // chunk is a run of whole CSV records, checked by one worker.
 type chunk struct {
@@ -40,9 +40,10 @@ type chunk struct {
 	done     chan struct{}
 	// What the worker made of it:
 	spool []byte // the good rows, encoded
-	bad   []*optin.RowError
-	good  int
-	fatal error
+	bad     []*optin.RowError
+	good    int
+	keyless int // rows of an export without keys (optin.ErrKeyless)
+	fatal   error
 }
 
 // checkRows reads a consent CSV, checks every row with optin.Reader, and
@@ -146,7 +147,8 @@ func checkRows(ctx context.Context, in *bufio.Reader, name string, rules *consen
 			return res, err
 		}
 		res.good += c.good
-		progress(res.good + res.bad)
+		res.keyless += c.keyless
+		progress(res.good + res.bad + res.keyless)
 	}
 	if err := <-splitErr; err != nil {
 		return res, err
@@ -167,6 +169,10 @@ func checkChunkRows(c *chunk, header []byte, name string, rules *consent.Rules) 
 		r, err := rd.Next()
 		if errors.Is(err, io.EOF) {
 			break
+		}
+		if errors.Is(err, optin.ErrKeyless) {
+			c.keyless++
+			continue
 		}
 		var re *optin.RowError
 		if errors.As(err, &re) {

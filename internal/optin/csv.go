@@ -67,7 +67,17 @@ type Reader struct {
 	now   func() time.Time
 	col   map[string]int
 	file  string
+	// export: the file is an optgate export (it has the ledger's hash
+	// column), whose rows without keys are a previous owner's events.
+	export bool
 }
+
+// ErrKeyless is what Next returns for a row of an optgate export with
+// neither a number nor a user id: an event of a record that lost its number
+// to someone who moved onto it (a previous owner, whom no send can reach).
+// It governs nothing where it was exported from, and is not imported; it
+// is no error in the file.
+var ErrKeyless = errors.New("a previous owner's event, without a number or user id")
 
 // NewReader reads the header of a consent CSV. file names the file in each
 // row's evidence. The header must name the number (or user_id), action and
@@ -100,6 +110,7 @@ func NewReader(r io.Reader, file string, rules *consent.Rules, now func() time.T
 		}
 		rd.col[name] = i
 	}
+	_, rd.export = rd.col["hash"]
 	_, hasNum := rd.col["number"]
 	_, hasUser := rd.col["user_id"]
 	if !hasNum && !hasUser {
@@ -162,6 +173,9 @@ func (rd *Reader) Next() (Row, error) {
 		r.UserID = u
 	}
 	if r.WAID == "" && r.UserID == "" {
+		if rd.export {
+			return Row{Line: line}, ErrKeyless
+		}
 		return bad("number is empty")
 	}
 	switch a := strings.ToLower(get("action")); a {

@@ -272,6 +272,34 @@ func TestReader(t *testing.T) {
 
 // FuzzReader: no input makes the reader panic or loop, and every row it
 // accepts is complete.
+// TestReaderKeylessRows: a row with neither number nor user id is a bad row
+// in a file of the business's, and a previous owner's event (ErrKeyless,
+// not imported, no error) in an optgate export, which has the ledger's
+// hash column.
+func TestReaderKeylessRows(t *testing.T) {
+	rules := rulesOf(testAccount())
+	for _, tc := range []struct {
+		head string
+		want func(error) bool
+	}{
+		{"number,user_id,topic,action,time,source,evidence", func(err error) bool { var re *RowError; return errors.As(err, &re) }},
+		{strings.Join(ExportColumns, ","), func(err error) bool { return errors.Is(err, ErrKeyless) }},
+	} {
+		in := tc.head + "\n,,all,opt_out,2025-11-20T14:03:00Z,api,{}" + strings.Repeat(",", strings.Count(tc.head, ",")-6) +
+			"\n+5511987654321,,all,opt_out,2025-11-21T14:03:00Z,api,{}" + strings.Repeat(",", strings.Count(tc.head, ",")-6) + "\n"
+		rd, err := NewReader(strings.NewReader(in), "f.csv", rules, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := rd.Next(); !tc.want(err) {
+			t.Errorf("%s: keyless row: %v", tc.head, err)
+		}
+		if r, err := rd.Next(); err != nil || r.WAID != "5511987654321" {
+			t.Errorf("%s: the row after it: %+v %v", tc.head, r, err)
+		}
+	}
+}
+
 func FuzzReader(f *testing.F) {
 	f.Add("number,topic,action,time,source,evidence\n+5511987654321,promotions,opt_in,2025-11-20,web_form,x\n")
 	f.Add("number,action,time\n\"+55119876\n54321\",opt_out,2025-11-20\n")
@@ -286,13 +314,13 @@ func FuzzReader(f *testing.F) {
 		for range 10_000 {
 			r, err := rd.Next()
 			var re *RowError
-			if errors.As(err, &re) {
+			if errors.As(err, &re) || errors.Is(err, ErrKeyless) {
 				continue
 			}
 			if err != nil {
 				return
 			}
-			if (r.WAID == "" && r.UserID == "") || r.Key == "" || r.OccurredAt.IsZero() || (r.Action != consent.OptIn && r.Action != consent.OptOut) {
+			if (r.WAID == "" && r.UserID == "") || r.Key == "" || r.OccurredAt.IsZero() || (r.Action != consent.OptIn && r.Action != consent.OptOut && r.Action != consent.Resume) {
 				t.Fatalf("incomplete row: %+v", r)
 			}
 		}

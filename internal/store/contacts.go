@@ -6,6 +6,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/optgate/optgate/internal/consent"
@@ -596,11 +597,7 @@ func (t *Tx) historicChange(ctx context.Context, accountID string, c consent.Con
 		return later, err
 	}
 	optOutsOnly := func(from int64) error {
-		if _, _, err := t.lockHead(ctx, accountID); err != nil {
-			return err
-		}
-		_, err := t.exec(ctx, "carryOptOuts", from, laterID)
-		return err
+		return t.carryOptOuts(ctx, accountID, from, laterID, messageID, at)
 	}
 	var retired any
 	switch {
@@ -643,6 +640,51 @@ func (t *Tx) historicChange(ctx context.Context, accountID string, c consent.Con
 	}
 	_, err = t.exec(ctx, "insertNumberChange", later.ID, oldWAID, newWAID, messageID, at, retired, nil, false)
 	return later, err
+}
+
+// carryOptOuts appends to record into's ledger, as events of its own, the
+// opt-outs in force on record from, where a number change (messageID, at
+// Unix ms) cannot tell whether into is the person's or someone else's: no
+// send the person refused goes out, and into's history and export show why
+// (state alone would be lost by an export and import). Each is stamped at
+// the change, or at the opt-out if later: it stands over an opt-in into held
+// before then, not over one given after it. Its evidence names the event
+// carried.
+func (t *Tx) carryOptOuts(ctx context.Context, accountID string, from, into int64, messageID string, at int64) error {
+	rows, err := t.stmt(ctx, "scopesOf").QueryContext(ctx, from)
+	if err != nil {
+		return t.s.wrap(err)
+	}
+	var evs []consent.Event
+	for rows.Next() {
+		var scope, action, source string
+		var seq, occurred int64
+		if err := rows.Scan(&scope, &action, &seq, &source, &occurred); err != nil {
+			rows.Close()
+			return t.s.wrap(err)
+		}
+		if consent.Action(action) != consent.OptOut {
+			continue
+		}
+		evs = append(evs, consent.Event{AccountID: accountID, ContactID: into, Action: consent.OptOut,
+			Scope: consent.Scope(scope).Ledger(), Source: source, Actor: "optgate",
+			Reason:     "carried by a number change from the record the person left, where it may be someone else's",
+			Evidence:   map[string]any{"carried_seq": seq, "opted_out_at": fromMS(occurred).UTC().Format(time.RFC3339Nano), "number_change_message_id": messageID},
+			OccurredAt: fromMS(max(occurred, at))})
+	}
+	err = rows.Err()
+	rows.Close()
+	if err != nil {
+		return t.s.wrap(err)
+	}
+	slices.SortFunc(evs, func(a, b consent.Event) int { return cmp.Compare(a.Scope, b.Scope) })
+	t.markMover(into) // a later move may have taken into's number: the opt-outs are still its
+	for i := range evs {
+		if err := t.AppendEvent(ctx, &evs[i]); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // holdersOf finds the records that hold waID now, under either form of a

@@ -73,13 +73,6 @@ var queries = map[string]string{
 		ON CONFLICT (contact_id, phone_number_id) DO UPDATE SET
 			last_inbound_at = CASE WHEN excluded.last_inbound_at > service_windows.last_inbound_at THEN excluded.last_inbound_at ELSE service_windows.last_inbound_at END,
 			closed_at = CASE WHEN excluded.closed_at > service_windows.closed_at THEN excluded.closed_at ELSE service_windows.closed_at END`,
-	// Where it cannot tell whose a record is, a number change carries its
-	// opt-outs only, and they stand over any opt-in (fail closed).
-	"carryOptOuts": `INSERT INTO consent_state (contact_id, scope, action, seq, source, occurred_at)
-		SELECT $2, scope, action, seq, source, occurred_at FROM consent_state WHERE contact_id = $1 AND action = 'opt_out'
-		ON CONFLICT (contact_id, scope) DO UPDATE SET action = excluded.action, seq = excluded.seq,
-		source = excluded.source, occurred_at = excluded.occurred_at
-		WHERE consent_state.action <> 'opt_out' OR ` + scopeIsLater,
 	"carryHold": `INSERT INTO marketing_holds (contact_id, held_until, reason, message_id)
 		SELECT $2, held_until, reason, message_id FROM marketing_holds WHERE contact_id = $1 AND CAST($3 AS BIGINT) = 0
 		ON CONFLICT (contact_id) DO UPDATE SET held_until = excluded.held_until, reason = excluded.reason,
