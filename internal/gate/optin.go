@@ -377,6 +377,37 @@ func (g *Gate) confirm(ctx context.Context, tx *store.Tx, st *step, c consent.Co
 		res.Replies++
 		return nil, true, g.enqueueReply(ctx, tx, a, st, c, optInReply("expired", lang, a.Name), "optin_expired")
 	}
+	if method == "reply" {
+		// A "yes" after optgate asked whether the person wants to stop
+		// (an uncertain opt-out, asked since the request was made) may
+		// answer that question: it confirms nothing.
+		asked, err := tx.AskedAt(ctx, c.ID)
+		if err != nil {
+			return nil, true, err
+		}
+		if !asked.IsZero() && !asked.Before(p.CreatedAt) && !asked.After(st.at) {
+			return nil, true, tx.SetInboundIntent(ctx, a.ID, st.msg.ID, "opt_in:after_stop_question")
+		}
+	}
+	// An opt-out made since the request (a PARAR to the request itself, or
+	// one that came before a late confirmation) refuses what it covers: a
+	// later "ok" confirms none of it.
+	now, err := tx.PersonState(ctx, a.ID, consent.ContactKey{WAID: c.WAID, UserID: c.UserID}, st.phoneID)
+	if err != nil {
+		return nil, true, err
+	}
+	var topics []string
+	for _, t := range p.Topics {
+		if _, ok := a.Rules.Topics[t]; !ok {
+			continue // the topic left the configuration since
+		}
+		if !consent.OptInSuperseded(a.Rules, now.Scopes, consent.TopicScope(t), p.CreatedAt) {
+			topics = append(topics, t)
+		}
+	}
+	if len(topics) == 0 && len(p.Topics) > 0 {
+		return nil, true, tx.SetInboundIntent(ctx, a.ID, st.msg.ID, "opt_in:superseded")
+	}
 	ok, err := tx.ConfirmPending(ctx, p.ID, st.at)
 	if err != nil || !ok {
 		return nil, true, err
@@ -384,18 +415,8 @@ func (g *Gate) confirm(ctx context.Context, tx *store.Tx, st *step, c consent.Co
 	evidence := maps.Clone(p.Evidence)
 	evidence["confirmation"] = map[string]any{"method": method, "message_id": st.msg.ID, "text": st.text,
 		"phone_number_id": st.phoneID, "confirmation_message_id": p.MessageID}
-	superseded, err := g.optInSuperseded(ctx, tx, a, c, st)
-	if err != nil {
-		return nil, true, err
-	}
 	var evs []consent.Event
-	for _, t := range p.Topics {
-		if _, ok := a.Rules.Topics[t]; !ok {
-			continue // the topic left the configuration since
-		}
-		if superseded(consent.TopicScope(t)) {
-			continue
-		}
+	for _, t := range topics {
 		ev := consent.Event{AccountID: a.ID, ContactID: c.ID, Action: consent.OptIn, Scope: consent.TopicScope(t),
 			Source: consent.SourceWebForm, Evidence: evidence, Reason: "double opt-in of form " + p.FormID + " confirmed in WhatsApp",
 			Actor: "contact", OccurredAt: st.at}
@@ -404,11 +425,6 @@ func (g *Gate) confirm(ctx context.Context, tx *store.Tx, st *step, c consent.Co
 		}
 		res.ConsentEvents++
 		evs = append(evs, ev)
-	}
-	if len(evs) == 0 && len(p.Topics) > 0 {
-		// The person opted out of all of it after they confirmed (Meta
-		// delivered the confirmation late): nothing to confirm.
-		return nil, true, tx.SetInboundIntent(ctx, a.ID, st.msg.ID, "opt_in:superseded")
 	}
 	if err := tx.SetInboundIntent(ctx, a.ID, st.msg.ID, "opt_in:confirmed"); err != nil {
 		return nil, true, err

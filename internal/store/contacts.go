@@ -783,6 +783,16 @@ func nullable(s string) any {
 	return s
 }
 
+// AskedAt returns when optgate last asked the contact to confirm an
+// uncertain opt-out (zero if never).
+func (t *Tx) AskedAt(ctx context.Context, contactID int64) (time.Time, error) {
+	var at int64
+	if err := t.queryRow(ctx, "askedAt", contactID).Scan(&at); err != nil {
+		return time.Time{}, t.s.wrap(err)
+	}
+	return fromMS(at), nil
+}
+
 // MarkAsked records that optgate asked the contact to confirm an uncertain
 // opt-out at, and returns when it last asked before (zero if never).
 func (t *Tx) MarkAsked(ctx context.Context, contactID int64, at time.Time) (time.Time, error) {

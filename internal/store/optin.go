@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"maps"
+	"strconv"
 	"strings"
 	"time"
 
@@ -15,7 +16,7 @@ import (
 func init() {
 	maps.Copy(queries, map[string]string{
 		"saveOptInText": `INSERT INTO optin_texts (hash, account_id, form_id, language, body, created_at) VALUES ($1, $2, $3, $4, $5, $6)
-			ON CONFLICT (hash) DO NOTHING`,
+			ON CONFLICT (account_id, hash) DO NOTHING`,
 		"optInText": `SELECT hash, account_id, form_id, language, body, created_at FROM optin_texts WHERE account_id = $1 AND hash = $2`,
 
 		"insertPending": `INSERT INTO optin_pending (account_id, token, form_id, wa_id, topics, evidence, language, created_at, expires_at)
@@ -26,6 +27,7 @@ func init() {
 			FROM optin_pending WHERE account_id = $1 AND token = $2`,
 		"latestPending": `SELECT id, account_id, token, form_id, wa_id, topics, evidence, language, message_id, state, created_at, expires_at, confirmed_at
 			FROM optin_pending WHERE account_id = $1 AND wa_id IN ($2, $3) AND state IN ('pending', 'sent') AND expires_at > $4
+			AND created_at <= $4 + ` + replySkewMS + `
 			ORDER BY created_at DESC, id DESC LIMIT 1`,
 		"confirmPending": `UPDATE optin_pending SET state = 'confirmed', confirmed_at = $2 WHERE id = $1 AND state IN ('pending', 'sent')`,
 
@@ -144,7 +146,17 @@ func (t *Tx) PendingByToken(ctx context.Context, accountID, token string) (Pendi
 	return scanPending(t.queryRow(ctx, "pendingByToken", accountID, token))
 }
 
-// LatestPending returns the newest unconfirmed, unexpired opt-in for a number.
+// replySkew is how much earlier than a pending opt-in a reply to it may be
+// stamped: Meta's clock, which stamps the reply, and optgate's, which
+// stamped the request, may differ by a little. A reply stamped earlier than
+// that was written before the request existed (Meta delivered it late) and
+// answers something else.
+const replySkew = 5 * time.Second
+
+var replySkewMS = strconv.FormatInt(replySkew.Milliseconds(), 10)
+
+// LatestPending returns the newest unconfirmed opt-in for a number that a
+// reply stamped now may answer: unexpired then, and made before it.
 func (t *Tx) LatestPending(ctx context.Context, accountID, waID string, now time.Time) (Pending, error) {
 	v := consent.WAIDVariants(waID)
 	return scanPending(t.queryRow(ctx, "latestPending", accountID, v[0], v[len(v)-1], ms(now)))
