@@ -43,7 +43,7 @@ func TestCarriedOptOutIsInLedgerAndSurvivesExport(t *testing.T) {
 			}
 		}
 		if carried == nil {
-			t.Fatalf("c's history does not list the opt-out that refuses it: %v", e.contact("+"+c)["history"])
+			t.Fatalf("c's history does not list the opt-out that refuses it: %v", e.contact("+" + c)["history"])
 		}
 		if ev, _ := carried["evidence"].(map[string]any); ev["number_change_message_id"] != "wamid.co.ab" {
 			t.Errorf("carried opt-out's evidence: %v", carried["evidence"])

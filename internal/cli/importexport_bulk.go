@@ -39,7 +39,7 @@ type chunk struct {
 	lineBase int // add to a line number of the checker's own reader to get the file's
 	done     chan struct{}
 	// What the worker made of it:
-	spool []byte // the good rows, encoded
+	spool   []byte // the good rows, encoded
 	bad     []*optin.RowError
 	good    int
 	keyless int // rows of an export without keys (optin.ErrKeyless)
