@@ -39,38 +39,6 @@ func TestYesWrittenBeforeFormDoesNotConfirmIt(t *testing.T) {
 	})
 }
 
-// TestStopThenOkDoesNotConfirmPendingOptIn: someone types a person's number
-// into the form. The person gets the confirmation request and answers PARAR:
-// they opted out of everything. optgate confirms the opt-out ("Se mudar de
-// ideia, responda REATIVAR"), and the person answers "ok". The pending
-// double opt-in outlived the opt-out, and "ok" is one of the yes-words, so it
-// confirms the request the person had just refused: an opt-in to promotions,
-// newer than the opt-out, and marketing templates go through.
-func TestStopThenOkDoesNotConfirmPendingOptIn(t *testing.T) {
-	forEachBackend(t, func(t *testing.T, b storetest.Backend) {
-		e := newOptInEnv(t, b)
-		ctx := ctxT(t)
-		bob := demoNewPerson
-		_, version := e.page("/f/demo/ofertas", "pt")
-		if r := e.submit("/f/demo/ofertas/submit", url.Values{"country": {"BR"}, "phone": {"+" + bob}, "topic": {"promotions"}, "v": {version}}, nil); r.Status != http.StatusOK {
-			t.Fatalf("submit: %d %s", r.Status, r.Body)
-		}
-		e.clock.Advance(time.Minute)
-		if _, err := e.sim.SendText(ctx, bob, "PARAR"); err != nil {
-			t.Fatal(err)
-		}
-		e.clock.Advance(time.Minute)
-		if _, err := e.sim.SendText(ctx, bob, "ok"); err != nil {
-			t.Fatal(err)
-		}
-		if st := topicStatus(e.contact("+"+bob), "promotions"); st == "opted_in" {
-			t.Errorf("\"ok\" after PARAR confirmed the refused form: promotions %q", st)
-		}
-		e.clock.Advance(25 * time.Hour)
-		e.wantRefused(e.send(tpl(bob, "black_friday")), "opted_out")
-	})
-}
-
 // TestSameFormTextInTwoAccountsKeepsBothProofs: two accounts of one business
 // (an agency runs a WABA per brand line, both named "Acme Lojas") have the
 // same form. Its text is the same, so its hash is too; optin_texts is keyed
@@ -115,37 +83,5 @@ func TestSameFormTextInTwoAccountsKeepsBothProofs(t *testing.T) {
 		if r := e.do("GET", ev["text_url"].(string), otherAPIKey, nil, nil); r.Status != http.StatusOK {
 			t.Errorf("the other account's proof names %s, which it cannot read: %d %s", ev["text_url"], r.Status, r.Body)
 		}
-	})
-}
-
-// TestYesToStopQuestionDoesNotConfirmPendingOptIn: as the review of
-// TestStopThenOkDoesNotConfirmPendingOptIn noted, on the second path: with a
-// form pending for the person's number, they write an unclear "como paro de
-// receber?"; optgate asks whether they want to stop (uncertain: ask, the
-// default), and they answer "Sim". The "Sim" was a yes-word, and confirmed
-// the form they wanted to stop.
-func TestYesToStopQuestionDoesNotConfirmPendingOptIn(t *testing.T) {
-	forEachBackend(t, func(t *testing.T, b storetest.Backend) {
-		e := newOptInEnv(t, b)
-		ctx := ctxT(t)
-		bob := demoNewPerson
-		_, version := e.page("/f/demo/ofertas", "pt")
-		if r := e.submit("/f/demo/ofertas/submit", url.Values{"country": {"BR"}, "phone": {"+" + bob}, "topic": {"promotions"}, "v": {version}}, nil); r.Status != http.StatusOK {
-			t.Fatalf("submit: %d %s", r.Status, r.Body)
-		}
-		e.clock.Advance(time.Minute)
-		if _, err := e.sim.SendText(ctx, bob, "como paro de receber?"); err != nil {
-			t.Fatal(err)
-		}
-		e.waitInbox(bob, 2) // the confirmation request, then the question
-		e.clock.Advance(time.Minute)
-		if _, err := e.sim.SendText(ctx, bob, "Sim"); err != nil {
-			t.Fatal(err)
-		}
-		if st := topicStatus(e.contact("+"+bob), "promotions"); st == "opted_in" {
-			t.Errorf("\"Sim\" to the stop question confirmed the form: promotions %q", st)
-		}
-		e.clock.Advance(25 * time.Hour)
-		e.wantRefused(e.send(tpl(bob, "black_friday")), "no_opt_in")
 	})
 }

@@ -318,7 +318,10 @@ func (g *Gate) applyOptIn(ctx context.Context, tx *store.Tx, st *step, c consent
 		}
 		return g.confirm(ctx, tx, st, c, p, "reply", res)
 	}
-	if st.msg.Type == "text" {
+	// A link's text edited into an opt-out ("Não quero receber ... (ref
+	// CODE)") is no opt-in: the words decide, and the opt-out is handled
+	// as any other.
+	if st.msg.Type == "text" && st.detection.Intent != intent.OptOut {
 		if code, ok := optin.FindCode(st.text); ok {
 			l, err := tx.LinkByCode(ctx, a.ID, code)
 			if errors.Is(err, store.ErrNotFound) {
@@ -391,7 +394,8 @@ func (g *Gate) confirm(ctx context.Context, tx *store.Tx, st *step, c consent.Co
 	}
 	// An opt-out made since the request (a PARAR to the request itself, or
 	// one that came before a late confirmation) refuses what it covers: a
-	// later "ok" confirms none of it.
+	// later "ok" confirms none of it. Meta stamps whole seconds, so one
+	// stamped up to store.ReplySkew before the request counts as since.
 	now, err := tx.PersonState(ctx, a.ID, consent.ContactKey{WAID: c.WAID, UserID: c.UserID}, st.phoneID)
 	if err != nil {
 		return nil, true, err
@@ -401,7 +405,7 @@ func (g *Gate) confirm(ctx context.Context, tx *store.Tx, st *step, c consent.Co
 		if _, ok := a.Rules.Topics[t]; !ok {
 			continue // the topic left the configuration since
 		}
-		if !consent.OptInSuperseded(a.Rules, now.Scopes, consent.TopicScope(t), p.CreatedAt) {
+		if !consent.OptInSuperseded(a.Rules, now.Scopes, consent.TopicScope(t), p.CreatedAt.Add(-store.ReplySkew)) {
 			topics = append(topics, t)
 		}
 	}

@@ -104,6 +104,7 @@ type step struct {
 	named     string // a preference's person as the entry names them (its dedupe key)
 	optIn     bool   // a button or keyword that opts in
 	optOut    bool   // a button that opts out of marketing
+	optOutAll bool   // ... of everything: its words are a keyword or sentence that asks so
 	help      bool   // a configured help button
 	signal    *store.Signal
 	template  *store.Template
@@ -131,6 +132,8 @@ func (st *step) intentLabel() string {
 	switch {
 	case st.kind != stepMessage:
 		return ""
+	case st.optOutAll:
+		return "opt_out:all"
 	case st.optOut:
 		return "opt_out:marketing"
 	case st.optIn:
@@ -354,7 +357,7 @@ func (g *Gate) planMessage(acct *Account, phoneID string, v *meta.Value, m *meta
 	case "button":
 		if m.Button != nil {
 			st.text = m.Button.Text
-			st.optOut, st.optIn, st.help = acct.classifyButton(m.Button.Payload, m.Button.Text)
+			st.optOut, st.optOutAll, st.optIn, st.help = acct.classifyButton(m.Button.Payload, m.Button.Text)
 		}
 	case "interactive":
 		if r := m.Interactive; r != nil {
@@ -364,7 +367,7 @@ func (g *Gate) planMessage(acct *Account, phoneID string, v *meta.Value, m *meta
 			}
 			if reply != nil {
 				st.text = reply.Title
-				st.optOut, st.optIn, st.help = acct.classifyButton(reply.ID, reply.Title)
+				st.optOut, st.optOutAll, st.optIn, st.help = acct.classifyButton(reply.ID, reply.Title)
 			}
 		}
 	}
@@ -376,24 +379,29 @@ func (g *Gate) planMessage(acct *Account, phoneID string, v *meta.Value, m *meta
 
 // classifyButton reads a button's payload and title: a configured opt-out or
 // opt-in button, or a title the detector reads as a clear opt-out or opt-in.
-func (a *Account) classifyButton(payload, title string) (optOut, optIn, help bool) {
+// A configured opt-out button ("Stop promotions") opts out of marketing; a
+// title that the detector reads as a clear opt-out of everything (a keyword
+// such as SAIR, "Não quero mais receber mensagens") does so too (all): the
+// same words typed would.
+func (a *Account) classifyButton(payload, title string) (optOut, all, optIn, help bool) {
 	for _, s := range []string{payload, title} {
 		f := intent.Fold(s)
 		if a.buttons.optOut[f] {
-			return true, false, false
+			return true, false, false, false
 		}
 		if a.buttons.optIn[f] {
-			return false, true, false
+			return false, false, true, false
 		}
 		if a.buttons.help[f] {
-			return false, false, true
+			return false, false, false, true
 		}
 	}
 	r := a.detector.Detect(title)
 	if r.Uncertain {
-		return false, false, false
+		return false, false, false, false
 	}
-	return r.Intent == intent.OptOut, r.Intent == intent.OptIn, false
+	optOut = r.Intent == intent.OptOut
+	return optOut, optOut && r.Scope == intent.ScopeAll, r.Intent == intent.OptIn, false
 }
 
 // apply records one step inside the webhook's transaction.
@@ -501,21 +509,25 @@ func (g *Gate) apply(ctx context.Context, tx *store.Tx, st *step, res *IngestRes
 	setIntent := func(label string) error { return tx.SetInboundIntent(ctx, a.ID, st.msg.ID, label) }
 
 	switch {
-	case st.optOut: // a button or list reply: marketing only
-		if err := setIntent("opt_out:marketing"); err != nil {
+	case st.optOut: // a button or list reply: marketing only, unless its words ask for everything
+		scope, kind := consent.CategoryScope(consent.Marketing), "opt_out_marketing"
+		if st.optOutAll {
+			scope, kind = consent.ScopeAll, "opt_out"
+		}
+		if err := setIntent(st.intentLabel()); err != nil {
 			return nil, err
 		}
-		again := repeated(consent.OptOut, consent.CategoryScope(consent.Marketing))
-		ev, err := record(consent.OptOut, consent.CategoryScope(consent.Marketing), consent.SourceWhatsAppButton, "the person tapped an opt-out button")
+		again := repeated(consent.OptOut, scope)
+		ev, err := record(consent.OptOut, scope, consent.SourceWhatsAppButton, "the person tapped an opt-out button")
 		if err != nil || again {
 			return []consent.Event{ev}, err
 		}
-		return []consent.Event{ev}, reply("opt_out_marketing")
+		return []consent.Event{ev}, reply(kind)
 	case st.optIn:
 		if err := setIntent("opt_in"); err != nil {
 			return nil, err
 		}
-		evs, err := g.recordOptIn(a, record, &before, st.at, consent.SourceWhatsAppButton, "the person tapped an opt-in button")
+		evs, err := g.recordOptIn(a, record, &before, a.optInScopes(false), st.at, consent.SourceWhatsAppButton, "the person tapped an opt-in button")
 		if err != nil {
 			return nil, err
 		}
@@ -581,7 +593,11 @@ func (g *Gate) apply(ctx context.Context, tx *store.Tx, st *step, res *IngestRes
 		if err := setIntent("opt_in"); err != nil {
 			return nil, err
 		}
-		evs, err := g.recordOptIn(a, record, &before, st.at, source, "the person asked to receive messages: "+d.Rule)
+		scopes := a.optInScopes(d.Scope == intent.ScopeMarketing)
+		if len(scopes) == 0 {
+			return nil, setIntent("opt_in:no_topic")
+		}
+		evs, err := g.recordOptIn(a, record, &before, scopes, st.at, source, "the person asked to receive messages: "+d.Rule)
 		if err != nil {
 			return nil, err
 		}
@@ -605,21 +621,34 @@ func (g *Gate) confirmQuestion(a *Account, lang string) string {
 	return a.detector.ConfirmQuestion(lang)
 }
 
-// recordOptIn records an in-thread opt-in: to the account's keyword opt-in
-// topics when it has some, else to everything.
+// optInScopes are the scopes an in-thread opt-in covers: the account's
+// keyword opt-in topics when it has some, else everything. One that asks for
+// marketing only ("quero voltar a receber promoções") covers the marketing
+// ones of those topics, or the marketing category: none, if the account's
+// keyword topics are all of other categories.
+func (a *Account) optInScopes(marketingOnly bool) []consent.Scope {
+	if len(a.KeywordOptIn) == 0 {
+		if marketingOnly {
+			return []consent.Scope{consent.CategoryScope(consent.Marketing)}
+		}
+		return []consent.Scope{consent.ScopeAll}
+	}
+	var scopes []consent.Scope
+	for _, t := range a.KeywordOptIn {
+		if !marketingOnly || a.Rules.Topics[t].Category == consent.Marketing {
+			scopes = append(scopes, consent.TopicScope(t))
+		}
+	}
+	return scopes
+}
+
+// recordOptIn records an in-thread opt-in of scopes (optInScopes).
 //
 // Meta does not promise to deliver messages in the order they were written:
 // an opt-in written before an opt-out on record, and delivered after it, does
 // not undo it (before is the contact's state, at the message's time). No
 // scope recorded, none returned: the caller confirms nothing.
-func (g *Gate) recordOptIn(a *Account, record func(consent.Action, consent.Scope, string, string) (consent.Event, error), before *consent.State, at time.Time, source, reason string) ([]consent.Event, error) {
-	scopes := []consent.Scope{consent.ScopeAll}
-	if len(a.KeywordOptIn) > 0 {
-		scopes = scopes[:0]
-		for _, t := range a.KeywordOptIn {
-			scopes = append(scopes, consent.TopicScope(t))
-		}
-	}
+func (g *Gate) recordOptIn(a *Account, record func(consent.Action, consent.Scope, string, string) (consent.Event, error), before *consent.State, scopes []consent.Scope, at time.Time, source, reason string) ([]consent.Event, error) {
 	var evs []consent.Event
 	for _, sc := range scopes {
 		if consent.OptInSuperseded(a.Rules, before.Scopes, sc, at) {

@@ -146,14 +146,14 @@ func (t *Tx) PendingByToken(ctx context.Context, accountID, token string) (Pendi
 	return scanPending(t.queryRow(ctx, "pendingByToken", accountID, token))
 }
 
-// replySkew is how much earlier than a pending opt-in a reply to it may be
-// stamped: Meta's clock, which stamps the reply, and optgate's, which
-// stamped the request, may differ by a little. A reply stamped earlier than
-// that was written before the request existed (Meta delivered it late) and
-// answers something else.
-const replySkew = 5 * time.Second
+// ReplySkew is how much earlier than a pending opt-in a reply to it may be
+// stamped: Meta's clock, which stamps the reply (in whole seconds), and
+// optgate's, which stamped the request, may differ by a little. A reply
+// stamped earlier than that was written before the request existed (Meta
+// delivered it late) and answers something else.
+const ReplySkew = 5 * time.Second
 
-var replySkewMS = strconv.FormatInt(replySkew.Milliseconds(), 10)
+var replySkewMS = strconv.FormatInt(ReplySkew.Milliseconds(), 10)
 
 // LatestPending returns the newest unconfirmed opt-in for a number that a
 // reply stamped now may answer: unexpired then, and made before it.
