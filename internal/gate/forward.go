@@ -6,6 +6,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -323,7 +324,7 @@ func (g *Gate) deliver(ctx context.Context, log *slog.Logger, client *http.Clien
 func (g *Gate) post(ctx context.Context, client *http.Client, ds *Downstream, d *store.Delivery) (int, string) {
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, ds.URL, bytes.NewReader(d.Body))
 	if err != nil {
-		return 0, err.Error()
+		return 0, withoutURL(err, ds.Label).Error()
 	}
 	req.Header.Set("Content-Type", "application/json")
 	req.Header.Set("User-Agent", "optgate")
@@ -332,7 +333,7 @@ func (g *Gate) post(ctx context.Context, client *http.Client, ds *Downstream, d 
 	req.Header.Set("Optgate-Intent", d.Intent)
 	resp, err := client.Do(req)
 	if err != nil {
-		return 0, err.Error()
+		return 0, withoutURL(err, ds.Label).Error()
 	}
 	defer resp.Body.Close()
 	_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, 64<<10))
@@ -351,7 +352,7 @@ func (g *Gate) VerifyDownstream(ctx context.Context, d Downstream) error {
 	challenge := fmt.Sprint(rand.Int64())
 	u, err := url.Parse(d.URL)
 	if err != nil {
-		return err
+		return withoutURL(err, d.Label)
 	}
 	q := u.Query()
 	q.Set("hub.mode", "subscribe")
@@ -360,11 +361,11 @@ func (g *Gate) VerifyDownstream(ctx context.Context, d Downstream) error {
 	u.RawQuery = q.Encode()
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u.String(), nil)
 	if err != nil {
-		return err
+		return withoutURL(err, d.Label)
 	}
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
-		return fmt.Errorf("%s: %w", d.Label, err)
+		return withoutURL(err, d.Label)
 	}
 	defer resp.Body.Close()
 	b, _ := io.ReadAll(io.LimitReader(resp.Body, 1024))
@@ -372,4 +373,17 @@ func (g *Gate) VerifyDownstream(ctx context.Context, d Downstream) error {
 		return fmt.Errorf("%s answered %d without echoing the challenge", d.Label, resp.StatusCode)
 	}
 	return nil
+}
+
+// withoutURL returns err with the URL it names (a *url.Error's, as the HTTP
+// client and url.Parse give them) replaced by label: a downstream's URL may
+// carry a token in its query or credentials, and the verify handshake's
+// carries the verify token. Errors end up in logs, in `forward list` and on
+// the terminal.
+func withoutURL(err error, label string) error {
+	var ue *url.Error
+	if errors.As(err, &ue) {
+		return fmt.Errorf("%s %s: %w", ue.Op, label, ue.Err)
+	}
+	return err
 }
