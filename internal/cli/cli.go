@@ -10,6 +10,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"os"
 	"runtime/debug"
 	"strings"
 	"time"
@@ -164,6 +165,13 @@ func (c *configFlags) load(getenv func(string) string) (config.Config, error) {
 // openStore opens and starts the store for a command that runs against an
 // existing, current schema.
 func openStore(ctx context.Context, dsn string) (*store.Store, error) {
+	// The commands that open a store read or add to a database that
+	// exists: a mistyped SQLite path is no new, empty database.
+	if path, ok := strings.CutPrefix(dsn, "sqlite:"); ok && path != "" {
+		if _, err := os.Stat(path); errors.Is(err, os.ErrNotExist) {
+			return nil, fmt.Errorf("database: there is no SQLite file at %s (optgate migrate creates one)", path)
+		}
+	}
 	st, err := store.Open(ctx, dsn, store.Options{})
 	if err != nil {
 		return nil, err

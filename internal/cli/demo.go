@@ -207,10 +207,10 @@ Try it (copy and paste into another terminal):
   curl -s $O/v1/contacts/+5541988776655 -H "$K"
 
 Also: other languages ("STOP", "afmelden", "basta", "me tira dessa lista"), a "Parar promoções" button (a
-marketing opt-out: promotions refused, order updates not), the ledger's check (with a kept database)
+marketing opt-out: promotions refused, order updates not), the ledger's check (while the demo runs)
   curl -s $S/sandbox/people/{{.NewPerson}}/messages -H "$J" -d '{"button":{"payload":"Stop promotions","text":"Parar promoções"}}'
   curl -s $O/v1/contacts/+{{.NewPerson}} -H "$K"
-  go run ./cmd/optgate ledger verify --database sqlite:./optgate-demo.db
+  go run ./cmd/optgate ledger verify --database {{.Database}}
 the webhook handshake  curl -s "$O/webhooks/whatsapp?hub.mode=subscribe&hub.verify_token={{.Verify}}&hub.challenge=42"
 and metrics            curl -s $O/metrics | grep optgate_
 

@@ -6,6 +6,7 @@ package config
 
 import (
 	"bytes"
+	"cmp"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -212,14 +213,119 @@ func Load(path string, getenv func(string) string) (Config, error) {
 	return cfg, nil
 }
 
-// Parse decodes YAML into cfg, refusing unknown keys.
+// Parse decodes YAML into cfg, refusing unknown keys. A value of the wrong
+// kind is reported by its key (accounts[acme].api_keys), and never quoted:
+// it may be a secret.
 func Parse(b []byte, cfg *Config) error {
 	dec := yaml.NewDecoder(bytes.NewReader(b))
 	dec.KnownFields(true)
-	if err := dec.Decode(cfg); err != nil && !errors.Is(err, io.EOF) {
+	err := dec.Decode(cfg)
+	if err == nil || errors.Is(err, io.EOF) {
+		return nil
+	}
+	var te *yaml.TypeError
+	if !errors.As(err, &te) {
 		return err
 	}
-	return nil
+	var root yaml.Node
+	_ = yaml.Unmarshal(b, &root) // it decoded once: it parses
+	var errs []error
+	for _, msg := range te.Errors {
+		errs = append(errs, typeError(&root, msg))
+	}
+	return errors.Join(errs...)
+}
+
+// yamlTypeError is how the YAML decoder words a value of the wrong kind:
+// "line 11: cannot unmarshal !!str `5f0c2a9...` into []config.Secret".
+var yamlTypeError = regexp.MustCompile("^line ([0-9]+): cannot unmarshal !!([a-z]+)(?: `.*`)? into (.+)$")
+
+// typeError rewords one of the decoder's messages: the key it is about
+// and the kinds, without the value.
+func typeError(root *yaml.Node, msg string) error {
+	m := yamlTypeError.FindStringSubmatch(msg)
+	if m == nil {
+		return errors.New(msg)
+	}
+	line, _ := strconv.Atoi(m[1])
+	got := map[string]string{"str": "a string", "int": "a number", "float": "a number", "bool": "true or false",
+		"seq": "a list", "map": "a mapping (key: value lines)", "null": "empty"}[m[2]]
+	if got == "" {
+		got = "!!" + m[2]
+	}
+	want := "a string"
+	switch into := m[3]; {
+	case strings.HasPrefix(into, "[]"):
+		want = "a list ([a, b] or one \"- item\" line each)"
+	case strings.HasPrefix(into, "map["):
+		want = "a mapping (key: value lines)"
+	case into == "bool":
+		want = "true or false"
+	case strings.HasPrefix(into, "int"), strings.HasPrefix(into, "uint"), strings.HasPrefix(into, "float"):
+		want = "a number"
+	case into == "time.Duration":
+		want = "a duration such as 30s or 48h"
+	case strings.HasPrefix(into, "config.") && into != "config.Secret":
+		want = "a mapping (key: value lines)"
+	}
+	key := keyAt(root, line, "!!"+m[2])
+	if key == "" {
+		key = "line " + m[1]
+	} else {
+		key += " (line " + m[1] + ")"
+	}
+	return fmt.Errorf("%s: must be %s, not %s", key, want, got)
+}
+
+// keyAt returns the path of the key whose value starts at line, as
+// Validate names fields (accounts[acme].api_keys, accounts[acme].topics[0]), or "". Several keys can
+// share a line (flow style: {id: 1, display: [2]}): the last whose value
+// has the tag wanted, else the first.
+func keyAt(root *yaml.Node, line int, tag string) string {
+	var first, match string
+	var walk func(n *yaml.Node, path string)
+	walk = func(n *yaml.Node, path string) {
+		switch n.Kind {
+		case yaml.DocumentNode:
+			for _, c := range n.Content {
+				walk(c, path)
+			}
+		case yaml.MappingNode:
+			for i := 0; i+1 < len(n.Content); i += 2 {
+				k, v := n.Content[i], n.Content[i+1]
+				p := k.Value
+				if path != "" {
+					p = path + "." + k.Value
+				}
+				if v.Line == line {
+					if first == "" {
+						first = p
+					}
+					if v.Tag == tag {
+						match = p
+					}
+				}
+				walk(v, p)
+			}
+		case yaml.SequenceNode:
+			for i, c := range n.Content {
+				p := fmt.Sprintf("%s[%d]", path, i)
+				if path == "accounts" && c.Kind == yaml.MappingNode { // as Validate names them
+					for j := 0; j+1 < len(c.Content); j += 2 {
+						if c.Content[j].Value == "id" && c.Content[j+1].Value != "" {
+							p = fmt.Sprintf("%s[%s]", path, c.Content[j+1].Value)
+						}
+					}
+				}
+				if c.Line == line && c.Tag == tag {
+					match = p
+				}
+				walk(c, p)
+			}
+		}
+	}
+	walk(root, "")
+	return cmp.Or(match, first)
 }
 
 // applyEnv applies OPTGATE_* variables. Top-level keys are OPTGATE_LISTEN,
@@ -280,7 +386,13 @@ func (c *Config) resolveFiles() error {
 		if err != nil {
 			return "", fmt.Errorf("%s: cannot read %s: %w", field, path, errors.Unwrap(err))
 		}
-		return strings.TrimSpace(string(b)), nil
+		v := strings.TrimSpace(string(b))
+		if v == "" {
+			// A secret mount never filled: say so, rather than "is
+			// required" of the key the file was meant to fill.
+			return "", fmt.Errorf("%s: %s is empty", field, path)
+		}
+		return v, nil
 	}
 	// load fills dst from the file at path, when a *_file key names one.
 	load := func(field, path string, dst *Secret) error {

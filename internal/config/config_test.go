@@ -523,3 +523,25 @@ func TestAccountRules(t *testing.T) {
 		t.Errorf("allow policy = %q", r.UnknownTemplates)
 	}
 }
+
+// TestParseWrongKindNamesTheKey: a value of the wrong kind is reported by
+// its key, as Validate names fields, with the kinds, and never quoted (it
+// may be a secret).
+func TestParseWrongKindNamesTheKey(t *testing.T) {
+	for _, tc := range []struct{ yaml, want string }{
+		{"accounts:\n  - id: acme\n    api_keys: \"s3cr3t-key-value\"\n", "accounts[acme].api_keys (line 3): must be a list"},
+		{"accounts:\n  - id: acme\n    dead_letter_after: [1]\n", "accounts[acme].dead_letter_after (line 3): must be a duration such as 30s or 48h, not a list"},
+		{"webhook:\n  max_body_bytes: lots\n", "webhook.max_body_bytes (line 2): must be a number, not a string"},
+		{"accounts:\n  - id: acme\n    upstream: \"https://graph.facebook.com\"\n", "accounts[acme].upstream (line 3): must be a mapping (key: value lines), not a string"},
+		{"accounts:\n  - name: x\n    phone_numbers: [{id: 1, display: [2]}]\n", "accounts[0].phone_numbers[0].display (line 3): must be a string, not a list"},
+	} {
+		var cfg Config
+		err := Parse([]byte(tc.yaml), &cfg)
+		if err == nil || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("%q: %v, want %q", tc.yaml, err, tc.want)
+		}
+		if err != nil && strings.Contains(err.Error(), "s3cr3t") {
+			t.Errorf("%q: the error quotes the value: %v", tc.yaml, err)
+		}
+	}
+}

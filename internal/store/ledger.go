@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"time"
 
 	"github.com/optgate/optgate/internal/consent"
 )
@@ -60,10 +61,11 @@ func (t *Tx) AppendEvent(ctx context.Context, ev *consent.Event) error {
 	}
 	ev.Seq = seq + 1
 	ev.PrevHash = prev
-	ev.RecordedAt = t.s.now().UTC()
+	ev.RecordedAt = t.s.now().UTC().Truncate(time.Millisecond) // as stored: the caller shows what a read gives
 	if ev.OccurredAt.IsZero() {
 		ev.OccurredAt = ev.RecordedAt
 	}
+	ev.OccurredAt = ev.OccurredAt.Truncate(time.Millisecond)
 	ev.Hash = ev.ComputeHash(evidence)
 	if err := t.queryRow(ctx, "insertEvent", ev.AccountID, ev.Seq, ev.ContactID, string(ev.Action), string(ev.Scope),
 		ev.Source, evidence, ev.Reason, ev.Actor, ms(ev.OccurredAt), ms(ev.RecordedAt), ev.PrevHash, ev.Hash).Scan(&ev.ID); err != nil {

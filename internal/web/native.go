@@ -45,7 +45,7 @@ func (s *Server) handleDecision(w http.ResponseWriter, r *http.Request) {
 		PhoneNumberID string `json:"phone_number_id"`
 	}
 	if err := json.Unmarshal(body, &target); err != nil {
-		s.writeError(w, r, consent.Errorf(consent.EInvalid, "body is not valid JSON: %v", err))
+		s.writeError(w, r, consent.Errorf(consent.EInvalid, "%s", jsonMessage(err)))
 		return
 	}
 	if !a.OwnsPhone(target.PhoneNumberID) {

@@ -7,8 +7,11 @@ package web
 import (
 	"encoding/json"
 	"errors"
+	"fmt"
+	"io"
 	"log/slog"
 	"net/http"
+	"reflect"
 	"strings"
 
 	"github.com/optgate/optgate/internal/cloudapi"
@@ -124,12 +127,57 @@ func decodeJSON[T any](w http.ResponseWriter, r *http.Request, limit int64) (T, 
 	dec := json.NewDecoder(strings.NewReader(string(b)))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(&v); err != nil {
-		return v, consent.Errorf(consent.EInvalid, "body is not valid JSON for this request: %v", err)
+		return v, consent.Errorf(consent.EInvalid, "%s", jsonMessage(err))
 	}
 	if dec.More() {
 		return v, consent.Errorf(consent.EInvalid, "body has data after the JSON object")
 	}
 	return v, nil
+}
+
+// jsonMessage says in plain words what is wrong with a request body that
+// did not decode, naming the field, never Go's types.
+func jsonMessage(err error) string {
+	var te *json.UnmarshalTypeError
+	if errors.As(err, &te) {
+		want := "a string"
+		switch te.Type.Kind() {
+		case reflect.Map, reflect.Struct:
+			want = "a JSON object"
+		case reflect.Slice, reflect.Array:
+			want = "a JSON array"
+		case reflect.Bool:
+			want = "true or false"
+		case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64, reflect.Uint, reflect.Uint8,
+			reflect.Uint16, reflect.Uint32, reflect.Uint64, reflect.Float32, reflect.Float64:
+			want = "a number"
+		}
+		if te.Field == "" {
+			return fmt.Sprintf("body must be %s, not %s", want, jsonKind(te.Value))
+		}
+		return fmt.Sprintf("%s must be %s, not %s", te.Field, want, jsonKind(te.Value))
+	}
+	if msg, ok := strings.CutPrefix(err.Error(), "json: unknown field "); ok {
+		return "unknown field " + msg
+	}
+	if errors.Is(err, io.EOF) {
+		return "body is empty: want a JSON object"
+	}
+	return "body is not valid JSON: " + strings.TrimPrefix(err.Error(), "json: ")
+}
+
+// jsonKind names the kind of JSON value encoding/json reports in an
+// UnmarshalTypeError ("string", "number", "object", "array", "bool").
+func jsonKind(v string) string {
+	switch {
+	case v == "object", v == "array":
+		return "a JSON " + v
+	case v == "bool":
+		return "true or false"
+	case strings.HasPrefix(v, "number"):
+		return "a number"
+	}
+	return "a " + v
 }
 
 // bearer returns the key of an "Authorization: Bearer KEY" header.
