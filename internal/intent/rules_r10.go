@@ -1,12 +1,22 @@
 package intent
 
+import "strings"
+
 // Rules added after the tenth review (lexicon_r10.go). Scope: an opt-out
 // that names the offers and, joined to them by "and / or / nor / including",
 // a message that is not an offer, "all", "other" or "the rest" is an opt-out
 // of everything ("não quero promoções nem avisos de pedido", "keine Werbung
 // und auch keine anderen Nachrichten mehr"), and of two opt-outs in one
-// message the wider one counts when it names what it stops ("para de mandar
-// promoção. aliás, para de mandar tudo").
+// message the wider one counts ("para de mandar promoção. aliás, para de
+// mandar tudo"). Precision: an opt-out that is the complement of someone
+// else's "say", of a hypothetical "if I say" or of "who said" is reported
+// speech, asked first ("minha amiga disse que não quer mais receber", "it
+// says reply STOP to unsubscribe, is this legit?"); a refusal to receive
+// "it" or nothing named in a message about an order is about the order
+// ("cancel my order, I don't want to receive it anymore"); an opt-in
+// question answered with a bare "no" is a refusal ("quer receber nossas
+// ofertas? não"); "receiving again" told as a fact is not a request ("I
+// started receiving your messages again").
 
 // widened reports whether the offers named in [s,e) are joined to a
 // message that is not an offer, to "all", "other" or "the rest": the
@@ -97,4 +107,74 @@ func (m *message) wider(c, b *candidate) bool {
 		}
 	}
 	return false
+}
+
+// reported reports an opt-out that is the complement of a verb of saying
+// whose speaker is not the person, or that is hypothetical or rhetorical:
+// "minha amiga disse que não quer mais receber", "a mensagem diz \"responda
+// SAIR\"", "se eu disser que não quero mais", "quem disse que eu quero
+// parar?". "eu disse que não quero mais" (I said) and "volevo dire che"
+// (I wanted to say) are the person's own.
+func (m *message) reported(c *candidate) bool {
+	if m.all&cSay == 0 || c.words || c.keyword {
+		return false
+	}
+	for k := min(c.t0, len(m.toks)) - 1; k >= 0; k-- {
+		if m.toks[k].cls&cSay == 0 {
+			continue
+		}
+		s := m.clauseStart(k)
+		if m.has(s, k, cIf) || m.hasRole(s, k, rWho) {
+			return true
+		}
+		// "eu disse", "volevo dire che", "tenho uma coisa pra dizer", "I just wanted to say"
+		return !m.hasRole(max(s, k-4), k, rI) && !m.has(max(s, k-2), k, cWant|cPurpose) && m.allR&rAlready == 0
+	}
+	return false
+}
+
+// answeredNo: an opt-in clause followed by a clause that is only "no":
+// the person repeats the sender's question and refuses ("quer receber
+// nossas ofertas? não", "want our offers? nope").
+func (m *message) answeredNo(c *candidate) bool {
+	if c.words || len(m.clauses) < 2 || !strings.Contains(m.text, "?") {
+		return false
+	}
+	cl := m.toks[min(c.t0, len(m.toks)-1)].clause
+	for _, k := range m.clauses {
+		if m.toks[k[0]].clause <= cl {
+			continue
+		}
+		no := false
+		for j := k[0]; j < k[1]; j++ {
+			t := m.toks[j]
+			if (t.cls&(cNeg|cNo) != 0 && t.cls&(cWant|cMore) == 0) || t.role&rNever != 0 {
+				no = true
+			} else if t.cls&cFiller == 0 {
+				no = false
+				break
+			}
+		}
+		if no {
+			return true
+		}
+	}
+	return false
+}
+
+// toldReceiving: "receiving again" with no wish, no request and a subject
+// or a verb before it is a report: "I started receiving your messages
+// again", "ik krijg weer berichten", not "(quero) voltar a receber".
+func (m *message) toldReceiving(s, e, first int) bool {
+	if m.has(s, e, cWant|cCan) {
+		return false
+	}
+	return m.hasRole(s, first+1, rI) || !m.onlyAround(s, first+1, first, 0)
+}
+
+// pronounNear: an object pronoun just before the negation, between it and
+// the verb ("je ne veux plus la recevoir") or just after
+// the verb: "ik wil het niet meer ontvangen", "não quero mais receber ele".
+func (m *message) pronounNear(s, i, head, e int) bool {
+	return m.has(max(s, i-2), head, cPron) || (head+1 < e && m.toks[head+1].cls&cPron != 0)
 }
