@@ -73,7 +73,12 @@ func (g *Gate) RecordConsent(ctx context.Context, a *Account, id string, in Cons
 		ev.ContactID = c.ID
 		if ev.Action == consent.OptIn && !ev.OccurredAt.IsZero() {
 			// A backdated opt-in never undoes an opt-out that came after
-			// it, as with imports: the person's later word stands.
+			// it, as with imports: the person's later word stands. The
+			// ledger is locked first, so that an opt-out another instance
+			// is appending is read.
+			if err := tx.LockLedger(ctx, a.ID); err != nil {
+				return err
+			}
 			st, err := tx.PersonState(ctx, a.ID, consent.ContactKey{WAID: c.WAID, UserID: c.UserID}, "")
 			if err != nil {
 				return err

@@ -396,6 +396,11 @@ func (g *Gate) confirm(ctx context.Context, tx *store.Tx, st *step, c consent.Co
 	// one that came before a late confirmation) refuses what it covers: a
 	// later "ok" confirms none of it. Meta stamps whole seconds, so one
 	// stamped up to store.ReplySkew before the request counts as since.
+	// The ledger is locked first, so that another instance's opt-out is
+	// committed and read.
+	if err := tx.LockLedger(ctx, a.ID); err != nil {
+		return nil, true, err
+	}
 	now, err := tx.PersonState(ctx, a.ID, consent.ContactKey{WAID: c.WAID, UserID: c.UserID}, st.phoneID)
 	if err != nil {
 		return nil, true, err
@@ -442,6 +447,9 @@ func (g *Gate) confirm(ctx context.Context, tx *store.Tx, st *step, c consent.Co
 // would change nothing: Meta delivered the message after an opt-out that the
 // person made later (consent.OptInSuperseded).
 func (g *Gate) optInSuperseded(ctx context.Context, tx *store.Tx, a *Account, c consent.Contact, st *step) (func(consent.Scope) bool, error) {
+	if err := tx.LockLedger(ctx, a.ID); err != nil { // as in confirm
+		return nil, err
+	}
 	now, err := tx.PersonState(ctx, a.ID, consent.ContactKey{WAID: c.WAID, UserID: c.UserID}, st.phoneID)
 	if err != nil {
 		return nil, err

@@ -16,6 +16,10 @@ import (
 // longer useful to the person.
 const maxReplyAttempts = 12
 
+// replyLease is how long a claimed reply is the claimer's; it is renewed
+// just before the reply is sent, whose Cloud API call is bounded by 30 s.
+const replyLease = time.Minute
+
 // Wake tells the outbox worker that jobs are waiting.
 func (g *Gate) Wake() {
 	select {
@@ -32,7 +36,7 @@ func (g *Gate) RunOutbox(ctx context.Context) {
 	defer tick.Stop()
 	for {
 		for {
-			jobs, err := g.store.ClaimJobs(ctx, 32, time.Minute)
+			jobs, err := g.store.ClaimJobs(ctx, 32, replyLease)
 			if err != nil {
 				if ctx.Err() == nil {
 					log.Warn("cannot claim jobs", "err", err)
@@ -40,7 +44,18 @@ func (g *Gate) RunOutbox(ctx context.Context) {
 				break
 			}
 			for _, j := range jobs {
-				g.runJob(ctx, log, j)
+				// The batch may outlast its lease (a slow Cloud API):
+				// a job another instance has taken since is theirs.
+				ours, err := g.store.RenewJob(ctx, j, replyLease)
+				if err != nil {
+					if ctx.Err() == nil {
+						log.Warn("cannot renew a reply's lease", "job", j.ID, "err", err)
+					}
+					break
+				}
+				if ours {
+					g.runJob(ctx, log, j)
+				}
 			}
 			if len(jobs) < 32 {
 				break

@@ -482,6 +482,11 @@ func (g *Gate) apply(ctx context.Context, tx *store.Tx, st *step, res *IngestRes
 	// evidence, but confirmed once: a person who types SAIR ten times gets one reply.
 	var before consent.State
 	if st.optOut || st.optIn || (st.detection.Intent != "" && st.detection.Intent != intent.None) {
+		// What is appended depends on this read: the ledger is locked
+		// first, so that another instance's append is committed and read.
+		if err := tx.LockLedger(ctx, a.ID); err != nil {
+			return nil, err
+		}
 		var err error
 		if before, err = tx.PersonState(ctx, a.ID, consent.ContactKey{WAID: c.WAID, UserID: c.UserID}, st.phoneID); err != nil {
 			return nil, err

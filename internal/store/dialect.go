@@ -29,8 +29,9 @@ type dialect struct {
 	// isMissingTable reports a query on a table that does not exist.
 	isMissingTable func(error) bool
 	// lockMigrations, when set, is run first in each migration transaction
-	// so that only one process migrates at a time.
-	lockMigrations string
+	// so that only one process migrates at a time. Each of its statements
+	// runs on its own.
+	lockMigrations []string
 	// lockLedger, when set, is run before an append locks its account's
 	// ledger head. It serializes appending transactions, so that two of them
 	// never lock the heads of two accounts in opposite orders (a deadlock).

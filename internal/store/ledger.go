@@ -78,6 +78,15 @@ func (t *Tx) AppendEvent(ctx context.Context, ev *consent.Event) error {
 	return err
 }
 
+// LockLedger takes the account's ledger lock now, as AppendEvent would: a
+// caller that reads consent state to decide what to append calls it first,
+// so that what another instance appends meanwhile is committed, and seen,
+// before the read. The lock is held until the transaction ends.
+func (t *Tx) LockLedger(ctx context.Context, accountID string) error {
+	_, _, err := t.lockHead(ctx, accountID)
+	return err
+}
+
 // lockHead takes the account's ledger lock, as AppendEvent does, and returns
 // its head: the seq and hash of its last event. The lock is held until the
 // transaction ends.

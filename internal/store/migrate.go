@@ -72,8 +72,8 @@ func (s *Store) applyMigration(ctx context.Context, m migration) (bool, error) {
 		return false, s.wrap(err)
 	}
 	defer tx.Rollback()
-	if s.dialect.lockMigrations != "" {
-		if _, err := tx.ExecContext(ctx, s.dialect.lockMigrations); err != nil {
+	for _, q := range s.dialect.lockMigrations {
+		if _, err := tx.ExecContext(ctx, q); err != nil {
 			return false, s.wrap(err)
 		}
 	}

@@ -56,6 +56,25 @@ func (s *Store) ClaimJobs(ctx context.Context, limit int, lease time.Duration) (
 	return jobs, err
 }
 
+// RenewJob extends the lease of a job that ClaimJobs gave the caller, and
+// reports whether it still had it: a batch of jobs can outlast the lease
+// taken for it, and a job whose lease ran out may have been claimed by
+// another worker (each claim counts an attempt), which then runs it. Call it
+// just before running each job.
+func (s *Store) RenewJob(ctx context.Context, j Job, lease time.Duration) (bool, error) {
+	var ours bool
+	err := s.Write(ctx, func(ctx context.Context, tx *Tx) error {
+		res, err := tx.exec(ctx, "renewJob", j.ID, j.Attempts+1, ms(s.now().Add(lease)))
+		if err != nil {
+			return err
+		}
+		n, err := res.RowsAffected()
+		ours = n == 1
+		return unavailable(err)
+	})
+	return ours, err
+}
+
 // CompleteJob marks a job done.
 func (s *Store) CompleteJob(ctx context.Context, id int64) error {
 	return s.Write(ctx, func(ctx context.Context, tx *Tx) error {

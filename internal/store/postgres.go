@@ -34,8 +34,10 @@ var postgresDialect = &dialect{
 		return c == "40001" || c == "40P01"
 	},
 	isMissingTable: func(err error) bool { return pgCode(err) == "42P01" }, // undefined_table
-	// One migrator at a time across instances (the key is arbitrary but fixed).
-	lockMigrations: "SELECT pg_advisory_xact_lock(7020426)",
+	// One migrator at a time across instances (the key is arbitrary but
+	// fixed). The serving statement_timeout does not apply: a migrator waits
+	// for another's turn, and a migration may rewrite or index a big table.
+	lockMigrations: []string{"SET LOCAL statement_timeout = 0", "SELECT pg_advisory_xact_lock(7020426)"},
 	// Per schema, so that schemas sharing a database do not wait for each other.
 	lockLedger: "SELECT pg_advisory_xact_lock(7020427, hashtext(current_schema()))",
 	// Each writer of a batch runs in a savepoint, which becomes a

@@ -135,6 +135,7 @@ var queries = map[string]string{
 	"dueJobs": `SELECT id, account_id, kind, dedupe_key, payload, attempts FROM outbox
 		WHERE done_at IS NULL AND next_attempt_at <= $1 ORDER BY next_attempt_at, id LIMIT $2 {{skipLocked}}`,
 	"leaseJob":    `UPDATE outbox SET next_attempt_at = $2, attempts = attempts + 1 WHERE id = $1`,
+	"renewJob":    `UPDATE outbox SET next_attempt_at = $3 WHERE id = $1 AND attempts = $2 AND done_at IS NULL`,
 	"completeJob": `UPDATE outbox SET done_at = $2, last_error = '' WHERE id = $1`,
 	"dropJob":     `UPDATE outbox SET done_at = $2, last_error = $3 WHERE id = $1`,
 	"failJob":     `UPDATE outbox SET next_attempt_at = $2, last_error = $3 WHERE id = $1`,
