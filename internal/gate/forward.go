@@ -211,24 +211,32 @@ func (g *Gate) wakeForwarder() {
 const (
 	forwardBatch       = 256
 	forwardConcurrency = 64
-	// forwardLease outlasts one round of attempts (the client times out at
-	// 15 s); after a crash, what the dead instance held is retried then.
-	forwardLease      = 30 * time.Second
-	forwardMaxBackoff = 30 * time.Minute
+	forwardTimeout     = 15 * time.Second // one attempt, from connecting to the end of the answer
+	// forwardLease keeps other instances off the deliveries of a claim. A
+	// claimed delivery is posted only if its attempt starts within
+	// forwardStartWithin of the claim, so the attempt ends (forwardTimeout)
+	// with time left to record its outcome before the lease ends; one that
+	// could not start by then is put back in the queue unattempted. After a
+	// crash, what the dead instance held is retried when the lease ends.
+	forwardLease       = 45 * time.Second
+	forwardStartWithin = forwardLease - forwardTimeout - 10*time.Second
+	forwardMaxBackoff  = 30 * time.Minute
 )
 
 // RunForwarder delivers queued webhooks to the downstreams until ctx ends.
-// Deliveries are claimed with a lease, so several instances share the queue
-// without delivering one event twice at once, and a crash only delays.
+// Deliveries are claimed with a lease that outlasts every attempt started
+// under it, so several instances share the queue without delivering one
+// event twice at once, and a crash only delays.
 func (g *Gate) RunForwarder(ctx context.Context) {
 	log := g.log.With("worker", "forwarder")
-	client := &http.Client{Timeout: 15 * time.Second, Transport: &http.Transport{
+	client := &http.Client{Timeout: forwardTimeout, Transport: &http.Transport{
 		MaxIdleConns: 256, MaxIdleConnsPerHost: forwardConcurrency, IdleConnTimeout: 90 * time.Second, Proxy: nil}}
 	tick := time.NewTicker(500 * time.Millisecond)
 	defer tick.Stop()
 	lastDepth := time.Time{}
 	for {
 		for ctx.Err() == nil {
+			claimedAt := g.now()
 			ds, err := g.store.ClaimDeliveries(ctx, forwardBatch, forwardLease)
 			if err != nil {
 				if ctx.Err() == nil {
@@ -239,7 +247,7 @@ func (g *Gate) RunForwarder(ctx context.Context) {
 			if len(ds) == 0 {
 				break
 			}
-			outcomes := g.deliverAll(ctx, log, client, ds)
+			outcomes := g.deliverAll(ctx, log, client, ds, claimedAt.Add(forwardStartWithin))
 			if err := g.store.RecordDeliveries(context.WithoutCancel(ctx), outcomes); err != nil {
 				log.Warn("cannot record deliveries (they will be retried after the lease)", "err", err)
 			}
@@ -264,12 +272,20 @@ func (g *Gate) RunForwarder(ctx context.Context) {
 	}
 }
 
-func (g *Gate) deliverAll(ctx context.Context, log *slog.Logger, client *http.Client, ds []store.Delivery) []store.DeliveryOutcome {
+// deliverAll attempts the deliveries of a claim, forwardConcurrency at a
+// time. One whose attempt cannot start by startBy is put back in the queue
+// unattempted: the lease might end before its attempt does.
+func (g *Gate) deliverAll(ctx context.Context, log *slog.Logger, client *http.Client, ds []store.Delivery, startBy time.Time) []store.DeliveryOutcome {
 	outcomes := make([]store.DeliveryOutcome, len(ds))
 	sem := make(chan struct{}, forwardConcurrency)
 	var wg sync.WaitGroup
 	for i := range ds {
 		sem <- struct{}{}
+		if ctx.Err() != nil || g.now().After(startBy) {
+			outcomes[i] = store.DeliveryOutcome{ID: ds[i].ID, Release: true}
+			<-sem
+			continue
+		}
 		wg.Go(func() {
 			defer func() { <-sem }()
 			outcomes[i] = g.deliver(ctx, log, client, &ds[i])

@@ -23,8 +23,9 @@ func init() {
 			AND NOT EXISTS (SELECT 1 FROM deliveries e WHERE e.downstream = d.downstream AND e.order_key = d.order_key
 				AND e.state = 'pending' AND e.id < d.id)
 			ORDER BY d.next_attempt_at, d.id LIMIT $2 {{skipLocked}}`,
-		"retryDelivery": `UPDATE deliveries SET next_attempt_at = $2, last_status = $3, last_error = $4 WHERE id = $1`,
-		"deadDelivery":  `UPDATE deliveries SET state = 'dead', last_status = $2, last_error = $3 WHERE id = $1`,
+		"retryDelivery":   `UPDATE deliveries SET next_attempt_at = $2, last_status = $3, last_error = $4 WHERE id = $1`,
+		"releaseDelivery": `UPDATE deliveries SET next_attempt_at = $2, attempts = attempts - 1 WHERE id = $1`,
+		"deadDelivery":    `UPDATE deliveries SET state = 'dead', last_status = $2, last_error = $3 WHERE id = $1`,
 		"deliveriesIn": `SELECT id, account_id, downstream, event_id, intent, state, attempts, last_status, last_error, created_at, delivered_at
 			FROM deliveries WHERE state = $1 AND id > $2 ORDER BY id LIMIT $3`,
 		"reviveDelivery": `UPDATE deliveries SET state = 'pending', next_attempt_at = $2, expires_at = $3 WHERE id = $1 AND state = 'dead'`,
@@ -176,13 +177,15 @@ type DeliveryOutcome struct {
 	ID        int64
 	Delivered bool
 	Dead      bool      // give up: the delivery becomes a dead letter
+	Release   bool      // not attempted: due again now, the claim's attempt not counted
 	RetryAt   time.Time // when not delivered and not dead
 	Status    int       // the downstream's HTTP status, 0 if none
 	Error     string
 }
 
 // RecordDeliveries stores the outcomes of a round of attempts in one
-// transaction: the deliveries in one statement, each failure in its own.
+// transaction: the deliveries in one statement, each failure or release in
+// its own.
 func (s *Store) RecordDeliveries(ctx context.Context, outcomes []DeliveryOutcome) error {
 	return s.Write(ctx, func(ctx context.Context, tx *Tx) error {
 		now := ms(s.now())
@@ -202,6 +205,8 @@ func (s *Store) RecordDeliveries(ctx context.Context, outcomes []DeliveryOutcome
 				delivered[o.Status] = append(delivered[o.Status], o.ID)
 			case o.Dead:
 				_, err = tx.exec(ctx, "deadDelivery", o.ID, o.Status, msg)
+			case o.Release:
+				_, err = tx.exec(ctx, "releaseDelivery", o.ID, now)
 			default:
 				_, err = tx.exec(ctx, "retryDelivery", o.ID, ms(o.RetryAt), o.Status, msg)
 			}
