@@ -4,6 +4,7 @@ package cli
 // found it, before the commit that adds the test fixed it.
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"io"
@@ -11,14 +12,89 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"strconv"
 	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
 
 	"github.com/optgate/optgate/internal/config"
+	"github.com/optgate/optgate/internal/meta"
 	"github.com/optgate/optgate/internal/store/storetest"
 )
+
+// twoPeopleWebhook is one payload with one text message from each of two
+// people (Meta may batch several messages in one delivery).
+func twoPeopleWebhook(x, idX, y, idY string, at time.Time) []byte {
+	ts := strconv.FormatInt(at.Unix(), 10)
+	return []byte(`{"object":"whatsapp_business_account","entry":[{"id":"` + demoWABA + `","changes":[{"field":"messages","value":{"messaging_product":"whatsapp",` +
+		`"metadata":{"display_phone_number":"15550783881","phone_number_id":"` + demoPhoneID + `"},` +
+		`"contacts":[{"profile":{"name":"X"},"wa_id":"` + x + `"},{"profile":{"name":"Y"},"wa_id":"` + y + `"}],` +
+		`"messages":[{"from":"` + x + `","id":"` + idX + `","timestamp":"` + ts + `","type":"text","text":{"body":"oi"}},` +
+		`{"from":"` + y + `","id":"` + idY + `","timestamp":"` + ts + `","type":"text","text":{"body":"primeira"}}]}}]}]}`)
+}
+
+// TestR10cOrderKeptForEveryPersonOfABatchedPayload: a payload that holds
+// messages of two people, X then Y, is queued under X's order key only
+// (outgoing takes the first contact's key). Its first delivery fails; Y's
+// next message, in a payload of its own, is under Y's key, finds nothing
+// pending before it, and reaches the downstream first: Y's messages arrive
+// out of order, against "per-contact order kept" (issue 5).
+func TestR10cOrderKeptForEveryPersonOfABatchedPayload(t *testing.T) {
+	forEachBackend(t, func(t *testing.T, b storetest.Backend) {
+		var mu sync.Mutex
+		var order []string // the message ids of Y, in the order the downstream accepted them
+		var failedOnce atomic.Bool
+		srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			body, _ := io.ReadAll(r.Body)
+			if !meta.VerifySignature(body, r.Header.Get(meta.SignatureHeader), "bot-secret") {
+				http.Error(w, "bad signature", http.StatusUnauthorized)
+				return
+			}
+			if bytes.Contains(body, []byte("wamid.r10c.y1")) && failedOnce.CompareAndSwap(false, true) {
+				http.Error(w, "busy", http.StatusServiceUnavailable)
+				return
+			}
+			mu.Lock()
+			defer mu.Unlock()
+			for _, id := range []string{"wamid.r10c.y1", "wamid.r10c.y2"} {
+				if bytes.Contains(body, []byte(id)) {
+					order = append(order, id)
+				}
+			}
+		}))
+		t.Cleanup(srv.Close)
+		e := newEnv(t, b, withForward(srv.URL, "bot-secret", true, 0))
+		const x, y = "5511966610003", "5511966610004"
+		now := e.clock.Now()
+		e.post(twoPeopleWebhook(x, "wamid.r10c.x1", y, "wamid.r10c.y1", now.Add(-2*time.Minute)))
+		for deadline := time.Now().Add(10 * time.Second); !failedOnce.Load(); time.Sleep(10 * time.Millisecond) {
+			if time.Now().After(deadline) {
+				t.Fatal("the batched payload was never attempted")
+			}
+		}
+		e.post(textWebhook(y, "", "wamid.r10c.y2", now.Add(-time.Minute), "segunda"))
+		time.Sleep(time.Second)
+		e.clock.Advance(time.Minute) // the failed delivery's retry is due
+		deadline := time.Now().Add(15 * time.Second)
+		for {
+			mu.Lock()
+			n := len(order)
+			got := append([]string(nil), order...)
+			mu.Unlock()
+			if n >= 2 {
+				if got[0] != "wamid.r10c.y1" {
+					t.Fatalf("Y's messages reached the downstream in the order %v, want y1 then y2", got)
+				}
+				return
+			}
+			if time.Now().After(deadline) {
+				t.Fatalf("downstream accepted %v", got)
+			}
+			time.Sleep(10 * time.Millisecond)
+		}
+	})
+}
 
 // TestR10cLeaseCoversTheWholeBatch: many instances must share the queue
 // "without delivering one event twice at once" (issue 5). An instance

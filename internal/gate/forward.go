@@ -54,6 +54,7 @@ type forwardBody struct {
 	digest   string
 	raw      bool // the bytes Meta sent, unchanged
 	orderKey string
+	moreKeys []string // the other people's, when the payload holds several
 	intent   string
 }
 
@@ -78,15 +79,15 @@ func (g *Gate) outgoing(body []byte, p *meta.Payload, steps []step) ([]forwardBo
 			continue
 		}
 		fb := forwardBody{account: a, orderKey: "account:" + a.ID}
-		var labels []string
+		var keys, labels []string
 		withheld := map[string]bool{}
 		for i := range steps {
 			st := &steps[i]
 			if st.account != a {
 				continue
 			}
-			if fb.orderKey == "account:"+a.ID && !st.contact.Key.IsZero() {
-				fb.orderKey = st.contact.Key.String()
+			if !st.contact.Key.IsZero() && !slices.Contains(keys, st.contact.Key.String()) {
+				keys = append(keys, st.contact.Key.String())
 			}
 			if l := st.intentLabel(); l != "" && !slices.Contains(labels, l) {
 				labels = append(labels, l)
@@ -94,6 +95,9 @@ func (g *Gate) outgoing(body []byte, p *meta.Payload, steps []step) ([]forwardBo
 			if !a.forwardConsumed && st.consumed() {
 				withheld[st.msg.ID] = true
 			}
+		}
+		if len(keys) > 0 {
+			fb.orderKey, fb.moreKeys = keys[0], keys[1:]
 		}
 		if len(labels) == 0 {
 			labels = []string{"none"}
@@ -192,7 +196,7 @@ func (g *Gate) enqueueForwards(ctx context.Context, tx *store.Tx, out []forwardB
 		}
 		for _, d := range fb.account.downstreams {
 			if err := tx.EnqueueDelivery(ctx, store.Delivery{AccountID: fb.account.ID, Downstream: d.URL, EventID: fb.digest,
-				OrderKey: fb.orderKey, Intent: fb.intent, ExpiresAt: now.Add(fb.account.deadLetterAfter)}); err != nil {
+				OrderKey: fb.orderKey, MoreKeys: fb.moreKeys, Intent: fb.intent, ExpiresAt: now.Add(fb.account.deadLetterAfter)}); err != nil {
 				return err
 			}
 		}

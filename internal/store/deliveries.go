@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"fmt"
 	"maps"
 	"strconv"
 	"strings"
@@ -16,21 +17,34 @@ func init() {
 	maps.Copy(queries, map[string]string{
 		"insertDelivery": `INSERT INTO deliveries (account_id, downstream, event_id, order_key, intent, next_attempt_at, expires_at, created_at)
 			VALUES ($1, $2, $3, $4, $5, $6, $7, $6) ON CONFLICT (downstream, event_id) DO NOTHING`,
+		"insertDeliveryID": `INSERT INTO deliveries (account_id, downstream, event_id, order_key, intent, next_attempt_at, expires_at, created_at)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $6) ON CONFLICT (downstream, event_id) DO NOTHING RETURNING id`,
 		// The earliest pending delivery of each (downstream, order key) only:
-		// events of one person reach each downstream in order.
+		// events of one person reach each downstream in order. A delivery's
+		// order keys are its order_key and, when its payload holds several
+		// people, the others' in delivery_keys: it waits for the earlier
+		// deliveries of each, and the later ones of each wait for it.
 		"dueDeliveries": `SELECT d.id, d.account_id, d.downstream, d.event_id, d.intent, d.attempts, d.created_at, d.expires_at FROM deliveries d
 			WHERE d.state = 'pending' AND d.next_attempt_at <= $1
 			AND NOT EXISTS (SELECT 1 FROM deliveries e WHERE e.downstream = d.downstream AND e.order_key = d.order_key
 				AND e.state = 'pending' AND e.id < d.id)
+			AND NOT EXISTS (SELECT 1 FROM delivery_keys k JOIN deliveries e ON e.id = k.delivery_id
+				WHERE k.order_key = d.order_key AND k.delivery_id < d.id AND e.downstream = d.downstream AND e.state = 'pending')
+			AND NOT EXISTS (SELECT 1 FROM delivery_keys m WHERE m.delivery_id = d.id AND (
+				EXISTS (SELECT 1 FROM deliveries e WHERE e.downstream = d.downstream AND e.order_key = m.order_key
+					AND e.state = 'pending' AND e.id < d.id)
+				OR EXISTS (SELECT 1 FROM delivery_keys k JOIN deliveries e ON e.id = k.delivery_id
+					WHERE k.order_key = m.order_key AND k.delivery_id < d.id AND e.downstream = d.downstream AND e.state = 'pending')))
 			ORDER BY d.next_attempt_at, d.id LIMIT $2 {{skipLocked}}`,
 		"retryDelivery":   `UPDATE deliveries SET next_attempt_at = $2, last_status = $3, last_error = $4 WHERE id = $1`,
 		"releaseDelivery": `UPDATE deliveries SET next_attempt_at = $2, attempts = attempts - 1 WHERE id = $1`,
 		"deadDelivery":    `UPDATE deliveries SET state = 'dead', last_status = $2, last_error = $3 WHERE id = $1`,
 		"deliveriesIn": `SELECT id, account_id, downstream, event_id, intent, state, attempts, last_status, last_error, created_at, delivered_at
 			FROM deliveries WHERE state = $1 AND id > $2 ORDER BY id LIMIT $3`,
-		"reviveDelivery": `UPDATE deliveries SET state = 'pending', next_attempt_at = $2, expires_at = $3 WHERE id = $1 AND state = 'dead'`,
-		"dropDelivery":   `UPDATE deliveries SET state = 'dropped' WHERE id = $1 AND state = 'dead'`,
-		"queueDepth":     `SELECT downstream, COUNT(*) FROM deliveries WHERE state = 'pending' GROUP BY downstream`,
+		"reviveDelivery":   `UPDATE deliveries SET state = 'pending', next_attempt_at = $2, expires_at = $3 WHERE id = $1 AND state = 'dead'`,
+		"dropDelivery":     `UPDATE deliveries SET state = 'dropped' WHERE id = $1 AND state = 'dead'`,
+		"dropDeliveryKeys": `DELETE FROM delivery_keys WHERE delivery_id = $1`,
+		"queueDepth":       `SELECT downstream, COUNT(*) FROM deliveries WHERE state = 'pending' GROUP BY downstream`,
 
 		"insertSignal": `INSERT INTO account_signals (account_id, field, event, subject, detail, occurred_at, received_at)
 			VALUES ($1, $2, $3, $4, $5, $6, $7)`,
@@ -56,8 +70,9 @@ type Delivery struct {
 	ID         int64
 	AccountID  string
 	Downstream string
-	EventID    string // the digest of the body: stable across retries and instances
-	OrderKey   string // deliveries with one key reach the downstream in order
+	EventID    string   // the digest of the body: stable across retries and instances
+	OrderKey   string   // deliveries with one key reach the downstream in order
+	MoreKeys   []string // the order keys of the payload's other people, when it holds several
 	Intent     string
 	State      string // pending, delivered, dead, dropped
 	Attempts   int
@@ -73,8 +88,23 @@ type Delivery struct {
 // The same body queued twice for one downstream is one delivery.
 func (t *Tx) EnqueueDelivery(ctx context.Context, d Delivery) error {
 	now := t.s.now()
-	_, err := t.exec(ctx, "insertDelivery", d.AccountID, d.Downstream, d.EventID, d.OrderKey, d.Intent, ms(now), ms(d.ExpiresAt))
-	return err
+	if len(d.MoreKeys) == 0 {
+		_, err := t.exec(ctx, "insertDelivery", d.AccountID, d.Downstream, d.EventID, d.OrderKey, d.Intent, ms(now), ms(d.ExpiresAt))
+		return err
+	}
+	var id int64
+	err := t.queryRow(ctx, "insertDeliveryID", d.AccountID, d.Downstream, d.EventID, d.OrderKey, d.Intent, ms(now), ms(d.ExpiresAt)).Scan(&id)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil // queued before
+	}
+	if err != nil {
+		return fmt.Errorf("insertDeliveryID: %w", t.s.wrap(err))
+	}
+	keys := make([]any, len(d.MoreKeys))
+	for i, k := range d.MoreKeys {
+		keys[i] = k
+	}
+	return t.execValues(ctx, "insert delivery keys", "INSERT INTO delivery_keys (delivery_id, order_key)", "", []any{id}, 1, keys)
 }
 
 // ClaimDeliveries leases up to limit due deliveries, with their bodies, in
@@ -221,6 +251,9 @@ func (s *Store) RecordDeliveries(ctx context.Context, outcomes []DeliveryOutcome
 				placeholders(3, len(ids))+")", args...); err != nil {
 				return s.wrap(err)
 			}
+			if _, err := tx.tx.ExecContext(ctx, "DELETE FROM delivery_keys WHERE delivery_id IN ("+placeholders(1, len(ids))+")", ids...); err != nil {
+				return s.wrap(err)
+			}
 		}
 		return nil
 	})
@@ -260,7 +293,11 @@ func (s *Store) ReviveDelivery(ctx context.Context, id int64, deadLetterAfter ti
 func (s *Store) DropDelivery(ctx context.Context, id int64) error {
 	return s.Write(ctx, func(ctx context.Context, tx *Tx) error {
 		r, err := tx.exec(ctx, "dropDelivery", id)
-		return oneRow(r, err, id)
+		if err := oneRow(r, err, id); err != nil {
+			return err
+		}
+		_, err = tx.exec(ctx, "dropDeliveryKeys", id)
+		return err
 	})
 }
 
