@@ -76,6 +76,10 @@ func Start(ctx context.Context, cfg *config.Config, log *slog.Logger, opts AppOp
 		st.Close()
 		return nil, err
 	}
+	if err := g.AdoptDeliveries(ctx); err != nil {
+		st.Close()
+		return nil, err
+	}
 	ln := opts.Listener
 	if ln == nil {
 		if ln, err = net.Listen("tcp", cfg.Listen); err != nil {

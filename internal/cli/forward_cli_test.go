@@ -32,13 +32,13 @@ func TestForwardCommands(t *testing.T) {
 				if err := tx.SavePayload(ctx, body, true); err != nil {
 					return err
 				}
-				return tx.EnqueueDelivery(ctx, store.Delivery{AccountID: "acme", Downstream: "https://bot.example/webhook",
+				return tx.EnqueueDelivery(ctx, store.Delivery{AccountID: "acme", Downstream: "bot",
 					EventID: gate.Digest(body), OrderKey: fmt.Sprint(i), ExpiresAt: time.Now().Add(-time.Minute)})
 			}); err != nil {
 				t.Fatal(err)
 			}
 		}
-		ds, err := st.ClaimDeliveries(ctx, 10, time.Minute)
+		ds, err := st.ClaimDeliveries(ctx, 10, time.Minute, []store.DownstreamRef{{AccountID: "acme", ID: "bot"}})
 		if err != nil || len(ds) != 2 {
 			t.Fatalf("claim: %v %d", err, len(ds))
 		}

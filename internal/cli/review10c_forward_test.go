@@ -13,6 +13,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"strconv"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -215,4 +216,38 @@ func waitUntil(t *testing.T, cond func() bool) {
 		}
 		time.Sleep(10 * time.Millisecond)
 	}
+}
+
+// TestR10cFixedDownstreamURLGetsTheBacklog: a downstream's URL has a typo;
+// Meta's webhooks are acknowledged and queued for it, and fail. The
+// operator corrects the URL and restarts. Every queued delivery names the
+// old URL, which no account has any more: the forwarder makes each a dead
+// letter at its next attempt ("downstream is no longer configured"), and
+// `optgate forward retry` puts it back for the old URL, where it dies
+// again. The events Meta sent during the typo never reach the business's
+// server, and no command can send them there.
+func TestR10cFixedDownstreamURLGetsTheBacklog(t *testing.T) {
+	forEachBackend(t, func(t *testing.T, b storetest.Backend) {
+		down := newDownstream(t, "bot-secret")
+		typo := strings.Replace(down.srv.URL, "127.0.0.1", "127.0.0.2", 1) // the typo: nothing listens there
+		e := newEnv(t, b, withForward(typo+"/webhook", "bot-secret", true, 0))
+		e.post(e.fixture("webhook-text.json"))
+		waitUntil(t, func() bool { return strings.Contains(e.logText(), "delivery failed") })
+		e.cfg.Accounts[0].Forward[0].URL = down.srv.URL + "/webhook"
+		e.restart()
+		e.clock.Advance(time.Minute)
+		time.Sleep(time.Second)
+		if ds, err := e.app.Store.Deliveries(context.Background(), "dead", 0, 10); err == nil && len(ds) == 1 {
+			// What the operator would do: optgate forward retry --all.
+			if err := e.app.Store.ReviveDelivery(context.Background(), ds[0].ID, time.Hour); err != nil {
+				t.Fatal(err)
+			}
+			e.clock.Advance(time.Minute)
+			time.Sleep(time.Second)
+		}
+		if got := down.got(); len(got) == 0 {
+			ds, _ := e.app.Store.Deliveries(context.Background(), "dead", 0, 10)
+			t.Fatalf("the backlog never reached the corrected URL; dead letters: %+v", ds)
+		}
+	})
 }

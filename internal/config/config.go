@@ -96,11 +96,22 @@ func (f *Form) DoubleOptInOn() bool { return f.DoubleOptIn == nil || *f.DoubleOp
 
 // Forward is one downstream webhook of the business.
 type Forward struct {
+	ID              string `yaml:"id"` // names the downstream in the queue; default: its place in the list, from 1
 	URL             string `yaml:"url"`
 	Secret          Secret `yaml:"secret"` // signs X-Hub-Signature-256 for the downstream
 	SecretFile      string `yaml:"secret_file"`
 	VerifyToken     Secret `yaml:"verify_token"` // optional: check the downstream with Meta's GET handshake
 	VerifyTokenFile string `yaml:"verify_token_file"`
+}
+
+// ForwardID is the id of the account's forward[j]: its id, or its place in
+// the list ("1" for the first). Queued deliveries name their downstream by
+// it, so a changed URL keeps what is queued for it.
+func (a *Account) ForwardID(j int) string {
+	if id := a.Forward[j].ID; id != "" {
+		return id
+	}
+	return strconv.Itoa(j + 1)
 }
 
 // PhoneNumber is one business phone number of the account.
@@ -543,9 +554,15 @@ func (c *Config) Validate() error {
 		default:
 			bad(f+".unknown_templates", "must be refuse, allow or category, got %q", a.UnknownTemplates)
 		}
-		seenURL := map[string]bool{}
+		seenURL, seenID := map[string]bool{}, map[string]bool{}
 		for j, fw := range a.Forward {
 			ff := fmt.Sprintf("%s.forward[%d]", f, j)
+			if fw.ID != "" && !idPattern.MatchString(fw.ID) {
+				bad(ff+".id", "must be lower-case letters, digits, '-' or '_', got %q", fw.ID)
+			} else if id := a.ForwardID(j); seenID[id] {
+				bad(ff+".id", "%q names two downstreams (a forward without an id is named by its place in the list)", id)
+			}
+			seenID[a.ForwardID(j)] = true
 			u, err := url.Parse(fw.URL)
 			if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
 				bad(ff+".url", "must be an http(s) URL, got %q", fw.URL)

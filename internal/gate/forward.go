@@ -25,6 +25,7 @@ import (
 
 // Downstream is one of the business's own webhooks.
 type Downstream struct {
+	ID          string // what queued deliveries name it by, in its account (config.Account.ForwardID)
 	URL         string
 	Label       string // the URL without query or credentials, for logs and metrics
 	secret      string
@@ -36,13 +37,13 @@ func (d Downstream) HasVerifyToken() bool { return d.verifyToken != "" }
 
 func newDownstreams(c *config.Account) []Downstream {
 	var out []Downstream
-	for _, f := range c.Forward {
+	for j, f := range c.Forward {
 		label := f.URL
 		if u, err := url.Parse(f.URL); err == nil {
 			u.User, u.RawQuery, u.Fragment = nil, "", ""
 			label = u.String()
 		}
-		out = append(out, Downstream{URL: f.URL, Label: label, secret: f.Secret.Reveal(), verifyToken: f.VerifyToken.Reveal()})
+		out = append(out, Downstream{ID: c.ForwardID(j), URL: f.URL, Label: label, secret: f.Secret.Reveal(), verifyToken: f.VerifyToken.Reveal()})
 	}
 	return out
 }
@@ -195,10 +196,33 @@ func (g *Gate) enqueueForwards(ctx context.Context, tx *store.Tx, out []forwardB
 			}
 		}
 		for _, d := range fb.account.downstreams {
-			if err := tx.EnqueueDelivery(ctx, store.Delivery{AccountID: fb.account.ID, Downstream: d.URL, EventID: fb.digest,
+			if err := tx.EnqueueDelivery(ctx, store.Delivery{AccountID: fb.account.ID, Downstream: d.ID, EventID: fb.digest,
 				OrderKey: fb.orderKey, MoreKeys: fb.moreKeys, Intent: fb.intent, ExpiresAt: now.Add(fb.account.deadLetterAfter)}); err != nil {
 				return err
 			}
+		}
+	}
+	return nil
+}
+
+// AdoptDeliveries names by id the deliveries queued before ids named
+// downstreams (by URL): each goes to the downstream of its URL, or, when
+// that URL is no longer configured, to the account's only downstream.
+func (g *Gate) AdoptDeliveries(ctx context.Context) error {
+	for _, a := range g.accounts {
+		if len(a.downstreams) == 0 {
+			continue
+		}
+		byURL := map[string]string{}
+		for _, d := range a.downstreams {
+			byURL[d.URL] = d.ID
+		}
+		sole := ""
+		if len(a.downstreams) == 1 {
+			sole = a.downstreams[0].ID
+		}
+		if err := g.store.AdoptDeliveries(ctx, a.ID, byURL, sole); err != nil {
+			return fmt.Errorf("account %s: adopt queued deliveries: %w", a.ID, err)
 		}
 	}
 	return nil
@@ -235,13 +259,19 @@ func (g *Gate) RunForwarder(ctx context.Context) {
 	log := g.log.With("worker", "forwarder")
 	client := &http.Client{Timeout: forwardTimeout, Transport: &http.Transport{
 		MaxIdleConns: 256, MaxIdleConnsPerHost: forwardConcurrency, IdleConnTimeout: 90 * time.Second, Proxy: nil}}
+	var known []store.DownstreamRef
+	for _, a := range g.accounts {
+		for _, d := range a.downstreams {
+			known = append(known, store.DownstreamRef{AccountID: a.ID, ID: d.ID})
+		}
+	}
 	tick := time.NewTicker(500 * time.Millisecond)
 	defer tick.Stop()
 	lastDepth := time.Time{}
 	for {
 		for ctx.Err() == nil {
 			claimedAt := g.now()
-			ds, err := g.store.ClaimDeliveries(ctx, forwardBatch, forwardLease)
+			ds, err := g.store.ClaimDeliveries(ctx, forwardBatch, forwardLease, known)
 			if err != nil {
 				if ctx.Err() == nil {
 					log.Warn("cannot claim deliveries", "err", err)
@@ -261,7 +291,7 @@ func (g *Gate) RunForwarder(ctx context.Context) {
 				g.metrics.ForwardQueue.Reset()
 				for _, a := range g.accounts {
 					for _, d := range a.downstreams {
-						g.metrics.ForwardQueue.WithLabelValues(d.Label).Set(float64(depth[d.URL]))
+						g.metrics.ForwardQueue.WithLabelValues(d.Label).Set(float64(depth[store.DownstreamRef{AccountID: a.ID, ID: d.ID}]))
 					}
 				}
 			}
@@ -305,14 +335,16 @@ func (g *Gate) deliver(ctx context.Context, log *slog.Logger, client *http.Clien
 	var ds *Downstream
 	if ok {
 		for i := range a.downstreams {
-			if a.downstreams[i].URL == d.Downstream {
+			if a.downstreams[i].ID == d.Downstream {
 				ds = &a.downstreams[i]
 			}
 		}
 	}
 	label := d.Downstream
 	if ds == nil {
-		o.Error = "downstream is no longer configured"
+		// Claimed only once expired: it waited for an instance that knows
+		// its downstream.
+		o.Error = fmt.Sprintf("downstream %q is not configured", d.Downstream)
 	} else {
 		label = ds.Label
 		o.Status, o.Error = g.post(ctx, client, ds, d)

@@ -15,36 +15,26 @@ import (
 
 func init() {
 	maps.Copy(queries, map[string]string{
-		"insertDelivery": `INSERT INTO deliveries (account_id, downstream, event_id, order_key, intent, next_attempt_at, expires_at, created_at)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $6) ON CONFLICT (downstream, event_id) DO NOTHING`,
-		"insertDeliveryID": `INSERT INTO deliveries (account_id, downstream, event_id, order_key, intent, next_attempt_at, expires_at, created_at)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $6) ON CONFLICT (downstream, event_id) DO NOTHING RETURNING id`,
-		// The earliest pending delivery of each (downstream, order key) only:
-		// events of one person reach each downstream in order. A delivery's
-		// order keys are its order_key and, when its payload holds several
-		// people, the others' in delivery_keys: it waits for the earlier
-		// deliveries of each, and the later ones of each wait for it.
-		"dueDeliveries": `SELECT d.id, d.account_id, d.downstream, d.event_id, d.intent, d.attempts, d.created_at, d.expires_at FROM deliveries d
-			WHERE d.state = 'pending' AND d.next_attempt_at <= $1
-			AND NOT EXISTS (SELECT 1 FROM deliveries e WHERE e.downstream = d.downstream AND e.order_key = d.order_key
-				AND e.state = 'pending' AND e.id < d.id)
-			AND NOT EXISTS (SELECT 1 FROM delivery_keys k JOIN deliveries e ON e.id = k.delivery_id
-				WHERE k.order_key = d.order_key AND k.delivery_id < d.id AND e.downstream = d.downstream AND e.state = 'pending')
-			AND NOT EXISTS (SELECT 1 FROM delivery_keys m WHERE m.delivery_id = d.id AND (
-				EXISTS (SELECT 1 FROM deliveries e WHERE e.downstream = d.downstream AND e.order_key = m.order_key
-					AND e.state = 'pending' AND e.id < d.id)
-				OR EXISTS (SELECT 1 FROM delivery_keys k JOIN deliveries e ON e.id = k.delivery_id
-					WHERE k.order_key = m.order_key AND k.delivery_id < d.id AND e.downstream = d.downstream AND e.state = 'pending')))
-			ORDER BY d.next_attempt_at, d.id LIMIT $2 {{skipLocked}}`,
+		"insertDelivery": `INSERT INTO deliveries (account_id, downstream_id, event_id, order_key, intent, next_attempt_at, expires_at, created_at)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $6) ON CONFLICT (downstream_id, event_id) DO NOTHING`,
+		"insertDeliveryID": `INSERT INTO deliveries (account_id, downstream_id, event_id, order_key, intent, next_attempt_at, expires_at, created_at)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $6) ON CONFLICT (downstream_id, event_id) DO NOTHING RETURNING id`,
 		"retryDelivery":   `UPDATE deliveries SET next_attempt_at = $2, last_status = $3, last_error = $4 WHERE id = $1`,
 		"releaseDelivery": `UPDATE deliveries SET next_attempt_at = $2, attempts = attempts - 1 WHERE id = $1`,
 		"deadDelivery":    `UPDATE deliveries SET state = 'dead', last_status = $2, last_error = $3 WHERE id = $1`,
-		"deliveriesIn": `SELECT id, account_id, downstream, event_id, intent, state, attempts, last_status, last_error, created_at, delivered_at
+		"deliveriesIn": `SELECT id, account_id, downstream_id, event_id, intent, state, attempts, last_status, last_error, created_at, delivered_at
 			FROM deliveries WHERE state = $1 AND id > $2 ORDER BY id LIMIT $3`,
 		"reviveDelivery":   `UPDATE deliveries SET state = 'pending', next_attempt_at = $2, expires_at = $3 WHERE id = $1 AND state = 'dead'`,
 		"dropDelivery":     `UPDATE deliveries SET state = 'dropped' WHERE id = $1 AND state = 'dead'`,
 		"dropDeliveryKeys": `DELETE FROM delivery_keys WHERE delivery_id = $1`,
-		"queueDepth":       `SELECT downstream, COUNT(*) FROM deliveries WHERE state = 'pending' GROUP BY downstream`,
+		"queueDepth":       `SELECT account_id, downstream_id, COUNT(*) FROM deliveries WHERE state = 'pending' GROUP BY account_id, downstream_id`,
+
+		// Deliveries queued before migration 0017 name their downstream by
+		// its URL (it has "://", which an id cannot have).
+		"adoptPending": `UPDATE deliveries SET downstream_id = $3 WHERE account_id = $1 AND downstream_id = $2 AND state = 'pending'`,
+		"adoptDead":    `UPDATE deliveries SET downstream_id = $3 WHERE account_id = $1 AND downstream_id = $2 AND state IN ('dead', 'dropped')`,
+		"urlsQueued": `SELECT DISTINCT downstream_id FROM deliveries WHERE account_id = $1 AND state = 'pending' AND downstream_id LIKE '%://%'
+			UNION SELECT DISTINCT downstream_id FROM deliveries WHERE account_id = $1 AND state IN ('dead', 'dropped') AND downstream_id LIKE '%://%'`,
 
 		"insertSignal": `INSERT INTO account_signals (account_id, field, event, subject, detail, occurred_at, received_at)
 			VALUES ($1, $2, $3, $4, $5, $6, $7)`,
@@ -65,11 +55,40 @@ func init() {
 	})
 }
 
+// dueDeliveries selects the earliest pending delivery of each (account,
+// downstream, order key) only: events of one person reach each downstream in
+// order. A delivery's order keys are its order_key and, when its payload
+// holds several people, the others' in delivery_keys: it waits for the
+// earlier deliveries of each, and the later ones of each wait for it.
+// {{known}} keeps to the downstreams this instance knows; it also takes
+// expired deliveries of others, to make them dead letters.
+const dueDeliveries = `SELECT d.id, d.account_id, d.downstream_id, d.event_id, d.intent, d.attempts, d.created_at, d.expires_at FROM deliveries d
+	WHERE d.state = 'pending' AND d.next_attempt_at <= $1 AND (d.expires_at <= $1{{known}})
+	AND NOT EXISTS (SELECT 1 FROM deliveries e WHERE e.account_id = d.account_id AND e.downstream_id = d.downstream_id
+		AND e.order_key = d.order_key AND e.state = 'pending' AND e.id < d.id)
+	AND NOT EXISTS (SELECT 1 FROM delivery_keys k JOIN deliveries e ON e.id = k.delivery_id
+		WHERE k.order_key = d.order_key AND k.delivery_id < d.id AND e.account_id = d.account_id AND e.downstream_id = d.downstream_id
+		AND e.state = 'pending')
+	AND NOT EXISTS (SELECT 1 FROM delivery_keys m WHERE m.delivery_id = d.id AND (
+		EXISTS (SELECT 1 FROM deliveries e WHERE e.account_id = d.account_id AND e.downstream_id = d.downstream_id
+			AND e.order_key = m.order_key AND e.state = 'pending' AND e.id < d.id)
+		OR EXISTS (SELECT 1 FROM delivery_keys k JOIN deliveries e ON e.id = k.delivery_id
+			WHERE k.order_key = m.order_key AND k.delivery_id < d.id AND e.account_id = d.account_id
+			AND e.downstream_id = d.downstream_id AND e.state = 'pending')))
+	ORDER BY d.next_attempt_at, d.id LIMIT $2 {{skipLocked}}`
+
+// DownstreamRef names one downstream: the id it has in its account's
+// configuration, not its URL, so that a corrected URL gets its backlog.
+type DownstreamRef struct {
+	AccountID string
+	ID        string
+}
+
 // Delivery is one webhook payload to deliver to one downstream.
 type Delivery struct {
 	ID         int64
 	AccountID  string
-	Downstream string
+	Downstream string   // its id in the account (DownstreamRef.ID)
 	EventID    string   // the digest of the body: stable across retries and instances
 	OrderKey   string   // deliveries with one key reach the downstream in order
 	MoreKeys   []string // the order keys of the payload's other people, when it holds several
@@ -108,29 +127,49 @@ func (t *Tx) EnqueueDelivery(ctx context.Context, d Delivery) error {
 }
 
 // ClaimDeliveries leases up to limit due deliveries, with their bodies, in
-// three statements whatever the number claimed.
-func (s *Store) ClaimDeliveries(ctx context.Context, limit int, lease time.Duration) ([]Delivery, error) {
+// three statements whatever the number claimed. It takes only deliveries to
+// the downstreams in known, and expired ones (to make them dead letters):
+// during a rolling change of configuration, the deliveries to a downstream
+// this instance does not know wait for an instance that knows it.
+func (s *Store) ClaimDeliveries(ctx context.Context, limit int, lease time.Duration, known []DownstreamRef) ([]Delivery, error) {
 	var out []Delivery
 	err := s.Write(ctx, func(ctx context.Context, tx *Tx) error {
 		var err error
-		out, err = tx.claimDeliveries(ctx, limit, lease)
+		out, err = tx.claimDeliveries(ctx, limit, lease, known)
 		return err
 	})
 	return out, err
 }
 
+// dueQuery is dueDeliveries for the downstreams in known, with their ids
+// from $3 on.
+func (s *Store) dueQuery(known []DownstreamRef) (string, []any) {
+	var b strings.Builder
+	args := make([]any, 0, 2*len(known))
+	for _, k := range known {
+		fmt.Fprintf(&b, " OR (d.account_id = $%d AND d.downstream_id = $%d)", len(args)+3, len(args)+4)
+		args = append(args, k.AccountID, k.ID)
+	}
+	return s.dialect.rewrite(strings.Replace(dueDeliveries, "{{known}}", b.String(), 1)), args
+}
+
 // claimDeliveries is ClaimDeliveries in tx. The group commit it runs in may
 // hold webhooks saved and enqueued just before it, so their payloads are
 // written first.
-func (t *Tx) claimDeliveries(ctx context.Context, limit int, lease time.Duration) ([]Delivery, error) {
+func (t *Tx) claimDeliveries(ctx context.Context, limit int, lease time.Duration, known []DownstreamRef) ([]Delivery, error) {
 	if err := t.flushPayloads(ctx); err != nil {
 		return nil, err
 	}
 	var out []Delivery
 	now := t.s.now()
-	rows, err := t.query(ctx, "dueDeliveries", ms(now), limit)
+	q, args := t.s.dueQuery(known)
+	st, err := t.prepared(ctx, q)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("due deliveries: %w", err)
+	}
+	rows, err := st.QueryContext(ctx, append([]any{ms(now), limit}, args...)...)
+	if err != nil {
+		return nil, fmt.Errorf("due deliveries: %w", t.s.wrap(err))
 	}
 	for rows.Next() {
 		var d Delivery
@@ -312,22 +351,63 @@ func oneRow(r sql.Result, err error, id int64) error {
 }
 
 // QueueDepth returns the number of pending deliveries per downstream.
-func (s *Store) QueueDepth(ctx context.Context) (map[string]int64, error) {
+func (s *Store) QueueDepth(ctx context.Context) (map[DownstreamRef]int64, error) {
 	rows, err := s.stmts["queueDepth"].QueryContext(ctx)
 	if err != nil {
 		return nil, unavailable(err)
 	}
 	defer rows.Close()
-	out := map[string]int64{}
+	out := map[DownstreamRef]int64{}
 	for rows.Next() {
-		var k string
+		var k DownstreamRef
 		var n int64
-		if err := rows.Scan(&k, &n); err != nil {
+		if err := rows.Scan(&k.AccountID, &k.ID, &n); err != nil {
 			return nil, unavailable(err)
 		}
 		out[k] = n
 	}
 	return out, unavailable(rows.Err())
+}
+
+// AdoptDeliveries gives the pending and dead deliveries of an account that
+// were queued before migration 0017, which name their downstream by URL, to
+// the downstream of that URL in byURL (URL to id); those of a URL no longer
+// configured go to sole, the account's only downstream, when it has one
+// (else they stay, and become dead letters when they expire).
+func (s *Store) AdoptDeliveries(ctx context.Context, accountID string, byURL map[string]string, sole string) error {
+	rows, err := s.stmts["urlsQueued"].QueryContext(ctx, accountID)
+	if err != nil {
+		return unavailable(err)
+	}
+	var urls []string
+	for rows.Next() {
+		var u string
+		if err := rows.Scan(&u); err != nil {
+			rows.Close()
+			return unavailable(err)
+		}
+		urls = append(urls, u)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil || len(urls) == 0 {
+		return unavailable(err)
+	}
+	return s.Write(ctx, func(ctx context.Context, tx *Tx) error {
+		for _, u := range urls {
+			id, ok := byURL[u]
+			if !ok {
+				if id = sole; id == "" {
+					continue
+				}
+			}
+			for _, q := range []string{"adoptPending", "adoptDead"} {
+				if _, err := tx.exec(ctx, q, accountID, u, id); err != nil {
+					return err
+				}
+			}
+		}
+		return nil
+	})
 }
 
 // Signal is a notice from Meta about the account: template status or

@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -67,14 +68,14 @@ func TestPayloadsInOneGroupCommit(t *testing.T) {
 				if err := tx.SavePayload(ctx, []byte(body), true); err != nil {
 					return err
 				}
-				return tx.EnqueueDelivery(ctx, Delivery{AccountID: acctA, Downstream: "https://bot.example/webhook",
+				return tx.EnqueueDelivery(ctx, Delivery{AccountID: acctA, Downstream: "bot",
 					EventID: digestOf(body), OrderKey: body, ExpiresAt: time.Now().Add(time.Hour)})
 			}
 		}
 		var claimed []Delivery
 		claim := func(fail bool) func(context.Context, *Tx) error {
 			return func(ctx context.Context, tx *Tx) error {
-				ds, err := tx.claimDeliveries(ctx, 100, time.Minute)
+				ds, err := tx.claimDeliveries(ctx, 100, time.Minute, []DownstreamRef{{AccountID: acctA, ID: "bot"}})
 				if err != nil {
 					return err
 				}
@@ -146,7 +147,7 @@ func TestPayloadReceipts(t *testing.T) {
 			if err := tx.SavePayload(ctx, []byte(fwd), true); err != nil { // forwarded as received
 				return err
 			}
-			return tx.EnqueueDelivery(ctx, Delivery{AccountID: acctA, Downstream: "https://bot.example/webhook",
+			return tx.EnqueueDelivery(ctx, Delivery{AccountID: acctA, Downstream: "bot",
 				EventID: digestOf(fwd), OrderKey: "k", ExpiresAt: time.Now().Add(time.Hour)})
 		}
 		for range 2 { // delivered, then redelivered
@@ -160,7 +161,7 @@ func TestPayloadReceipts(t *testing.T) {
 		if n, f := forwardedRows(t, s, fwd); n != 2 || f != 2 {
 			t.Errorf("forwarded payload: %d rows, %d forwarded; want 2, 2", n, f)
 		}
-		ds, err := s.ClaimDeliveries(ctx, 10, time.Minute)
+		ds, err := s.ClaimDeliveries(ctx, 10, time.Minute, []DownstreamRef{{AccountID: acctA, ID: "bot"}})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -181,13 +182,13 @@ func TestPayloadReceipts(t *testing.T) {
 
 		// A delivery naming bytes kept only as received finds no body.
 		err = s.Write(ctx, func(ctx context.Context, tx *Tx) error {
-			return tx.EnqueueDelivery(ctx, Delivery{AccountID: acctA, Downstream: "https://bot.example/webhook",
+			return tx.EnqueueDelivery(ctx, Delivery{AccountID: acctA, Downstream: "bot",
 				EventID: digestOf(raw), OrderKey: "k2", ExpiresAt: time.Now().Add(time.Hour)})
 		})
 		if err != nil {
 			t.Fatal(err)
 		}
-		if ds, err := s.ClaimDeliveries(ctx, 10, time.Minute); err == nil || !strings.Contains(err.Error(), "missing") {
+		if ds, err := s.ClaimDeliveries(ctx, 10, time.Minute, []DownstreamRef{{AccountID: acctA, ID: "bot"}}); err == nil || !strings.Contains(err.Error(), "missing") {
 			t.Fatalf("claimed %+v, %v; want the payload missing", ds, err)
 		}
 	})
@@ -216,7 +217,11 @@ func TestMigratePayloadReceipts(t *testing.T) {
 		if n, f := forwardedRows(t, s, unnamed); n != 1 || f != 0 {
 			t.Errorf("payload no delivery names: %d rows, %d forwarded; want 1, 0", n, f)
 		}
-		ds, err := s.ClaimDeliveries(ctx, 10, time.Minute)
+		// Queued before 0017, the delivery names its downstream by URL.
+		if err := s.AdoptDeliveries(ctx, acctA, map[string]string{"https://bot.example/webhook": "bot"}, ""); err != nil {
+			t.Fatal(err)
+		}
+		ds, err := s.ClaimDeliveries(ctx, 10, time.Minute, []DownstreamRef{{AccountID: acctA, ID: "bot"}})
 		if err != nil || len(ds) != 1 || string(ds[0].Body) != named {
 			t.Fatalf("claimed %+v, %v; want the delivery with its body", ds, err)
 		}
@@ -225,6 +230,42 @@ func TestMigratePayloadReceipts(t *testing.T) {
 		}
 		if n, _ := forwardedRows(t, s, unnamed); n != 2 {
 			t.Errorf("payload received again: %d rows, want 2", n)
+		}
+	})
+}
+
+// TestUnknownDownstreamWaits: an instance claims only deliveries to the
+// downstreams it knows (a rolling change of configuration: another instance
+// may know it), and those of others once they expire, to make them dead
+// letters.
+func TestUnknownDownstreamWaits(t *testing.T) {
+	eachBackend(t, func(t *testing.T, b storetest.Backend) {
+		ctx := context.Background()
+		s := openBefore(t, b.DSN(t), 0)
+		if _, err := s.Migrate(ctx); err != nil {
+			t.Fatal(err)
+		}
+		if err := s.Start(ctx); err != nil {
+			t.Fatal(err)
+		}
+		for i, exp := range []time.Time{time.Now().Add(time.Hour), time.Now().Add(-time.Minute)} {
+			body := []byte(fmt.Sprintf(`{"n":%d}`, i))
+			if err := s.Write(ctx, func(ctx context.Context, tx *Tx) error {
+				if err := tx.SavePayload(ctx, body, true); err != nil {
+					return err
+				}
+				return tx.EnqueueDelivery(ctx, Delivery{AccountID: acctA, Downstream: "crm", EventID: digestOf(string(body)), OrderKey: fmt.Sprint(i), ExpiresAt: exp})
+			}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		ds, err := s.ClaimDeliveries(ctx, 10, time.Minute, []DownstreamRef{{AccountID: acctA, ID: "bot"}, {AccountID: "other", ID: "crm"}})
+		if err != nil || len(ds) != 1 || ds[0].ExpiresAt.After(time.Now()) {
+			t.Fatalf("claimed %+v, %v; want the expired delivery only", ds, err)
+		}
+		ds, err = s.ClaimDeliveries(ctx, 10, time.Minute, []DownstreamRef{{AccountID: acctA, ID: "crm"}})
+		if err != nil || len(ds) != 1 {
+			t.Fatalf("claimed %+v, %v; want the delivery to the known downstream", ds, err)
 		}
 	})
 }

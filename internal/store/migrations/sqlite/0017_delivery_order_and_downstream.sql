@@ -7,3 +7,14 @@ CREATE TABLE delivery_keys (
     PRIMARY KEY (delivery_id, order_key)
 ) WITHOUT ROWID;
 CREATE INDEX delivery_keys_order ON delivery_keys (order_key, delivery_id);
+
+-- A delivery names its downstream by the id the downstream has in its
+-- account's configuration (forward[].id, else its place in the list), no
+-- longer by its URL: a corrected URL, or a token rotated in it, gets what is
+-- queued. Deliveries queued before keep their URL until an instance adopts
+-- them (Store.AdoptDeliveries, at start). The rename also stops instances of
+-- the previous version from queueing or claiming deliveries, which they
+-- would have made dead letters, since no URL of theirs matches an id.
+ALTER TABLE deliveries RENAME COLUMN downstream TO downstream_id;
+DROP INDEX deliveries_order;
+CREATE INDEX deliveries_order ON deliveries (account_id, downstream_id, order_key, id) WHERE state = 'pending';
