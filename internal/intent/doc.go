@@ -135,16 +135,6 @@
 // an official number?". Opt-in: "let me know when there are new X / when X
 // reopen" and "send the reminders here".
 //
-// Rules added after the tenth review (rules_r10.go, lexicon_r10.go): the
-// offers joined by "and / or / nor" to a message that is not an offer, to
-// "all", "other" or "the rest" widen the scope to everything ("não quero
-// promoções nem avisos de pedido"), and the wider of two opt-outs that
-// names what it stops counts; an opt-out after someone else's "say", an
-// "if I say" or "who said" is uncertain ("it says reply STOP to
-// unsubscribe"); "it" not wanted in a message about an order is the order;
-// an opt-in question answered "no" is a refusal, asked first, and
-// "receiving again" told as a fact is not an opt-in.
-//
 // Uncertain: words with an everyday meaning used alone ("cancelar",
 // "voltar", "chega"), "how do I stop?" questions, and vague refusals ("não
 // quero mais") come back with Uncertain set. Such a result still has Intent

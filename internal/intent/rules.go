@@ -190,7 +190,7 @@ func (m *message) onlyAround(s, e, i int, extra class) bool {
 }
 
 func (m *message) scope(s, e int) Scope {
-	if m.has(s, e, cMkt) && !m.has(s, e, cAll) && !m.widened(s, e) {
+	if m.has(s, e, cMkt) && !m.has(s, e, cAll) {
 		return ScopeMarketing
 	}
 	if m.all&cOnly != 0 && m.all&cTxn != 0 && m.all&cAll == 0 {
@@ -253,7 +253,7 @@ const (
 func (m *message) decide() Result {
 	var best [prioCount]*candidate
 	put := func(p int, c candidate) {
-		if best[p] == nil || c.conf > best[p].conf || m.wider(&c, best[p]) {
+		if best[p] == nil || c.conf > best[p].conf {
 			cc := c
 			best[p] = &cc
 		}
@@ -298,12 +298,6 @@ func (m *message) decide() Result {
 			continue
 		}
 		r := Result{Intent: c.intent, Scope: c.scope, Confidence: c.conf, Uncertain: c.uncertain, Keyword: c.keyword, Rule: c.rule, Matched: m.span(*c)}
-		if c.intent == OptOut && !c.uncertain && m.reported(c) {
-			r.Uncertain, r.Confidence, r.Rule = true, min(r.Confidence, 0.6), "reported:"+r.Rule
-		}
-		if c.intent == OptIn && m.answeredNo(c) {
-			r.Intent, r.Uncertain, r.Confidence, r.Rule = OptOut, true, 0.55, "answered-no:"+r.Rule
-		}
 		if p == prioUncertainOut && best[prioOptIn] != nil && !c.keyword {
 			// "quero voltar a receber" outranks a vague "how do I stop" reading.
 			continue
@@ -775,7 +769,7 @@ func (m *message) clauseRules(s, e int, put func(int, candidate)) {
 	switch {
 	case recv >= 0 && m.allR&rYes != 0 && m.has(s, e, cMkt) && !txn:
 		in(recv, recv, "yes-receive", 0.8) // "bora receber as promo sim"
-	case recv >= 0 && m.has(s, e, cResume) && !txn && !m.toldReceiving(s, e, first):
+	case recv >= 0 && m.has(s, e, cResume) && !txn:
 		in(first, recv, "resume-receiving", 0.88)
 	case m.has(s, e, cSubscribe) && m.has(s, e, cResume) && !txn && !m.has(s, e, cWhy|cHow):
 		in(m.find(s, e, cSubscribe), m.find(s, e, cSubscribe), "subscribe-again", 0.8) // "I'd like to resubscribe"
@@ -869,9 +863,6 @@ func (m *message) negatedDesire(s, e, i int, out func(int, int, string, float64,
 		if t.cls&(cContinue|cAux|cCall) != 0 {
 			continue // "no quiero que me sigan mandando", "não quero ser contatado"
 		}
-		if t.cls&cAnd != 0 {
-			continue // "je ne veux ni pub ni ..."
-		}
 		if skippable(t) {
 			continue
 		}
@@ -914,18 +905,11 @@ func (m *message) negatedDesire(s, e, i int, out func(int, int, string, float64,
 	if o >= 0 && prep && m.toks[o].cls&cNumber != 0 && h.cls&cSend != 0 {
 		o = -1 // "não quero ser contatado por esse número"
 	}
-	// "cancela meu pedido, não quero mais receber ele": in a message about an
-	// order that names no message, what is not wanted is the order.
-	order := m.txnOnly()
 	switch {
 	case o >= 0 && m.unknown(o) && ((h.cls&cRecv != 0 && want) || (h.cls&cSend != 0 && more)) && !m.has(s, e, cTxn|cCall):
 		// "não quero receber o cardápio do dia": an unknown thing received is
 		// probably content; without "mais" ask first.
 		out(i, o+1, "dont-want-receive", 0.85, !more)
-	case order && (o < 0 || m.toks[o].cls&(cThis|cPron|cAll) != 0 && m.toks[o].cls&(cMsg|cMkt) == 0):
-		if !m.pronounNear(s, i, head, e) && (o < 0 || m.toks[o].cls&(cThis|cPron) == 0) {
-			out(i, head+1, "dont-want-receive", 0.55, true) // "cancela o pedido, não quero mais receber nada"
-		}
 	case o < 0:
 		switch {
 		case more:
@@ -935,7 +919,7 @@ func (m *message) negatedDesire(s, e, i int, out func(int, int, string, float64,
 		default:
 			out(i, head+1, "dont-want-receive", 0.55, true)
 		}
-	case m.toks[o].cls&(cMsg|cMkt|cAll|cThis|cSend|cPron) != 0 && m.toks[o].cls&(cTxn|cCall) == 0:
+	case m.toks[o].cls&(cMsg|cMkt|cAll|cThis|cSend) != 0 && m.toks[o].cls&(cTxn|cCall) == 0:
 		out(i, o+1, "dont-want-receive", 0.92, false)
 	}
 }
