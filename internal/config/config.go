@@ -249,14 +249,17 @@ func Parse(b []byte, cfg *Config) error {
 
 // yamlTypeError is how the YAML decoder words a value of the wrong kind:
 // "line 11: cannot unmarshal !!str `5f0c2a9...` into []config.Secret".
-var yamlTypeError = regexp.MustCompile("^line ([0-9]+): cannot unmarshal !!([a-z]+)(?: `.*`)? into (.+)$")
+var yamlTypeError = regexp.MustCompile("(?s)^line ([0-9]+): cannot unmarshal !!([a-z]+)(?: `.*`)? into ([^`]+)$")
+
+// yamlValue is a value the decoder quotes in a message.
+var yamlValue = regexp.MustCompile("(?s)`.*`")
 
 // typeError rewords one of the decoder's messages: the key it is about
 // and the kinds, without the value.
 func typeError(root *yaml.Node, msg string) error {
 	m := yamlTypeError.FindStringSubmatch(msg)
 	if m == nil {
-		return errors.New(msg)
+		return errors.New(yamlValue.ReplaceAllString(msg, "(value not shown)"))
 	}
 	line, _ := strconv.Atoi(m[1])
 	got := map[string]string{"str": "a string", "int": "a number", "float": "a number", "bool": "true or false",
@@ -397,13 +400,9 @@ func (c *Config) resolveFiles() error {
 		if err != nil {
 			return "", fmt.Errorf("%s: cannot read %s: %w", field, path, errors.Unwrap(err))
 		}
-		v := strings.TrimSpace(string(b))
-		if v == "" {
-			// A secret mount never filled: say so, rather than "is
-			// required" of the key the file was meant to fill.
-			return "", fmt.Errorf("%s: %s is empty", field, path)
-		}
-		return v, nil
+		// Empty (a secret mount never filled): Validate says so, unless
+		// a variable gives the secret.
+		return strings.TrimSpace(string(b)), nil
 	}
 	// load fills dst from the file at path, when a *_file key names one.
 	load := func(field, path string, dst *Secret) error {
@@ -512,22 +511,30 @@ func (c *Config) Validate() error {
 			}
 			phones[p.ID] = a.ID
 		}
-		if a.AppSecret == "" {
+		// A secret whose *_file is set but empty (a secret mount never
+		// filled), and that no variable gave, is named by its file.
+		emptyFile := func(field, path string) bool {
+			if path != "" {
+				bad(field, "%s is empty", path)
+			}
+			return path != ""
+		}
+		if a.AppSecret == "" && !emptyFile(f+".app_secret_file", a.AppSecretFile) {
 			bad(f+".app_secret", "is required (or app_secret_file): it verifies Meta's X-Hub-Signature-256")
 		}
-		if a.VerifyToken == "" {
+		if a.VerifyToken == "" && !emptyFile(f+".verify_token_file", a.VerifyTokenFile) {
 			bad(f+".verify_token", "is required (or verify_token_file): Meta's webhook handshake sends it")
 		}
 		if a.Upstream.BaseURL == "" || !(strings.HasPrefix(a.Upstream.BaseURL, "https://") || strings.HasPrefix(a.Upstream.BaseURL, "http://")) {
 			bad(f+".upstream.base_url", "must be an http(s) URL such as https://graph.facebook.com, got %q", a.Upstream.BaseURL)
 		}
-		if a.Upstream.AccessToken == "" {
+		if a.Upstream.AccessToken == "" && !emptyFile(f+".upstream.access_token_file", a.Upstream.AccessTokenFile) {
 			bad(f+".upstream.access_token", "is required (or access_token_file): the Meta token optgate sends with allowed messages")
 		}
 		if a.Upstream.Timeout < 0 {
 			bad(f+".upstream.timeout", "must not be negative")
 		}
-		if len(a.APIKeys) == 0 {
+		if len(a.APIKeys) == 0 && !emptyFile(f+".api_keys_file", a.APIKeysFile) {
 			bad(f+".api_keys", "at least one key is required: the Bearer keys the business's tools use to call optgate")
 		}
 		for j, k := range a.APIKeys {
@@ -570,7 +577,7 @@ func (c *Config) Validate() error {
 				bad(ff+".url", "%s is listed twice", fw.URL)
 			}
 			seenURL[fw.URL] = true
-			if fw.Secret == "" {
+			if fw.Secret == "" && !emptyFile(ff+".secret_file", fw.SecretFile) {
 				bad(ff+".secret", "is required (or secret_file): the downstream checks X-Hub-Signature-256 with it")
 			}
 		}

@@ -545,3 +545,40 @@ func TestParseWrongKindNamesTheKey(t *testing.T) {
 		}
 	}
 }
+
+// TestEmptySecretFile: an empty *_file is named by Validate, unless a
+// variable gives the secret (the variable overrides the file layer).
+func TestEmptySecretFile(t *testing.T) {
+	dir := t.TempDir()
+	empty := filepath.Join(dir, "empty")
+	if err := os.WriteFile(empty, []byte("\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	cfgPath := filepath.Join(dir, "c.yaml")
+	yaml := "listen: 127.0.0.1:8080\ndatabase: sqlite:./x.db\naccounts:\n  - id: acme\n    name: Acme\n    waba_id: \"1\"\n" +
+		"    phone_numbers: [{id: \"2\", display: \"15550000000\"}]\n    app_secret_file: " + empty + "\n    verify_token: v\n" +
+		"    upstream: {base_url: \"https://graph.facebook.com\", access_token: t}\n    api_keys: [\"0123456789abcdef0123\"]\n" +
+		"    topics: [{id: promotions, category: marketing}]\n"
+	if err := os.WriteFile(cfgPath, []byte(yaml), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	cfg, err := Load(cfgPath, func(string) string { return "" })
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cfg.Validate(); err == nil || !strings.Contains(err.Error(), "accounts[acme].app_secret_file: "+empty+" is empty") {
+		t.Errorf("empty app_secret_file: %v", err)
+	}
+	cfg, err = Load(cfgPath, func(k string) string {
+		if k == "OPTGATE_ACCOUNT_ACME_APP_SECRET" {
+			return "from-the-environment"
+		}
+		return ""
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cfg.Validate(); err != nil {
+		t.Errorf("empty app_secret_file with the variable set: %v", err)
+	}
+}

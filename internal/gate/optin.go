@@ -318,10 +318,7 @@ func (g *Gate) applyOptIn(ctx context.Context, tx *store.Tx, st *step, c consent
 		}
 		return g.confirm(ctx, tx, st, c, p, "reply", res)
 	}
-	// A link's text edited into an opt-out ("Não quero receber ... (ref
-	// CODE)") is no opt-in: the words decide, and the opt-out is handled
-	// as any other.
-	if st.msg.Type == "text" && st.detection.Intent != intent.OptOut {
+	if st.msg.Type == "text" {
 		if code, ok := optin.FindCode(st.text); ok {
 			l, err := tx.LinkByCode(ctx, a.ID, code)
 			if errors.Is(err, store.ErrNotFound) {
@@ -329,6 +326,14 @@ func (g *Gate) applyOptIn(ctx context.Context, tx *store.Tx, st *step, c consent
 			}
 			if err != nil {
 				return nil, true, err
+			}
+			// The link's text sent as it is, is the opt-in, whatever
+			// the detector makes of it (a business named "Sem Parar").
+			// Edited into an opt-out ("Não quero receber ... (ref
+			// CODE)"), it is none: the words decide, and the opt-out is
+			// handled as any other.
+			if st.detection.Intent == intent.OptOut && intent.Fold(st.text) != intent.Fold(l.Text) {
+				return nil, false, nil
 			}
 			return g.optInByLink(ctx, tx, st, c, l, res)
 		}

@@ -103,6 +103,7 @@ type step struct {
 	pref      *meta.UserPreference
 	named     string // a preference's person as the entry names them (its dedupe key)
 	optIn     bool   // a button or keyword that opts in
+	optInMkt  bool   // ... to marketing only: a button whose words ask for offers
 	optOut    bool   // a button that opts out of marketing
 	optOutAll bool   // ... of everything: its words are a keyword or sentence that asks so
 	help      bool   // a configured help button
@@ -357,7 +358,7 @@ func (g *Gate) planMessage(acct *Account, phoneID string, v *meta.Value, m *meta
 	case "button":
 		if m.Button != nil {
 			st.text = m.Button.Text
-			st.optOut, st.optOutAll, st.optIn, st.help = acct.classifyButton(m.Button.Payload, m.Button.Text)
+			st.optOut, st.optOutAll, st.optIn, st.optInMkt, st.help = acct.classifyButton(m.Button.Payload, m.Button.Text)
 		}
 	case "interactive":
 		if r := m.Interactive; r != nil {
@@ -367,7 +368,7 @@ func (g *Gate) planMessage(acct *Account, phoneID string, v *meta.Value, m *meta
 			}
 			if reply != nil {
 				st.text = reply.Title
-				st.optOut, st.optOutAll, st.optIn, st.help = acct.classifyButton(reply.ID, reply.Title)
+				st.optOut, st.optOutAll, st.optIn, st.optInMkt, st.help = acct.classifyButton(reply.ID, reply.Title)
 			}
 		}
 	}
@@ -380,28 +381,29 @@ func (g *Gate) planMessage(acct *Account, phoneID string, v *meta.Value, m *meta
 // classifyButton reads a button's payload and title: a configured opt-out or
 // opt-in button, or a title the detector reads as a clear opt-out or opt-in.
 // A configured opt-out button ("Stop promotions") opts out of marketing; a
-// title that the detector reads as a clear opt-out of everything (a keyword
-// such as SAIR, "Não quero mais receber mensagens") does so too (all): the
-// same words typed would.
-func (a *Account) classifyButton(payload, title string) (optOut, all, optIn, help bool) {
+// title that the detector reads as a clear opt-out or opt-in counts with the
+// detector's scope, as the same words typed would: everything for a keyword
+// such as SAIR or "Não quero mais receber mensagens" (all), marketing only
+// for "Quero receber ofertas" (optInMarketing).
+func (a *Account) classifyButton(payload, title string) (optOut, all, optIn, optInMarketing, help bool) {
 	for _, s := range []string{payload, title} {
 		f := intent.Fold(s)
 		if a.buttons.optOut[f] {
-			return true, false, false, false
+			return true, false, false, false, false
 		}
 		if a.buttons.optIn[f] {
-			return false, false, true, false
+			return false, false, true, false, false
 		}
 		if a.buttons.help[f] {
-			return false, false, false, true
+			return false, false, false, false, true
 		}
 	}
 	r := a.detector.Detect(title)
 	if r.Uncertain {
-		return false, false, false, false
+		return false, false, false, false, false
 	}
-	optOut = r.Intent == intent.OptOut
-	return optOut, optOut && r.Scope == intent.ScopeAll, r.Intent == intent.OptIn, false
+	optOut, optIn = r.Intent == intent.OptOut, r.Intent == intent.OptIn
+	return optOut, optOut && r.Scope == intent.ScopeAll, optIn, optIn && r.Scope == intent.ScopeMarketing, false
 }
 
 // apply records one step inside the webhook's transaction.
@@ -532,7 +534,11 @@ func (g *Gate) apply(ctx context.Context, tx *store.Tx, st *step, res *IngestRes
 		if err := setIntent("opt_in"); err != nil {
 			return nil, err
 		}
-		evs, err := g.recordOptIn(a, record, &before, a.optInScopes(false), st.at, consent.SourceWhatsAppButton, "the person tapped an opt-in button")
+		scopes := a.optInScopes(st.optInMkt)
+		if len(scopes) == 0 {
+			return nil, setIntent("opt_in:no_topic")
+		}
+		evs, err := g.recordOptIn(a, record, &before, scopes, st.at, consent.SourceWhatsAppButton, "the person tapped an opt-in button")
 		if err != nil {
 			return nil, err
 		}

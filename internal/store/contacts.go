@@ -651,6 +651,11 @@ func (t *Tx) historicChange(ctx context.Context, accountID string, c consent.Con
 // before then, not over one given after it. Its evidence names the event
 // carried.
 func (t *Tx) carryOptOuts(ctx context.Context, accountID string, from, into int64, messageID string, at int64) error {
+	// Locked before the read: an opt-out another instance is appending to
+	// from is committed, and carried.
+	if _, _, err := t.lockHead(ctx, accountID); err != nil {
+		return err
+	}
 	rows, err := t.stmt(ctx, "scopesOf").QueryContext(ctx, from)
 	if err != nil {
 		return t.s.wrap(err)

@@ -13,6 +13,7 @@ import (
 	"net/http"
 	"reflect"
 	"strings"
+	"time"
 
 	"github.com/optgate/optgate/internal/cloudapi"
 	"github.com/optgate/optgate/internal/consent"
@@ -127,12 +128,50 @@ func decodeJSON[T any](w http.ResponseWriter, r *http.Request, limit int64) (T, 
 	dec := json.NewDecoder(strings.NewReader(string(b)))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(&v); err != nil {
+		if f := badTimeField[T](b); f != "" {
+			return v, consent.Errorf(consent.EInvalid, "%s must be a time in RFC 3339 form, as a string: \"2025-11-20T14:03:00Z\" or \"2025-11-20T11:03:00-03:00\"", f)
+		}
 		return v, consent.Errorf(consent.EInvalid, "%s", jsonMessage(err))
 	}
 	if dec.More() {
 		return v, consent.Errorf(consent.EInvalid, "body has data after the JSON object")
 	}
 	return v, nil
+}
+
+// badTimeField returns the JSON name of a time field of T (a struct) whose
+// value in body is not a time as encoding/json reads one, or "". The
+// decoder's own error for it names neither the field nor what a time looks
+// like.
+func badTimeField[T any](body []byte) string {
+	rt := reflect.TypeFor[T]()
+	if rt.Kind() != reflect.Struct {
+		return ""
+	}
+	var raw map[string]json.RawMessage
+	if json.Unmarshal(body, &raw) != nil {
+		return ""
+	}
+	timeType := reflect.TypeFor[time.Time]()
+	for i := range rt.NumField() {
+		f := rt.Field(i)
+		if f.Type != timeType && f.Type != reflect.PointerTo(timeType) {
+			continue
+		}
+		name, _, _ := strings.Cut(f.Tag.Get("json"), ",")
+		if name == "" {
+			name = f.Name
+		}
+		v, ok := raw[name]
+		if !ok || string(v) == "null" {
+			continue
+		}
+		var t time.Time
+		if json.Unmarshal(v, &t) != nil {
+			return name
+		}
+	}
+	return ""
 }
 
 // jsonMessage says in plain words what is wrong with a request body that
