@@ -12,6 +12,7 @@ import (
 
 	"github.com/optgate/optgate/internal/config"
 	"github.com/optgate/optgate/internal/gate"
+	"github.com/optgate/optgate/internal/store"
 )
 
 const forwardUsage = `usage:
@@ -61,14 +62,7 @@ func runForward(ctx context.Context, args []string, getenv func(string) string, 
 		if err != nil {
 			return err
 		}
-		tw := tabwriter.NewWriter(stdout, 2, 4, 2, ' ', 0)
-		fmt.Fprintln(tw, "ID\tACCOUNT\tDOWNSTREAM\tEVENT\tINTENT\tATTEMPTS\tLAST STATUS\tLAST ERROR\tCREATED")
-		for _, d := range ds {
-			fmt.Fprintf(tw, "%d\t%s\t%s\t%.12s\t%s\t%d\t%d\t%s\t%s\n", d.ID, d.AccountID, d.Downstream, d.EventID, d.Intent,
-				d.Attempts, d.LastStatus, d.LastError, d.CreatedAt.Format(time.RFC3339))
-		}
-		tw.Flush()
-		fmt.Fprintf(stdout, "%d %s deliveries\n", len(ds), *state)
+		writeDeliveries(stdout, ds, *state)
 		return nil
 	case "retry":
 		if *all {
@@ -151,4 +145,18 @@ func forwardVerify(ctx context.Context, cfg *config.Config, stdout io.Writer) er
 		fmt.Fprintln(stdout, "no downstream has a verify_token")
 	}
 	return errs
+}
+
+// writeDeliveries prints deliveries as `forward list` does: a downstream
+// queued before migration 0017 by its URL shows without the URL's query or
+// credentials.
+func writeDeliveries(w io.Writer, ds []store.Delivery, state string) {
+	tw := tabwriter.NewWriter(w, 2, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "ID\tACCOUNT\tDOWNSTREAM\tEVENT\tINTENT\tATTEMPTS\tLAST STATUS\tLAST ERROR\tCREATED")
+	for _, d := range ds {
+		fmt.Fprintf(tw, "%d\t%s\t%s\t%.12s\t%s\t%d\t%d\t%s\t%s\n", d.ID, d.AccountID, gate.URLLabel(d.Downstream), d.EventID, d.Intent,
+			d.Attempts, d.LastStatus, d.LastError, d.CreatedAt.Format(time.RFC3339))
+	}
+	tw.Flush()
+	fmt.Fprintf(w, "%d %s deliveries\n", len(ds), state)
 }

@@ -35,15 +35,24 @@ type Downstream struct {
 // HasVerifyToken reports whether the downstream can be checked with Meta's GET handshake.
 func (d Downstream) HasVerifyToken() bool { return d.verifyToken != "" }
 
+// URLLabel returns s without the credentials, query and fragment it has if
+// it is a URL (they may hold a token), for logs, errors and metrics.
+func URLLabel(s string) string {
+	if !strings.Contains(s, "://") {
+		return s
+	}
+	u, err := url.Parse(s)
+	if err != nil {
+		return "(a URL that does not parse)"
+	}
+	u.User, u.RawQuery, u.Fragment = nil, "", ""
+	return u.String()
+}
+
 func newDownstreams(c *config.Account) []Downstream {
 	var out []Downstream
 	for j, f := range c.Forward {
-		label := f.URL
-		if u, err := url.Parse(f.URL); err == nil {
-			u.User, u.RawQuery, u.Fragment = nil, "", ""
-			label = u.String()
-		}
-		out = append(out, Downstream{ID: c.ForwardID(j), URL: f.URL, Label: label, secret: f.Secret.Reveal(), verifyToken: f.VerifyToken.Reveal()})
+		out = append(out, Downstream{ID: c.ForwardID(j), URL: f.URL, Label: URLLabel(f.URL), secret: f.Secret.Reveal(), verifyToken: f.VerifyToken.Reveal()})
 	}
 	return out
 }
@@ -288,11 +297,17 @@ func (g *Gate) RunForwarder(ctx context.Context) {
 		}
 		if time.Since(lastDepth) > 5*time.Second {
 			if depth, err := g.store.QueueDepth(ctx); err == nil {
-				g.metrics.ForwardQueue.Reset()
+				// An endpoint several accounts forward to has one
+				// label: its depth is the sum of theirs.
+				byLabel := map[string]int64{}
 				for _, a := range g.accounts {
 					for _, d := range a.downstreams {
-						g.metrics.ForwardQueue.WithLabelValues(d.Label).Set(float64(depth[store.DownstreamRef{AccountID: a.ID, ID: d.ID}]))
+						byLabel[d.Label] += depth[store.DownstreamRef{AccountID: a.ID, ID: d.ID}]
 					}
+				}
+				g.metrics.ForwardQueue.Reset()
+				for l, n := range byLabel {
+					g.metrics.ForwardQueue.WithLabelValues(l).Set(float64(n))
 				}
 			}
 			lastDepth = time.Now()
@@ -340,11 +355,11 @@ func (g *Gate) deliver(ctx context.Context, log *slog.Logger, client *http.Clien
 			}
 		}
 	}
-	label := d.Downstream
+	label := URLLabel(d.Downstream) // a delivery queued before 0017 names a URL
 	if ds == nil {
 		// Claimed only once expired: it waited for an instance that knows
 		// its downstream.
-		o.Error = fmt.Sprintf("downstream %q is not configured", d.Downstream)
+		o.Error = fmt.Sprintf("downstream %q is not configured", label)
 	} else {
 		label = ds.Label
 		o.Status, o.Error = g.post(ctx, client, ds, d)

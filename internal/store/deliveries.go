@@ -31,8 +31,14 @@ func init() {
 
 		// Deliveries queued before migration 0017 name their downstream by
 		// its URL (it has "://", which an id cannot have).
-		"adoptPending": `UPDATE deliveries SET downstream_id = $3 WHERE account_id = $1 AND downstream_id = $2 AND state = 'pending'`,
-		"adoptDead":    `UPDATE deliveries SET downstream_id = $3 WHERE account_id = $1 AND downstream_id = $2 AND state IN ('dead', 'dropped')`,
+		// A row whose event the downstream has already (two old URLs given
+		// to one downstream) is not adopted: adoptCopies removes it.
+		"adoptPending": `UPDATE deliveries SET downstream_id = $3 WHERE account_id = $1 AND downstream_id = $2 AND state = 'pending'
+			AND NOT EXISTS (SELECT 1 FROM deliveries o WHERE o.downstream_id = $3 AND o.event_id = deliveries.event_id)`,
+		"adoptDead": `UPDATE deliveries SET downstream_id = $3 WHERE account_id = $1 AND downstream_id = $2 AND state IN ('dead', 'dropped')
+			AND NOT EXISTS (SELECT 1 FROM deliveries o WHERE o.downstream_id = $3 AND o.event_id = deliveries.event_id)`,
+		"adoptCopies": `DELETE FROM deliveries WHERE account_id = $1 AND downstream_id = $2 AND state <> 'delivered'
+			AND EXISTS (SELECT 1 FROM deliveries o WHERE o.downstream_id = $3 AND o.event_id = deliveries.event_id)`,
 		"urlsQueued": `SELECT DISTINCT downstream_id FROM deliveries WHERE account_id = $1 AND state = 'pending' AND downstream_id LIKE '%://%'
 			UNION SELECT DISTINCT downstream_id FROM deliveries WHERE account_id = $1 AND state IN ('dead', 'dropped') AND downstream_id LIKE '%://%'`,
 
@@ -55,6 +61,14 @@ func init() {
 	})
 }
 
+// onEach ends each "no earlier pending delivery" subquery of dueDeliveries:
+// with an OFFSET, PostgreSQL keeps it a subquery run for each candidate, an
+// index range that stops at the first row, instead of turning it into a
+// hash anti-join that compares every pair of one person's backlog (20,000
+// pending deliveries of one person took a claim past the statement
+// timeout). SQLite runs it the same either way.
+const onEach = "LIMIT 1 OFFSET 0"
+
 // dueDeliveries selects the earliest pending delivery of each (account,
 // downstream, order key) only: events of one person reach each downstream in
 // order. A delivery's order keys are its order_key and, when its payload
@@ -65,16 +79,16 @@ func init() {
 const dueDeliveries = `SELECT d.id, d.account_id, d.downstream_id, d.event_id, d.intent, d.attempts, d.created_at, d.expires_at FROM deliveries d
 	WHERE d.state = 'pending' AND d.next_attempt_at <= $1 AND (d.expires_at <= $1{{known}})
 	AND NOT EXISTS (SELECT 1 FROM deliveries e WHERE e.account_id = d.account_id AND e.downstream_id = d.downstream_id
-		AND e.order_key = d.order_key AND e.state = 'pending' AND e.id < d.id)
+		AND e.order_key = d.order_key AND e.state = 'pending' AND e.id < d.id ` + onEach + `)
 	AND NOT EXISTS (SELECT 1 FROM delivery_keys k JOIN deliveries e ON e.id = k.delivery_id
 		WHERE k.order_key = d.order_key AND k.delivery_id < d.id AND e.account_id = d.account_id AND e.downstream_id = d.downstream_id
-		AND e.state = 'pending')
+		AND e.state = 'pending' ` + onEach + `)
 	AND NOT EXISTS (SELECT 1 FROM delivery_keys m WHERE m.delivery_id = d.id AND (
 		EXISTS (SELECT 1 FROM deliveries e WHERE e.account_id = d.account_id AND e.downstream_id = d.downstream_id
-			AND e.order_key = m.order_key AND e.state = 'pending' AND e.id < d.id)
+			AND e.order_key = m.order_key AND e.state = 'pending' AND e.id < d.id ` + onEach + `)
 		OR EXISTS (SELECT 1 FROM delivery_keys k JOIN deliveries e ON e.id = k.delivery_id
 			WHERE k.order_key = m.order_key AND k.delivery_id < d.id AND e.account_id = d.account_id
-			AND e.downstream_id = d.downstream_id AND e.state = 'pending')))
+			AND e.downstream_id = d.downstream_id AND e.state = 'pending' ` + onEach + `)))
 	ORDER BY d.next_attempt_at, d.id LIMIT $2 {{skipLocked}}`
 
 // DownstreamRef names one downstream: the id it has in its account's
@@ -392,15 +406,19 @@ func (s *Store) AdoptDeliveries(ctx context.Context, accountID string, byURL map
 	if err := rows.Err(); err != nil || len(urls) == 0 {
 		return unavailable(err)
 	}
+	// Pending rows first, of every URL, then dead ones: where two old URLs
+	// go to one downstream and both hold an event, the pending copy is
+	// kept, and the other, redundant, is removed (the event's body stays
+	// with its payload).
 	return s.Write(ctx, func(ctx context.Context, tx *Tx) error {
-		for _, u := range urls {
-			id, ok := byURL[u]
-			if !ok {
-				if id = sole; id == "" {
-					continue
+		for _, q := range []string{"adoptPending", "adoptDead", "adoptCopies"} {
+			for _, u := range urls {
+				id, ok := byURL[u]
+				if !ok {
+					if id = sole; id == "" {
+						continue
+					}
 				}
-			}
-			for _, q := range []string{"adoptPending", "adoptDead"} {
 				if _, err := tx.exec(ctx, q, accountID, u, id); err != nil {
 					return err
 				}
