@@ -118,7 +118,7 @@ func New(opts Options) (*Detector, error) {
 				}
 			}
 		}
-		for _, st := range []signalTable{signalTables[t.lang], moreTables[t.lang], b7Tables[t.lang], b9Tables[t.lang], b11Tables[t.lang], b12Tables[t.lang], b13Tables[t.lang]} {
+		for _, st := range []signalTable{signalTables[t.lang], moreTables[t.lang], b7Tables[t.lang], b9Tables[t.lang], b11Tables[t.lang], b12Tables[t.lang], b13Tables[t.lang], b14Tables[t.lang]} {
 			if err := d.addSignals(st, lb); err != nil {
 				return nil, fmt.Errorf("intent: %s signal table: %w", t.lang, err)
 			}

@@ -1,0 +1,63 @@
+package intent
+
+// From a tenth and a twelfth review. Each comment tells what went wrong as
+// the review found it, before the commit that adds the test fixed it.
+// (Round b14: rules_b14.go, lexicon_b14.go.)
+
+import "testing"
+
+// TestB14SaidStop: the person's own "I said STOP" was none in six of the
+// seven languages (only "j'ai dit stop" was read): a demand repeated in
+// anger was missed. It is a certain opt-out, like "I already said STOP".
+func TestB14SaidStop(t *testing.T) {
+	wantActedOptOut(t, []string{
+		"eu disse PARAR", "eu falei PARE", "eu falei PARE, nao entendeu?",
+		"I said STOP!!", "i told you STOP",
+		"he dicho basta", "dije BAJA",
+		"ik zei stop", "ik heb gezegd STOP",
+		"ho detto stop", "vi ho detto STOP",
+		"ich habe gesagt stopp", "hab gesagt STOPP!!",
+		"j'ai dit stop", "je vous ai dit STOP",
+	})
+	// Someone else's words are not the person's request.
+	notActedOn(t, OptOut, []string{
+		"ela disse parar", "o entregador disse que ia parar aqui",
+		"I said stop by the store tomorrow",
+		"eu disse pra ele parar na esquina",
+	})
+}
+
+// TestB14CallsAndMessages: a stop verb whose object is a call verb ended
+// there, so "stop calling and texting me" was none in every language: the
+// messages named after "and" were never read.
+func TestB14CallsAndMessages(t *testing.T) {
+	wantActedOptOut(t, []string{
+		"parem de me ligar e de mandar mensagem",
+		"parem de ligar e de mandar mensagem todo dia",
+		"stop calling and texting me",
+		"dejen de llamarme y de escribirme",
+		"stop met bellen en appen",
+		"smettete di chiamarmi e di mandarmi messaggi",
+		"hört auf, mich anzurufen und mir Nachrichten zu schicken",
+		"arrêtez de m'appeler et de m'envoyer des messages",
+	})
+	// Calls only, or calls moved to messages here: not an opt-out of messages.
+	notActedOn(t, OptOut, []string{
+		"parem de me ligar",
+		"stop calling me",
+		"vcs podem parar de ligar e mandar tudo por aqui mesmo? prefiro whatsapp",
+	})
+}
+
+// notActedOn fails for each text the detector returns as a certain result
+// of the intent given: a sentence that optgate would act on without asking.
+func notActedOn(t *testing.T, in Intent, texts []string) {
+	t.Helper()
+	d := newDetector(t)
+	for _, s := range texts {
+		if r := d.Detect(s); r.Intent == in && !r.Uncertain {
+			t.Errorf("Detect(%q) = %s scope=%s (rule %s, %q), acted on at once; it is not a request of that kind",
+				s, r.Intent, r.Scope, r.Rule, r.Matched)
+		}
+	}
+}
