@@ -61,3 +61,43 @@ func notActedOn(t *testing.T, in Intent, texts []string) {
 		}
 	}
 }
+
+// TestB14ExplicitAll: an opt-out that names the offers and then every
+// other message was read as an opt-out of marketing only (order updates the
+// person refused by name kept coming), or missed.
+func TestB14ExplicitAll(t *testing.T) {
+	d := newDetector(t)
+	for _, s := range []string{
+		"não quero receber promoções nem nenhuma outra mensagem",
+		"nao quero receber promoção nem aviso de pedido",
+		"para de mandar promoção e qualquer outra mensagem",
+		"no quiero promociones ni ningun otro mensaje",
+		"no more promotions or any other messages",
+		"I don't want promotions or order updates",
+		"stop sending promos and everything else",
+		"stop all messages, including promotions",
+		"geen reclame en ook geen andere berichten meer",
+		"basta promozioni e basta messaggi",
+		"keine Werbung und auch keine anderen Nachrichten mehr",
+		"je ne veux ni pub ni aucun autre message",
+		"no messages at all please",
+	} {
+		if r := d.Detect(s); r.Intent != OptOut || r.Scope != ScopeAll || r.Uncertain {
+			t.Errorf("Detect(%q) = %s scope=%q uncertain=%v (rule %s); want a certain opt_out of all", s, r.Intent, r.Scope, r.Uncertain, r.Rule)
+		}
+	}
+	// Other offers are offers; what is kept is kept.
+	for _, s := range []string{
+		"não quero mais promoções nem outras ofertas",
+		"no more promos or other offers",
+		"no more promos and order updates are fine",
+		"não quero promoções e as mensagens do pedido eu quero",
+		"só quero os avisos do pedido, promoção não",
+		"no quiero promociones ni mensajes promocionales",
+		"stop sending me promos, order updates are fine",
+	} {
+		if r := d.Detect(s); r.Intent != OptOut || r.Scope != ScopeMarketing {
+			t.Errorf("Detect(%q) = %s scope=%q (rule %s); want opt_out of marketing", s, r.Intent, r.Scope, r.Rule)
+		}
+	}
+}

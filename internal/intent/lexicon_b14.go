@@ -17,6 +17,10 @@ var b14Tables = map[string]signalTable{
 		},
 	},
 	"en": {
+		words: map[class]string{
+			cStop: "stop_all",
+			cMore: "at_all",
+		},
 		roles: map[role]string{
 			rAlready: "i_said i_told_you i_told_u i_ve_said i_have_said i_said_it",
 		},

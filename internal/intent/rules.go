@@ -190,7 +190,7 @@ func (m *message) onlyAround(s, e, i int, extra class) bool {
 }
 
 func (m *message) scope(s, e int) Scope {
-	if m.has(s, e, cMkt) && !m.has(s, e, cAll) {
+	if m.has(s, e, cMkt) && !m.has(s, e, cAll) && !m.widened(s, e) {
 		return ScopeMarketing
 	}
 	if m.all&cOnly != 0 && m.all&cTxn != 0 && m.all&cAll == 0 {
@@ -253,7 +253,7 @@ const (
 func (m *message) decide() Result {
 	var best [prioCount]*candidate
 	put := func(p int, c candidate) {
-		if best[p] == nil || c.conf > best[p].conf {
+		if best[p] == nil || c.conf > best[p].conf || m.wider(&c, best[p]) {
 			cc := c
 			best[p] = &cc
 		}
@@ -867,6 +867,9 @@ func (m *message) negatedDesire(s, e, i int, out func(int, int, string, float64,
 		}
 		if t.cls&(cContinue|cAux|cCall) != 0 {
 			continue // "no quiero que me sigan mandando", "não quero ser contatado"
+		}
+		if t.text == "ni" && m.toks[j-1].cls&cWant != 0 {
+			continue // "je ne veux ni pub ni ...", "no quiero ni promociones ni ..."
 		}
 		if skippable(t) {
 			continue
