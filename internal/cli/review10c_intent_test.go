@@ -11,6 +11,22 @@ import (
 	"github.com/optgate/optgate/internal/store/storetest"
 )
 
+// TestR10cNoToOffersDoesNotLiftStop: a person says PARAR, then answers the
+// business's question by repeating it, "quer receber nossas ofertas? não"
+// ("want our offers? no"). The detector reads a clear opt-in, recordOptIn
+// records it for every topic after the PARAR, and marketing templates reach
+// the person again: a refusal undoes an opt-out (fail open).
+func TestR10cNoToOffersDoesNotLiftStop(t *testing.T) {
+	forEachBackend(t, func(t *testing.T, b storetest.Backend) {
+		e := newEnv(t, b)
+		const p = "5511966610002"
+		now := e.clock.Now()
+		e.post(textWebhook(p, "", "wamid.r10c.stop", now.Add(-2*time.Minute), "PARAR"))
+		e.post(textWebhook(p, "", "wamid.r10c.no", now.Add(-time.Minute), "quer receber nossas ofertas? não"))
+		e.wantRefused(e.send(tpl("+"+p, "black_friday")), "opted_out")
+	})
+}
+
 // TestR10cStopPromotionsAndOrderUpdatesStopsOrderUpdates: "não quero
 // receber promoções nem avisos de pedido" ("I want neither promotions nor
 // order notices") is recorded as an opt-out of marketing only: the order

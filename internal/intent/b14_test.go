@@ -101,3 +101,26 @@ func TestB14ExplicitAll(t *testing.T) {
 		}
 	}
 }
+
+// TestB14NotAnOptIn: an opt-in acted on lifts an earlier opt-out. A "no"
+// to the sender's question and receiving again told as a fact were read as
+// opt-ins; a real wish to receive again still is one.
+func TestB14NotAnOptIn(t *testing.T) {
+	notActedOn(t, OptIn, []string{
+		"quer receber nossas ofertas? não",
+		"quer receber nossas ofertas? não, obrigado",
+		"I started receiving your messages again, thanks",
+		"voltei a receber as mensagens de vocês",
+		"quero voltar a receber minhas encomendas no endereço antigo",
+	})
+	d := newDetector(t)
+	for _, s := range []string{
+		"quer receber nossas ofertas? sim",
+		"quero voltar a receber as promoções",
+		"I want to start receiving your messages again",
+	} {
+		if r := d.Detect(s); r.Intent != OptIn {
+			t.Errorf("Detect(%q) = %s (rule %s); want opt_in", s, r.Intent, r.Rule)
+		}
+	}
+}

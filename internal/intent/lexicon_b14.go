@@ -7,6 +7,9 @@ package intent
 // only ("falei", "dije", "ho detto"), so "ela disse parar" is not one.
 var b14Tables = map[string]signalTable{
 	"pt": {
+		words: map[class]string{
+			cTxn: "encomendas",
+		},
 		roles: map[role]string{
 			rAlready: "eu_disse eu_falei eu_ja_disse eu_ja_falei eu_te_disse eu_lhe_disse eu_avisei",
 		},

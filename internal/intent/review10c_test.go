@@ -9,6 +9,21 @@ package intent
 
 import "testing"
 
+// TestNotAnOptIn: an opt-in acted on lifts an earlier opt-out (recordOptIn
+// records it for every topic). A "no" to the business's question, a
+// delivery address, and a complaint that messages came again, each read as
+// a clear opt-in.
+func TestNotAnOptIn(t *testing.T) {
+	notActedOn(t, OptIn, []string{
+		// The business's question, repeated, answered "no".
+		"quer receber nossas ofertas? não",
+		// "I want to get my parcels at the old address again."
+		"quero voltar a receber minhas encomendas no endereço antigo",
+		// A statement, not a request.
+		"I started receiving your messages again, thanks",
+	})
+}
+
 // TestExplicitOptOutOfEverything: a person names promotions and then every
 // other message (or order updates by name). The detector stops at the
 // promotions and reads an opt-out of marketing only, so order updates and

@@ -294,7 +294,7 @@ func (m *message) decide() Result {
 
 	for p := range prioCount {
 		c := best[p]
-		if c == nil || m.b11Veto(c) {
+		if c == nil || m.b11Veto(c) || m.b14Veto(c) {
 			continue
 		}
 		r := Result{Intent: c.intent, Scope: c.scope, Confidence: c.conf, Uncertain: c.uncertain, Keyword: c.keyword, Rule: c.rule, Matched: m.span(*c)}

@@ -1,5 +1,7 @@
 package intent
 
+import "strings"
+
 // Rules added in round b14 (lexicon_b14.go), after the twelfth review.
 // Recall first: a call verb joined by "and / or / nor" to a send verb or a
 // message noun does not end the object of a stop verb ("parem de me ligar
@@ -167,4 +169,52 @@ func (m *message) wider(c, b *candidate) bool {
 		}
 	}
 	return false
+}
+
+// Opt-in: an opt-in acted on lifts an earlier opt-out, so two statements
+// are not opt-ins: the sender's question repeated and answered "no" ("quer
+// receber nossas ofertas? não"), and receiving again told as a fact ("I
+// started receiving your messages again, thanks").
+
+// startedWords tell that receiving started (again): a fact, not a wish.
+var startedWords = map[string]bool{
+	"comecei": true, "voltei": true, "empece": true, "volvi": true,
+	"started": true, "began": true, "begon": true, "begonnen": true, "angefangen": true,
+	"iniziato": true, "ricominciato": true, "commence": true, "recommence": true,
+}
+
+// b14Veto drops an opt-in of those two kinds.
+func (m *message) b14Veto(c *candidate) bool {
+	if c.intent != OptIn || c.keyword || c.words || len(m.toks) == 0 {
+		return false
+	}
+	t := min(c.t0, len(m.toks)-1)
+	s, e := m.clauseStart(t), m.clauseEnd(t)
+	if e < len(m.toks) && strings.Contains(m.text, "?") && m.refusalTail(e) {
+		return true // "quer receber nossas ofertas? não"
+	}
+	if !m.has(s, e, cWant|cCan) {
+		for j := s; j < e; j++ {
+			if startedWords[m.toks[j].text] {
+				return true // "I started receiving your messages again"
+			}
+		}
+	}
+	return false
+}
+
+// refusalTail reports that the message from token e on is only a "no"
+// ("não", "no thanks", "nee, dank je").
+func (m *message) refusalTail(e int) bool {
+	no := false
+	for _, t := range m.toks[e:] {
+		switch {
+		case t.cls&(cNeg|cNo) != 0 && t.cls&(cMsg|cMkt|cWant|cRecv|cSend) == 0:
+			no = true
+		case t.cls&cFiller != 0:
+		default:
+			return false
+		}
+	}
+	return no
 }
