@@ -124,3 +124,31 @@ func TestB14NotAnOptIn(t *testing.T) {
 		}
 	}
 }
+
+// TestB14Doubt: someone else's words, a quoted instruction, a rhetorical or
+// hypothetical question, calls refused while messages are asked for, and an
+// order's "it" were acted on as opt-outs. They are asked once now (never
+// dropped); the person's own opt-out next to the same words is still acted
+// on.
+func TestB14Doubt(t *testing.T) {
+	wantOptOutAtLeastAsked(t, []string{
+		"minha amiga disse que não quer mais receber mensagens de vocês, eu quero continuar",
+		"it says reply STOP to unsubscribe, is this legit?",
+		"quem disse que eu quero parar de receber?",
+		"cancela meu pedido, não quero mais receber ele",
+		"não quero mais receber ligação, só mensagem",
+	})
+	wantActedOptOut(t, []string{
+		"who said you could text me?? STOP",
+		"who said I wanted these? stop texting me",
+		"is this legit? it says reply STOP. STOP",
+		"isso é golpe? recebi msg dizendo responda SAIR. nao quero mais receber nada disso",
+		"não quero mais receber mensagens, quero continuar sendo cliente",
+		"meu marido disse que é golpe. não quero mais receber mensagens",
+		"minha mãe não quer mais receber mensagens de vocês, tira o número dela",
+		"não quero mais receber ligação nem mensagem, só email",
+		"cancelei meu pedido e nao quero mais receber mensagens de vcs",
+		"el paquete ya llego, ya no quiero recibir mensajes",
+		"cancela tudo, não quero mais receber ela, essa mensagem chata",
+	})
+}

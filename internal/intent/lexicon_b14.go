@@ -11,6 +11,7 @@ var b14Tables = map[string]signalTable{
 			cTxn: "encomendas",
 		},
 		roles: map[role]string{
+			rReply:   "responda responde",
 			rAlready: "eu_disse eu_falei eu_ja_disse eu_ja_falei eu_te_disse eu_lhe_disse eu_avisei",
 		},
 	},

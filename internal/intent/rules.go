@@ -253,6 +253,9 @@ const (
 func (m *message) decide() Result {
 	var best [prioCount]*candidate
 	put := func(p int, c candidate) {
+		if p == prioOptOut && !c.uncertain && !c.keyword && m.b14Doubt(&c) {
+			c.uncertain, c.conf = true, 0.55 // asked once, and a certain opt-out elsewhere in the message still wins
+		}
 		if best[p] == nil || c.conf > best[p].conf || m.wider(&c, best[p]) {
 			cc := c
 			best[p] = &cc
