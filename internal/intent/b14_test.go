@@ -152,3 +152,23 @@ func TestB14Doubt(t *testing.T) {
 		"cancela tudo, não quero mais receber ela, essa mensagem chata",
 	})
 }
+
+// TestB14NoList: "keine Werbung und keine Nachrichten" was none in every
+// language: "no X" had to stand alone or with "more"; a list of refused
+// things is as firm, and names messages, so it reaches everything.
+func TestB14NoList(t *testing.T) {
+	d := newDetector(t)
+	for _, s := range []string{
+		"keine Werbung und keine Nachrichten",
+		"no promos and no messages",
+		"sem propaganda e sem mensagem",
+		"geen reclame en geen berichten",
+		"pas de pub et pas de messages",
+	} {
+		if r := d.Detect(s); r.Intent != OptOut || r.Scope != ScopeAll || r.Uncertain {
+			t.Errorf("Detect(%q) = %s scope=%q uncertain=%v (rule %s); want a certain opt_out of all", s, r.Intent, r.Scope, r.Uncertain, r.Rule)
+		}
+	}
+	// A complaint about not receiving is not a request.
+	notActedOn(t, OptOut, []string{"ich bekomme keine Werbung und keine Nachrichten"})
+}

@@ -826,7 +826,7 @@ func (m *message) noMore(s, e, i int, out func(int, int, string, float64, bool))
 	if m.has(s, e, cMiss) {
 		return false // "ich will keine Nachrichten mehr verpassen"
 	}
-	short := m.onlyAround(s, e, i, cMsg|cMkt)
+	short := m.onlyAround(s, e, i, cMsg|cMkt) || m.noList(s, e)
 	if !more && !want && !short {
 		return false
 	}

@@ -328,3 +328,21 @@ func (m *message) bareContinue(s, e int) bool {
 	}
 	return want && cont
 }
+
+// noList reports a clause that only lists what the person refuses: "keine
+// Werbung und keine Nachrichten", "no promos and no messages", "sem
+// propaganda e sem mensagem".
+func (m *message) noList(s, e int) bool {
+	nouns := 0
+	for _, t := range m.toks[s:e] {
+		switch {
+		case t.cls&(cMsg|cMkt) != 0 && t.cls&(cTxn|cCall) == 0:
+			nouns++
+		case coordinators[t.text], negCoordinators[t.text], anyWords[t.text], t.role&rAlso != 0:
+		case t.lex != nil && t.cls&(cNo|cFiller|cSkip|cMore) != 0 && t.cls&(cNeg|cTxn|cCall) == 0:
+		default:
+			return false
+		}
+	}
+	return nouns >= 2
+}
