@@ -135,6 +135,28 @@
 // an official number?". Opt-in: "let me know when there are new X / when X
 // reopen" and "send the reminders here".
 //
+// Rules added in round b14 (rules_b14.go, lexicon_b14.go), after a tenth
+// and a twelfth review, recall first. The person's own "I said STOP" is an
+// earlier request in every language ("eu disse PARAR", "ich habe gesagt
+// stopp", "ho detto stop"); someone else's words are not ("ela disse
+// parar"). A call verb joined by "and" to a send verb no longer ends the
+// object of a stop verb ("stop calling and texting me"). Scope: the offers
+// named and then "any other message", "everything else", a message after
+// "nor / ni / nem" or after "or" in a negated clause, or messages
+// "including" the offers, is an opt-out of everything ("não quero receber
+// promoções nem avisos de pedido"); "other offers" and "order updates are
+// fine" stay marketing. Opt-in: the sender's question repeated and
+// answered "no" ("quer receber nossas ofertas? não") and receiving again
+// told as a fact ("I started receiving your messages again") are not
+// opt-ins. Doubt, asked once and never dropped: an instruction quoted in a
+// question about a scam ("it says reply STOP to unsubscribe, is this
+// legit?"), "who said I want to stop?", "if I say ... ?", a third person's
+// wish followed by "I want to continue", calls refused with "only
+// messages", an order cancelled and "it" not wanted. The same words next to
+// the person's own opt-out leave it certain. A clause that only lists
+// refused things is a "no more" opt-out ("keine Werbung und keine
+// Nachrichten").
+//
 // Uncertain: words with an everyday meaning used alone ("cancelar",
 // "voltar", "chega"), "how do I stop?" questions, and vague refusals ("não
 // quero mais") come back with Uncertain set. Such a result still has Intent
