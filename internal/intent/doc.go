@@ -139,10 +139,7 @@
 // and a twelfth review, recall first. The person's own "I said STOP" is an
 // earlier request in every language ("eu disse PARAR", "ich habe gesagt
 // stopp", "ho detto stop"); someone else's words are not ("ela disse
-// parar"). A call verb joined by "and" to a send verb no longer ends the
-// object of a stop verb when it is an infinitive or gerund ("stop calling
-// and texting me"; "stop calling and text me" asks for texts). Scope: the offers
-// named and then "any other message", "everything else", a message after
+// parar"). Scope: the offers named and then "any other message", "everything else", a message after
 // "nor / ni / nem" or after "or" in a negated clause, or messages
 // "including" the offers, is an opt-out of everything ("não quero receber
 // promoções nem avisos de pedido"); "other offers" and "order updates are

@@ -40,9 +40,6 @@ var b14Tables = map[string]signalTable{
 		},
 	},
 	"de": {
-		words: map[class]string{
-			cCall: "anzurufen",
-		},
 		roles: map[role]string{
 			rAlready: "ich_habe_gesagt ich_hab_gesagt hab_gesagt habe_gesagt ich_sagte hab_ich_gesagt habe_ich_gesagt",
 		},

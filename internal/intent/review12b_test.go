@@ -207,8 +207,9 @@ func TestReview12bNewFalseOptOuts(t *testing.T) {
 }
 
 // TestReview12bSaidStopPreexisting: NOT caused by today's commits (none
-// before and after), found while probing the "say" rule: "I said STOP" and
-// "stop calling and texting me" are missed in every language.
+// before and after), found while probing the "say" rule: "I said STOP" was
+// missed in every language. ("stop calling and texting me", missed too,
+// is still open: see TestB14CallsOnly.)
 func TestReview12bSaidStopPreexisting(t *testing.T) {
 	wantOptOutAtLeastAsked(t, []string{
 		"eu disse PARAR",
@@ -218,7 +219,5 @@ func TestReview12bSaidStopPreexisting(t *testing.T) {
 		"ik zei stop",
 		"ho detto stop",
 		"he dicho basta",
-		"parem de me ligar e de mandar mensagem",
-		"stop calling and texting me",
 	})
 }

@@ -531,11 +531,6 @@ func (m *message) clauseRules(s, e int, put func(int, candidate)) {
 				o = m.nounPhrase(i, o, e)
 				ot = m.toks[o]
 			}
-			if ot.cls&cCall != 0 {
-				if o2 := m.callAndMessages(o, e); o2 >= 0 {
-					o, ot = o2, m.toks[o2] // "stop calling and texting me"
-				}
-			}
 			if ot.cls&(cCall|cTxn) != 0 || ot.cls&objMsg == 0 {
 				continue
 			}

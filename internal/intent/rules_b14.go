@@ -3,12 +3,6 @@ package intent
 import "strings"
 
 // Rules added in round b14 (lexicon_b14.go), after the twelfth review.
-// Recall first: a call verb joined by "and / or / nor" to a send verb or a
-// message noun does not end the object of a stop verb ("parem de me ligar
-// e de mandar mensagem", "stop calling and texting me").
-
-// A send verb with "here / by WhatsApp" after it moves the calls to
-// messages ("podem parar de ligar e mandar tudo por aqui?").
 
 // coordinators join two objects of one verb.
 var coordinators = map[string]bool{
@@ -19,30 +13,6 @@ var coordinators = map[string]bool{
 	"ed": true, "ne": true, // it
 	"und": true, "oder": true, "noch": true, // de
 	"et": true, // fr
-}
-
-// callAndMessages returns the send verb or message noun joined by a
-// coordinator to the call verb at o, or -1. A send verb joins only in the
-// form the stop verb's object takes, an infinitive or a gerund ("parem de
-// me ligar e de mandar mensagem", "stop calling and texting me"): an
-// imperative starts a request of its own, to be messaged instead ("stop
-// calling and text me", "parem de ligar e mandem mensagem").
-func (m *message) callAndMessages(o, e int) int {
-	for j := o + 1; j < e && j <= o+3; j++ {
-		t := m.toks[j]
-		if coordinators[t.text] {
-			o2, _ := m.object(j, e)
-			if o2 >= 0 && m.toks[o2].cls&(cSend|cMsg) != 0 && m.toks[o2].cls&(cTxn|cCall) == 0 && !m.hasRole(o2, e, rHere) &&
-				m.joinedForm(o2) {
-				return o2
-			}
-			return -1
-		}
-		if !skippable(t) {
-			return -1
-		}
-	}
-	return -1
 }
 
 // Scope: an opt-out that names the offers and, after a coordinator, other
@@ -240,37 +210,4 @@ func (m *message) noList(s, e int) bool {
 		}
 	}
 	return nouns >= 2
-}
-
-// joinedForm reports whether the token at j, after "and", continues the
-// stop verb's object: a message noun ("ligação nem mensagem"), not one used
-// as a verb ("and message me"), or a send verb as an infinitive or gerund.
-func (m *message) joinedForm(j int) bool {
-	next := ""
-	if j+1 < len(m.toks) {
-		next = m.toks[j+1].text
-	}
-	if m.toks[j].cls&cSend == 0 {
-		return next != "me" && next != "us"
-	}
-	return infinitiveLike(m.toks[j].text)
-}
-
-// infinitiveLike reports a folded verb that ends as an infinitive or a
-// gerund does in the seven languages (mandar, escrever, envoyer, écrire,
-// mandare, sturen, schreiben, texting), and as their imperatives do not
-// (text, mandem, manda, mándame, stuur, schickt, envoyez, mandatemi).
-func infinitiveLike(w string) bool {
-	// An infinitive with a pronoun after it: escribirme, mandarmi.
-	for _, cl := range []string{"me", "te", "nos", "mi", "ti", "ci", "vi", "gli"} {
-		if r, ok := strings.CutSuffix(w, cl); ok && (strings.HasSuffix(r, "ar") || strings.HasSuffix(r, "er") || strings.HasSuffix(r, "ir")) {
-			return true
-		}
-	}
-	for _, end := range []string{"ing", "ar", "er", "ir", "re", "en"} {
-		if strings.HasSuffix(w, end) {
-			return true
-		}
-	}
-	return false
 }
