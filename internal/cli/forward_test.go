@@ -151,14 +151,9 @@ func TestForwardWithholdsConsumedKeywords(t *testing.T) {
 	}
 	// The statuses of optgate's reply to SAIR are forwarded too, and may
 	// come first: wait for the ordinary message itself.
-	for deadline := time.Now().Add(15 * time.Second); ; time.Sleep(10 * time.Millisecond) {
-		if slices.ContainsFunc(down.got(), func(d delivered) bool { return strings.Contains(string(d.Body), "quero falar") }) {
-			break
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("ordinary message not forwarded; got %d deliveries", len(down.got()))
-		}
-	}
+	waitFor(t, 15*time.Second, func() bool {
+		return slices.ContainsFunc(down.got(), func(d delivered) bool { return strings.Contains(string(d.Body), "quero falar") })
+	})
 	time.Sleep(300 * time.Millisecond)
 	for _, d := range down.got() {
 		if strings.Contains(string(d.Body), "SAIR") {

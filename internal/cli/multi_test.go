@@ -43,8 +43,14 @@ func fakeMeta(t *testing.T) (*httptest.Server, *atomic.Int64) {
 
 func startInstance(t *testing.T, cfg config.Config) *App {
 	t.Helper()
+	return startInstanceAt(t, cfg, nil)
+}
+
+// startInstanceAt is startInstance on a clock of the test's (nil: the real one).
+func startInstanceAt(t *testing.T, cfg config.Config, now func() time.Time) *App {
+	t.Helper()
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	app, err := Start(context.Background(), &cfg, log, AppOptions{Migrate: true, Listener: listen(t)})
+	app, err := Start(context.Background(), &cfg, log, AppOptions{Migrate: true, Listener: listen(t), Now: now})
 	if err != nil {
 		t.Fatal(err)
 	}

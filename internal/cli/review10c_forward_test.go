@@ -186,13 +186,13 @@ func TestR10cLeaseCoversTheWholeBatch(t *testing.T) {
 			t.Fatalf("webhook %d: %d %v", i, code, err)
 		}
 	}
-	waitUntil(t, func() bool { mu.Lock(); defer mu.Unlock(); return attempts >= n })
+	waitFor(t, 15*time.Second, func() bool { mu.Lock(); defer mu.Unlock(); return attempts >= n })
 	time.Sleep(500 * time.Millisecond) // the failures are recorded
 
 	// The downstream is back, slow. A claims all 70 in one batch and posts 64.
 	down.Store(false)
 	clk.Advance(5 * time.Second)
-	waitUntil(t, func() bool { mu.Lock(); defer mu.Unlock(); return len(inFlight) >= 64 })
+	waitFor(t, 15*time.Second, func() bool { mu.Lock(); defer mu.Unlock(); return len(inFlight) >= 64 })
 
 	// 31 s later, A is still on that batch; B starts and takes its share of the queue.
 	clk.Advance(31 * time.Second)
@@ -204,17 +204,6 @@ func TestR10cLeaseCoversTheWholeBatch(t *testing.T) {
 	close(release)
 	if dup > 0 {
 		t.Fatalf("%d deliveries were posted by a second instance while the first was still posting them", dup)
-	}
-}
-
-func waitUntil(t *testing.T, cond func() bool) {
-	t.Helper()
-	deadline := time.Now().Add(15 * time.Second)
-	for !cond() {
-		if time.Now().After(deadline) {
-			t.Fatal("timed out")
-		}
-		time.Sleep(10 * time.Millisecond)
 	}
 }
 
@@ -232,7 +221,7 @@ func TestR10cFixedDownstreamURLGetsTheBacklog(t *testing.T) {
 		typo := strings.Replace(down.srv.URL, "127.0.0.1", "127.0.0.2", 1) // the typo: nothing listens there
 		e := newEnv(t, b, withForward(typo+"/webhook", "bot-secret", true, 0))
 		e.post(e.fixture("webhook-text.json"))
-		waitUntil(t, func() bool { return strings.Contains(e.logText(), "delivery failed") })
+		waitFor(t, 15*time.Second, func() bool { return strings.Contains(e.logText(), "delivery failed") })
 		e.cfg.Accounts[0].Forward[0].URL = down.srv.URL + "/webhook"
 		e.restart()
 		e.clock.Advance(time.Minute)

@@ -51,11 +51,7 @@ func TestR10cFailedDeliveryLogKeepsTheURLQueryOut(t *testing.T) {
 	ln.Close()
 	e := newEnv(t, storetest.SQLite, withForward("http://"+addr+"/webhook?token=r10c-query-token", "bot-secret", true, 0))
 	e.post(e.fixture("webhook-text.json"))
-	for deadline := time.Now().Add(15 * time.Second); !strings.Contains(e.logText(), "delivery failed"); time.Sleep(10 * time.Millisecond) {
-		if time.Now().After(deadline) {
-			t.Fatal("no failed delivery logged")
-		}
-	}
+	waitFor(t, 15*time.Second, func() bool { return strings.Contains(e.logText(), "delivery failed") })
 	if strings.Contains(e.logText(), "r10c-query-token") {
 		t.Fatalf("the downstream URL's query token is in the log:\n%s", e.logText())
 	}

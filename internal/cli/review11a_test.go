@@ -19,25 +19,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/optgate/optgate/internal/config"
 	"github.com/optgate/optgate/internal/store/storetest"
 )
-
-// startInstanceAt is startInstance on a clock of the test's.
-func startInstanceAt(t *testing.T, cfg config.Config, now func() time.Time) *App {
-	t.Helper()
-	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	app, err := Start(context.Background(), &cfg, log, AppOptions{Migrate: true, Listener: listen(t), Now: now})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-		defer cancel()
-		app.Close(ctx)
-	})
-	return app
-}
 
 // stopsPayload is one delivery with a PARAR from each of waIDs.
 func stopsPayload(prefix string, waIDs []string) []byte {

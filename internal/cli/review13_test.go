@@ -29,7 +29,7 @@ func TestR13UnadoptedURLDeliveryKeepsTheTokenOut(t *testing.T) {
 	const secretURL = "http://127.0.0.1:1/webhook?token=r13-query-token"
 	e := newEnv(t, storetest.SQLite, withForward(secretURL, "bot-secret", true, time.Minute))
 	e.post(e.fixture("webhook-text.json"))
-	waitUntil(t, func() bool { return strings.Contains(e.logText(), "delivery failed") })
+	waitFor(t, 15*time.Second, func() bool { return strings.Contains(e.logText(), "delivery failed") })
 	// As the previous version queued it: by URL.
 	db, err := sql.Open("sqlite", strings.TrimPrefix(e.dsn, "sqlite:"))
 	if err != nil {
@@ -51,7 +51,7 @@ func TestR13UnadoptedURLDeliveryKeepsTheTokenOut(t *testing.T) {
 	e.restart()
 	e.clock.Advance(2 * time.Minute) // past dead_letter_after
 	var dead string
-	waitUntil(t, func() bool {
+	waitFor(t, 15*time.Second, func() bool {
 		ds, err := e.app.Store.Deliveries(context.Background(), "dead", 0, 10)
 		if err == nil && len(ds) == 1 {
 			var out strings.Builder
@@ -80,7 +80,7 @@ func TestR13QueueDepthOfASharedEndpoint(t *testing.T) {
 		c.Accounts[1].Forward = []config.Forward{{URL: down.srv.URL + "/webhook", Secret: "bot-secret"}}
 	})
 	e.post(e.fixture("webhook-text.json")) // the demo account's
-	waitUntil(t, func() bool { return strings.Contains(e.logText(), "delivery failed") })
+	waitFor(t, 15*time.Second, func() bool { return strings.Contains(e.logText(), "delivery failed") })
 	want := `optgate_forward_queue_depth{downstream="` + down.srv.URL + `/webhook"} 1`
 	var body string
 	for deadline := time.Now().Add(12 * time.Second); time.Now().Before(deadline); time.Sleep(200 * time.Millisecond) {
