@@ -210,6 +210,33 @@ accounts:
 			t.Logf("optgate logs:\n%s", p.logText())
 		}
 	}()
+	// Before any redelivery: everyone whose message was acknowledged has
+	// their service window open (the windows of plain messages were held
+	// in memory and in the journal; the journal is read back at start).
+	decide := func(waID string) string {
+		body := `{"phone_number_id":"` + demoPhoneID + `","messaging_product":"whatsapp","to":"` + waID + `","type":"text","text":{"body":"oi"}}`
+		req, _ := http.NewRequest("POST", "http://"+addr+"/v1/decisions", strings.NewReader(body))
+		req.Header.Set("Authorization", "Bearer "+demoAPIKey)
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		var b bytes.Buffer
+		b.ReadFrom(resp.Body)
+		return b.String()
+	}
+	windows := map[string]bool{}
+	for i := range acked {
+		waID := fmt.Sprintf("55119%08d", i%500)
+		if acked[i].Load() && (i%500)%10 != 7 && !windows[waID] {
+			windows[waID] = true
+			if got := decide(waID); !strings.Contains(got, `"reason":"window_open"`) {
+				t.Fatalf("%s wrote (payload %d, acknowledged before the crash), but after it: %s", waID, i, got)
+			}
+		}
+	}
+	t.Logf("%d people's windows open after the crash", len(windows))
 	var missing []int
 	for i := range acked {
 		if !acked[i].Load() {

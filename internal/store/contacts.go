@@ -736,6 +736,9 @@ func (t *Tx) onlySince(ctx context.Context, c consent.Contact, at int64) (bool, 
 	if ms(c.CreatedAt) < at {
 		return false, nil
 	}
+	if err := t.flushWindowsNow(ctx); err != nil {
+		return false, err
+	}
 	var n int
 	if err := t.queryRow(ctx, "traceBefore", c.ID, at).Scan(&n); err != nil {
 		return false, t.s.wrap(err)
@@ -773,6 +776,9 @@ func (t *Tx) mergeContact(ctx context.Context, accountID string, from, into int6
 // merge, since 0) the later marketing hold. It is the merge a send decision
 // makes of a person's two records, made once.
 func (t *Tx) carryState(ctx context.Context, from, into int64, since int64) error {
+	if err := t.flushWindowsNow(ctx); err != nil {
+		return err
+	}
 	for _, q := range []string{"carryScopes", "carryWindows", "carryHold"} {
 		if _, err := t.exec(ctx, q, from, into, since); err != nil {
 			return err

@@ -51,20 +51,24 @@ func (s *Store) DecisionState(ctx context.Context, accountID string, key consent
 		if s.decisions != nil {
 			id, st, err = s.decisions.state(ctx, accountID, key.WAID, v[len(v)-1], phoneNumberID)
 		} else {
-			id, st, err = s.decisionState(ctx, "decisionByWAIDs", accountID, key.WAID, v[len(v)-1], phoneNumberID)
+			id, st, err = s.decisionState(ctx, phoneNumberID, "decisionByWAIDs", accountID, key.WAID, v[len(v)-1], phoneNumberID)
 		}
 		if err != ErrNotFound || key.UserID == "" {
 			return id, st, err
 		}
 	}
 	if key.UserID != "" {
-		return s.decisionState(ctx, "decisionByUserID", accountID, key.UserID, "", phoneNumberID)
+		return s.decisionState(ctx, phoneNumberID, "decisionByUserID", accountID, key.UserID, "", phoneNumberID)
 	}
 	return 0, consent.State{}, ErrNotFound
 }
 
-func (s *Store) decisionState(ctx context.Context, query string, args ...any) (int64, consent.State, error) {
-	return readDecision(s.stmts[query].QueryContext(ctx, args...))
+// decisionState runs a decision query, with the windows held in memory
+// (SQLite; windows.go).
+func (s *Store) decisionState(ctx context.Context, phoneNumberID, query string, args ...any) (int64, consent.State, error) {
+	return s.withWindows(phoneNumberID, func(seen func(int64)) (int64, consent.State, error) {
+		return readDecision(seen)(s.stmts[query].QueryContext(ctx, args...))
+	})
 }
 
 // PersonState is DecisionState inside a write transaction: what the
@@ -81,16 +85,20 @@ func (t *Tx) PersonState(ctx context.Context, accountID string, key consent.Cont
 			return st, err
 		}
 	}
+	var ids []int64
+	seen := func(id int64) { ids = append(ids, id) }
 	if key.WAID != "" {
 		v := consent.WAIDVariants(key.WAID)
-		_, st, err = readDecision(t.stmt(ctx, "decisionByWAIDs").QueryContext(ctx, accountID, key.WAID, v[len(v)-1], phoneNumberID))
+		_, st, err = readDecision(seen)(t.stmt(ctx, "decisionByWAIDs").QueryContext(ctx, accountID, key.WAID, v[len(v)-1], phoneNumberID))
 		if err != ErrNotFound || key.UserID == "" {
+			t.applyWindows(&st, ids, phoneNumberID)
 			return st, nilIfNotFound(err)
 		}
 	}
 	if key.UserID != "" {
-		_, st, err = readDecision(t.stmt(ctx, "decisionByUserID").QueryContext(ctx, accountID, key.UserID, "", phoneNumberID))
+		_, st, err = readDecision(seen)(t.stmt(ctx, "decisionByUserID").QueryContext(ctx, accountID, key.UserID, "", phoneNumberID))
 	}
+	t.applyWindows(&st, ids, phoneNumberID)
 	return st, nilIfNotFound(err)
 }
 
@@ -120,10 +128,17 @@ func nilIfNotFound(err error) error {
 	return err
 }
 
-// readDecision reads the rows of a decision query.
-func readDecision(rows *sql.Rows, err error) (int64, consent.State, error) {
+// readDecision returns a reader of the rows of a decision query, which
+// calls seen (if not nil) with the id of each record it reads.
+func readDecision(seen func(id int64)) func(rows *sql.Rows, err error) (int64, consent.State, error) {
+	return func(rows *sql.Rows, err error) (int64, consent.State, error) {
+		return readDecisionRows(rows, err, seen)
+	}
+}
+
+func readDecisionRows(rows *sql.Rows, err error, seen func(id int64)) (int64, consent.State, error) {
 	var st consent.State
-	var id int64
+	var id, last0 int64
 	if err != nil {
 		return 0, st, unavailable(err)
 	}
@@ -136,6 +151,10 @@ func readDecision(rows *sql.Rows, err error) (int64, consent.State, error) {
 		}
 		if id == 0 || pref == 0 {
 			id = rowID
+		}
+		if seen != nil && rowID != last0 {
+			seen(rowID)
+			last0 = rowID
 		}
 		addDecisionRow(&st, last, closed, held, scope, action, seq, source, at)
 	}

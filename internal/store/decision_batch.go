@@ -148,7 +148,7 @@ func (r *decisionReader) answer(batch []*decisionReq) {
 		return
 	case 1:
 		q := live[0]
-		id, st, err := r.s.decisionState(q.ctx, "decisionByWAIDs", q.accountID, q.waID, q.otherWAID, q.phoneNumberID)
+		id, st, err := r.s.decisionState(q.ctx, q.phoneNumberID, "decisionByWAIDs", q.accountID, q.waID, q.otherWAID, q.phoneNumberID)
 		q.done <- decisionAns{id, st, err}
 		return
 	}

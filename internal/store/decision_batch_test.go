@@ -109,7 +109,7 @@ func TestDecisionGroupRead(t *testing.T) {
 			}
 			known := 0
 			for i, q := range reqs {
-				id, st, err := s.decisionState(context.Background(), "decisionByWAIDs", q.accountID, q.waID, q.otherWAID, q.phoneNumberID)
+				id, st, err := s.decisionState(context.Background(), q.phoneNumberID, "decisionByWAIDs", q.accountID, q.waID, q.otherWAID, q.phoneNumberID)
 				if err == ErrNotFound {
 					if sts[i].Known {
 						t.Errorf("%s/%s: group read found contact %d, its own query none", q.accountID, q.waID, ids[i])
@@ -256,7 +256,7 @@ func TestDecisionBothBrazilianForms(t *testing.T) {
 						t.Fatalf("%s: %s: %v", step, waID, err)
 					}
 					// The query of its own too, where DecisionState reads in groups.
-					id2, st2, err := s.decisionState(ctx, "decisionByWAIDs", acctA, waID, v[len(v)-1], "phone-1")
+					id2, st2, err := s.decisionState(ctx, "phone-1", "decisionByWAIDs", acctA, waID, v[len(v)-1], "phone-1")
 					if err != nil {
 						t.Fatalf("%s: %s: %v", step, waID, err)
 					}

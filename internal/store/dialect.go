@@ -59,6 +59,10 @@ type dialect struct {
 	// extra statement is a round trip, and every kept one a plan in each
 	// backend.
 	keepStatements bool
+	// windowJournal keeps the service windows that plain messages move in
+	// memory and in a journal, flushed about once a second (SQLite, where
+	// one process writes; windows.go).
+	windowJournal bool
 }
 
 func (d *dialect) rewrite(q string) string {
@@ -74,6 +78,7 @@ var sqliteDialect = &dialect{
 	assignIDs:      true,
 	checkpointer:   true,
 	keepStatements: true,
+	windowJournal:  true,
 	isConflict: func(err error) bool {
 		var se *sqlite.Error
 		if errors.As(err, &se) {

@@ -159,12 +159,21 @@ func (t *Tx) AppendEvents(ctx context.Context, evs []consent.Event, evidence []s
 // State returns the contact's consent per scope and its service window on
 // one business phone number.
 func (s *Store) State(ctx context.Context, contactID int64, phoneNumberID string) (consent.State, error) {
-	return state(ctx, s, contactID, phoneNumberID)
+	_, st, err := s.withWindows(phoneNumberID, func(seen func(int64)) (int64, consent.State, error) {
+		seen(contactID)
+		st, err := state(ctx, s, contactID, phoneNumberID)
+		return contactID, st, err
+	})
+	return st, err
 }
 
 // State is State inside a write transaction.
 func (t *Tx) State(ctx context.Context, contactID int64, phoneNumberID string) (consent.State, error) {
-	return state(ctx, t, contactID, phoneNumberID)
+	st, err := state(ctx, t, contactID, phoneNumberID)
+	if err == nil {
+		t.applyWindows(&st, []int64{contactID}, phoneNumberID)
+	}
+	return st, err
 }
 
 func state(ctx context.Context, q querier, contactID int64, phoneNumberID string) (consent.State, error) {

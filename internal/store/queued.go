@@ -14,11 +14,21 @@ import (
 
 // Plain messages, queued. Most messages a person sends change no consent and
 // ask for no reply ("ok", "obrigado", a photo): all a webhook writes for
-// them is the contact, the message and the service window. On PostgreSQL
-// one round trip costs the database more than the rows it writes, so those
-// messages are not written one statement each as their writers run: they
-// wait in the transaction and are written together, by one statement for
-// all the plain messages of a group commit, just before it commits.
+// them is the contact and the service window. On PostgreSQL one round trip
+// costs the database more than the rows it writes, so those messages are not
+// written one statement each as their writers run: they wait in the
+// transaction and are written together, by one statement for all the plain
+// messages of a group commit, just before it commits.
+//
+// A plain message leaves no row in inbound_messages: that table is the
+// record of the messages optgate acted on (keywords, buttons, intents,
+// opt-in replies, number changes), whose ids must be recognised when Meta
+// delivers them again. Recording a plain message twice changes nothing (the
+// window is kept at its latest message), so its id is not kept, and its
+// delivery is kept as the payload's receipt (webhook_payloads). Meta's
+// message ids are random: on SQLite their index cost a random page written
+// twice (WAL, then database) for every message, a third of the ingest's
+// time.
 
 // queuedMessage is a plain message waiting in the transaction.
 type queuedMessage struct {
@@ -29,11 +39,13 @@ type queuedMessage struct {
 	pos        int // its place in the queue: the order the writers ran in
 }
 
-// QueueMessage records a plain message as IngestMessage does, and calls done
-// with whether it is new (not a redelivery) once it is written: before the
-// transaction commits, or before the transaction next looks up a contact
+// QueueMessage records a plain message as IngestMessage does, but for the
+// message's own row (see above), and calls done once it is written: before
+// the transaction commits, or before the transaction next looks up a contact
 // (FindContact, UpsertContact, ChangeNumber, IngestMessage), so that what
-// follows sees the message as if it had been written at once.
+// follows sees the message as if it had been written at once. done's isNew
+// is true for a message written so; false only for a message that went
+// through IngestMessage (below) and was seen before.
 //
 // A message from a phone number (not a business-scoped user id) waits for
 // the transaction's other queued messages, and all are written together: on
@@ -56,8 +68,8 @@ func (t *Tx) QueueMessage(ctx context.Context, seen ContactSeen, m Inbound, open
 func init() {
 	// The queued messages of a transaction, as arrays sorted by number then
 	// message id (so that two instances lock shared rows in the same order):
-	// their people (found, renamed, or created), the messages (but those
-	// seen before) and the service windows they open, in one statement.
+	// their people (found, renamed, or created) and the service windows
+	// they open, in one statement.
 	// Messages from a number's past (see splitPast) are left out, and
 	// returned (1) for ingestPast. Their account is read per number change
 	// (a subquery, not a join): a plan made while the tables were small
@@ -117,23 +129,15 @@ func init() {
 			ON CONFLICT DO NOTHING
 			RETURNING id, wa_id),
 		c AS (SELECT id, wa_id FROM found UNION ALL SELECT id, wa_id FROM made),
-		msg AS (
-			INSERT INTO inbound_messages (account_id, message_id, contact_id, phone_number_id, type, intent, sent_at, received_at)
-			SELECT $1, i.message_id, c.id, i.phone_number_id, i.type, '', i.sent_at, $2
-			FROM input i JOIN c ON c.wa_id = i.wa_id
-			ORDER BY i.message_id
-			ON CONFLICT (account_id, message_id) DO NOTHING
-			RETURNING message_id, contact_id, phone_number_id, sent_at),
 		win AS (
 			INSERT INTO service_windows (contact_id, phone_number_id, last_inbound_at, closed_at)
-			SELECT m.contact_id, m.phone_number_id, max(m.sent_at), 0
-			FROM msg m WHERE EXISTS (SELECT 1 FROM input i WHERE i.message_id = m.message_id AND i.open)
-			GROUP BY m.contact_id, m.phone_number_id
-			ORDER BY m.contact_id, m.phone_number_id
+			SELECT c.id, i.phone_number_id, max(i.sent_at), 0
+			FROM input i JOIN c ON c.wa_id = i.wa_id WHERE i.open
+			GROUP BY c.id, i.phone_number_id
+			ORDER BY c.id, i.phone_number_id
 			ON CONFLICT (contact_id, phone_number_id) DO UPDATE SET last_inbound_at =
 			GREATEST(service_windows.last_inbound_at, excluded.last_inbound_at))
 		SELECT NULL::text, (SELECT count(*) FROM people) - (SELECT count(*) FROM c)
-		UNION ALL SELECT message_id, 0 FROM msg
 		UNION ALL SELECT message_id, 1 FROM past`
 	dialectOnly["ingestQueued"] = "postgres"
 }
@@ -289,7 +293,6 @@ func (t *Tx) ingestQueued(ctx context.Context, q []queuedMessage) (past []queued
 	if err != nil {
 		return nil, err
 	}
-	fresh := make(map[string]bool, n)
 	var pastIDs map[string]bool
 	var lost int64
 	for rows.Next() {
@@ -302,13 +305,11 @@ func (t *Tx) ingestQueued(ctx context.Context, q []queuedMessage) (past []queued
 		switch {
 		case id == nil:
 			lost = l
-		case l == 1:
+		default:
 			if pastIDs == nil {
 				pastIDs = map[string]bool{}
 			}
 			pastIDs[*id] = true
-		default:
-			fresh[*id] = true
 		}
 	}
 	if err := rows.Close(); err != nil {
@@ -332,17 +333,14 @@ func (t *Tx) ingestQueued(ctx context.Context, q []queuedMessage) (past []queued
 		}
 		q = rest
 	}
-	reportQueued(q, fresh)
+	reportQueued(q)
 	return past, nil
 }
 
-// reportQueued calls the done function of each queued message with whether
-// it is new: in fresh, and the first of its id in the transaction.
-func reportQueued(q []queuedMessage, fresh map[string]bool) {
+// reportQueued calls the done function of each queued message written.
+func reportQueued(q []queuedMessage) {
 	for i := range q {
-		isNew := fresh[q[i].m.MessageID]
-		fresh[q[i].m.MessageID] = false
-		q[i].done(isNew)
+		q[i].done(true)
 	}
 }
 
@@ -350,8 +348,8 @@ func reportQueued(q []queuedMessage, fresh map[string]bool) {
 // transaction holds the whole database (SQLite): there are no round trips
 // to save, but a statement per message costs its trip through database/sql
 // and the engine, so the messages go in with a few multi-row statements:
-// their people looked up, then created or renamed, the messages (but
-// redeliveries) inserted, and their service windows moved.
+// their people looked up, then created or renamed; the service windows they
+// open are kept in memory and in the window journal (windows.go).
 func (t *Tx) ingestQueuedLocal(ctx context.Context, q []queuedMessage) error {
 	accountID := q[0].m.AccountID
 	type person struct {
@@ -418,69 +416,24 @@ func (t *Tx) ingestQueuedLocal(ctx context.Context, q []queuedMessage) error {
 		}
 	}
 
-	// The messages: those not seen before come back.
-	args := make([]any, 0, 5*len(q))
+	// The service windows the messages open: each once, at its latest.
+	latest := map[windowKey]int{}
+	var ws []windowEntry
 	for i := range q {
-		m := &q[i].m
-		args = append(args, m.MessageID, people[q[i].seen.Key.WAID].id, m.PhoneNumberID, m.Type, ms(m.SentAt))
-	}
-	isNew := make(map[string]bool, len(q))
-	per := chunkRows(5)
-	for len(args) > 0 {
-		n := t.chunk(len(args)/5, per)
-		b := t.sqlBuf(64 + n*20)
-		b.WriteString("INSERT INTO inbound_messages (account_id, received_at, message_id, contact_id, phone_number_id, type, sent_at) VALUES ")
-		b.valuesList(n, 2, 5)
-		b.WriteString(" ON CONFLICT (account_id, message_id) DO NOTHING RETURNING message_id")
-		err := t.queryEach(ctx, "insert messages", b.String(), append([]any{accountID, now}, args[:5*n]...), func(scan func(...any) error) error {
-			var id string
-			if err := scan(&id); err != nil {
-				return err
-			}
-			isNew[id] = true
-			return nil
-		})
-		if err != nil {
-			return err
-		}
-		args = args[5*n:]
-	}
-
-	// The service windows the new messages open: each once, at its latest.
-	type window struct {
-		contact int64
-		phone   string
-	}
-	latest := map[window]int64{}
-	var order []window
-	seen := map[string]bool{}
-	for i := range q {
-		m := &q[i].m
-		if !q[i].openWindow || !isNew[m.MessageID] || seen[m.MessageID] {
+		if !q[i].openWindow {
 			continue
 		}
-		seen[m.MessageID] = true
-		w := window{people[q[i].seen.Key.WAID].id, m.PhoneNumberID}
-		if at, ok := latest[w]; !ok {
-			order = append(order, w)
-			latest[w] = ms(m.SentAt)
-		} else {
-			latest[w] = max(at, ms(m.SentAt))
+		k, at := windowKey{people[q[i].seen.Key.WAID].id, q[i].m.PhoneNumberID}, ms(q[i].m.SentAt)
+		if n, ok := latest[k]; ok {
+			ws[n].at = max(ws[n].at, at)
+			continue
 		}
+		latest[k] = len(ws)
+		ws = append(ws, windowEntry{k, at})
 	}
-	if len(order) > 0 {
-		wargs := make([]any, 0, 3*len(order))
-		for _, w := range order {
-			wargs = append(wargs, w.contact, w.phone, latest[w])
-		}
-		err := t.execValues(ctx, "touch windows", "INSERT INTO service_windows (closed_at, contact_id, phone_number_id, last_inbound_at)",
-			`ON CONFLICT (contact_id, phone_number_id) DO UPDATE SET last_inbound_at =
-			CASE WHEN excluded.last_inbound_at > service_windows.last_inbound_at THEN excluded.last_inbound_at ELSE service_windows.last_inbound_at END`,
-			[]any{int64(0)}, 3, wargs)
-		if err != nil {
-			return err
-		}
+	if err := t.openWindows(ctx, ws); err != nil {
+		return err
 	}
-	reportQueued(q, isNew)
+	reportQueued(q)
 	return nil
 }

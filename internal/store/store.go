@@ -40,6 +40,10 @@ type Store struct {
 	kept  keptStatements // multi-row statements, by text (bulk.go)
 
 	decisions *decisionReader // group reads of send decisions (PostgreSQL); nil: one query each
+	windows   *windowCache    // service windows held in memory (SQLite; windows.go); nil: written in place
+	// windowIdle is how long the writer waits idle before it writes the
+	// windows held in memory (windowFlushEvery; tests change it before Start).
+	windowIdle time.Duration
 
 	retries atomic.Int64 // batches run again, for tests and logs
 	// savepointRuns lets one batch at a time run with a savepoint per
@@ -106,6 +110,7 @@ func Open(ctx context.Context, dsn string, opts Options) (*Store, error) {
 		onWriteBatch:    opts.OnWriteBatch,
 		checkpointEvery: checkpointEvery,
 		restartAt:       restartAt,
+		windowIdle:      windowFlushEvery,
 	}
 	if d.checkpointer {
 		s.path = strings.TrimPrefix(dsn, "sqlite:")
@@ -137,6 +142,11 @@ func (s *Store) Start(ctx context.Context) error {
 	}
 	if s.dialect.checkpointer {
 		if err := s.startCheckpointer(ctx); err != nil {
+			return err
+		}
+	}
+	if s.dialect.windowJournal {
+		if err := s.loadWindows(ctx); err != nil {
 			return err
 		}
 	}
@@ -222,8 +232,21 @@ func (s *Store) writer() {
 	defer s.wg.Done()
 	maxBatch := s.dialect.maxBatch
 	batch := make([]*writeJob, 0, maxBatch)
+	// The windows held in memory are flushed when the writer has been idle
+	// a while (windows.go), so that the journal stays short.
+	var idle <-chan time.Time
+	if s.windows != nil {
+		tick := time.NewTicker(s.windowIdle)
+		defer tick.Stop()
+		idle = tick.C
+	}
+	lastBatch := time.Now()
 	for {
 		select {
+		case <-idle:
+			if s.windows.busy() && time.Since(lastBatch) >= s.windowIdle {
+				s.flushWindows()
+			}
 		case j := <-s.jobs:
 			batch = append(batch[:0], j)
 		drain:
@@ -236,6 +259,7 @@ func (s *Store) writer() {
 				}
 			}
 			start := time.Now()
+			lastBatch = start
 			s.runBatch(batch)
 			if s.onWriteBatch != nil {
 				s.onWriteBatch(len(batch), time.Since(start))
@@ -250,10 +274,27 @@ func (s *Store) writer() {
 				case j := <-s.jobs:
 					s.runBatch([]*writeJob{j})
 				default:
+					if s.windows != nil && s.windows.busy() {
+						s.flushWindows()
+					}
 					return
 				}
 			}
 		}
+	}
+}
+
+// flushWindows runs a group commit of its own that writes everything held
+// in memory into service_windows and empties the journal (windows.go). A
+// failure leaves the windows in the journal, for the next time.
+func (s *Store) flushWindows() {
+	j := &writeJob{ctx: context.Background(), done: make(chan error, 1), fn: func(_ context.Context, tx *Tx) error {
+		tx.flushAll = true
+		return nil
+	}}
+	s.runBatch([]*writeJob{j})
+	if err := <-j.done; err != nil {
+		s.log.Warn("service windows not flushed; they stay in the journal", "err", err)
 	}
 }
 
@@ -396,7 +437,7 @@ func (s *Store) runInSavepoint(ctx context.Context, sqlTx *sql.Tx, tx *Tx, j *wr
 		if _, err := sqlTx.ExecContext(ctx, "SAVEPOINT w"); err != nil {
 			return nil, s.wrap(err)
 		}
-		saved, flushed := len(tx.payloads), tx.flushed
+		saved, flushed, windows := len(tx.payloads), tx.flushed, len(tx.windows)
 		tx.writerFrom = saved
 		fnErr = j.fn(ctx, tx)
 		if fnErr == nil {
@@ -407,6 +448,7 @@ func (s *Store) runInSavepoint(ctx context.Context, sqlTx *sql.Tx, tx *Tx, j *wr
 			// any payloads of earlier writers that it wrote out.
 			tx.payloads, tx.flushed = tx.payloads[:saved], flushed
 			tx.queued = tx.queued[:0]
+			tx.windows = tx.windows[:windows]
 			if s.dialect.isRetryable != nil && s.dialect.isRetryable(fnErr) {
 				// Rolling back to the savepoint would keep the locks the
 				// batch's earlier writers hold, and with them the deadlock.
@@ -452,6 +494,8 @@ type Tx struct {
 	writerFrom int              // where the running writer's payloads start
 	queued     []queuedMessage  // plain messages, written before the commit (queued.go)
 	movers     map[int64]bool   // records ContactAt reached by a number's past (AppendEvent may write to them)
+	windows    []windowEntry    // windows moved by queued messages, for the journal (SQLite; windows.go)
+	flushAll   bool             // the commit writes the windows held in memory into service_windows
 }
 
 // commit writes what the transaction's writers left for the end, then
@@ -461,11 +505,24 @@ func (t *Tx) commit(ctx context.Context) error {
 		t.tx.Rollback()
 		return err
 	}
+	after, err := t.settleWindows(ctx)
+	if err != nil {
+		t.tx.Rollback()
+		return err
+	}
 	if err := t.flushPayloads(ctx); err != nil {
 		t.tx.Rollback()
 		return err
 	}
-	return t.s.wrap(t.tx.Commit())
+	if err := t.tx.Commit(); err != nil {
+		return t.s.wrap(err)
+	}
+	if after != nil {
+		// Before any writer of the group hears of the commit: a send that
+		// follows the webhook's answer sees the window.
+		after()
+	}
+	return nil
 }
 
 func (t *Tx) exec(ctx context.Context, name string, args ...any) (sql.Result, error) {
