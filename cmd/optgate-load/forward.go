@@ -112,7 +112,7 @@ func (l *loader) forwarding(ctx context.Context, d *downstream, add addFunc) err
 		mu.Unlock()
 		return l.postWebhook(ctx, n, 1)
 	}
-	r, err := l.openLoop(ctx, fmt.Sprintf("webhooks at %.0f/s (ingest)", o.forwardRate), o.forwardRate, o.rateDuration, 1, post)
+	r, err := l.openLoop(ctx, fmt.Sprintf("webhooks at %.0f/s (ingest)", o.forwardRate), o.forwardRate, o.rateDuration, 1, o.workers, post)
 	if err := add(r, err); err != nil {
 		return err
 	}

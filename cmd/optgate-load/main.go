@@ -52,6 +52,8 @@ type options struct {
 	concurrency     int
 	webhookDuration time.Duration
 	webhookRate     float64
+	sustainRate     float64
+	sustainWorkers  int
 	forward         bool
 	forwardRate     float64
 	rateBatch       int
@@ -87,6 +89,8 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 	fs.IntVar(&o.concurrency, "c", 64, "concurrent clients in the closed-loop (max throughput) runs")
 	fs.DurationVar(&o.webhookDuration, "webhook-duration", 8*time.Second, "length of each closed-loop webhook run")
 	fs.Float64Var(&o.webhookRate, "webhook-rate", 4000, "deliveries per second in the open-loop webhook run")
+	fs.Float64Var(&o.sustainRate, "sustain-rate", 10000, "single-message deliveries per second offered in the last webhook run, as Meta offers them (it does not wait for one answer before the next): does optgate keep up? (0 skips it)")
+	fs.IntVar(&o.sustainWorkers, "sustain-workers", 512, "most deliveries in flight in the -sustain-rate run")
 	fs.DurationVar(&o.rateDuration, "rate-duration", 8*time.Second, "length of each fixed-rate run")
 	fs.DurationVar(&o.sendDuration, "send-duration", 4*time.Second, "length of each closed-loop send run (two rounds per target)")
 	fs.Float64Var(&o.sendRate, "send-rate", 1000, "sends per second in the fixed-rate send run")
@@ -192,10 +196,14 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 	defer proxy.Close()
 
 	optURL := "http://" + app.Addr
-	client := newClient(max(o.concurrency, o.workers))
+	conns := max(o.concurrency, o.workers)
+	if o.sustainRate > 0 {
+		conns = max(conns, o.sustainWorkers)
+	}
+	client := newClient(conns)
 	l := &loader{o: o, client: client, optURL: optURL, proxyURL: proxy.URL}
 	if o.client == "raw" {
-		l.raw = newRawClient(app.Addr, max(o.concurrency, o.workers)+16)
+		l.raw = newRawClient(app.Addr, conns+16)
 	}
 
 	fmt.Fprintf(stdout, "optgate-load: %d CPUs (GOMAXPROCS %d), %s, database %s, optgate log: %s\n",
@@ -571,7 +579,7 @@ func (l *loader) closedLoop(ctx context.Context, name string, d time.Duration, p
 // measures each latency from the moment the request was due, so a stall
 // shows in the figures rather than slowing the generator down (no
 // coordinated omission).
-func (l *loader) openLoop(ctx context.Context, name string, rate float64, d time.Duration, perRequest int, do request) (result, error) {
+func (l *loader) openLoop(ctx context.Context, name string, rate float64, d time.Duration, perRequest, workers int, do request) (result, error) {
 	total := min(int(rate*d.Seconds()), l.o.maxRequests)
 	interval := time.Duration(float64(time.Second) / rate)
 	due := make(chan time.Time, total)
@@ -579,7 +587,7 @@ func (l *loader) openLoop(ctx context.Context, name string, rate float64, d time
 	var wg sync.WaitGroup
 	rctx, cancel := context.WithTimeout(ctx, d+30*time.Second)
 	defer cancel()
-	for range l.o.workers {
+	for range workers {
 		wg.Go(func() {
 			for at := range due {
 				err := do(rctx)
@@ -661,8 +669,20 @@ func (l *loader) webhooks(ctx context.Context, add addFunc) error {
 			return err
 		}
 	}
+	if err := add(l.withWriter(ctx, func() (result, error) {
+		return l.openLoop(ctx, fmt.Sprintf("webhook ingest, %d msg/delivery, %.0f/s", o.rateBatch, o.webhookRate), o.webhookRate, o.rateDuration, max(o.rateBatch, 1), o.workers, l.webhook(max(o.rateBatch, 1)))
+	})); err != nil {
+		return err
+	}
+	if o.sustainRate <= 0 {
+		return nil
+	}
+	// The throughput target as Meta would meet it: deliveries offered at a
+	// fixed rate, each as it falls due, up to -sustain-workers in flight.
+	// The events/s column is what optgate took in; below the rate offered,
+	// it fell behind (and the latencies grow with the backlog).
 	return add(l.withWriter(ctx, func() (result, error) {
-		return l.openLoop(ctx, fmt.Sprintf("webhook ingest, %d msg/delivery, %.0f/s", o.rateBatch, o.webhookRate), o.webhookRate, o.rateDuration, max(o.rateBatch, 1), l.webhook(max(o.rateBatch, 1)))
+		return l.openLoop(ctx, fmt.Sprintf("webhook ingest, 1 msg/delivery, %.0f/s offered", o.sustainRate), o.sustainRate, o.rateDuration, 1, o.sustainWorkers, l.webhook(1))
 	}))
 }
 
@@ -710,8 +730,8 @@ func (l *loader) sends(ctx context.Context, stdout io.Writer, add addFunc, rows 
 		fmt.Fprintf(stdout, "  done: send round %d\n", round+1)
 	}
 	*rows = append(*rows, viaProxy, viaOpt)
-	if err := add(l.openLoop(ctx, fmt.Sprintf("send via bare proxy, %.0f/s", o.sendRate), o.sendRate, o.rateDuration, 1, l.send(l.proxyURL))); err != nil {
+	if err := add(l.openLoop(ctx, fmt.Sprintf("send via bare proxy, %.0f/s", o.sendRate), o.sendRate, o.rateDuration, 1, o.workers, l.send(l.proxyURL))); err != nil {
 		return viaOpt, viaProxy, err
 	}
-	return viaOpt, viaProxy, add(l.openLoop(ctx, fmt.Sprintf("send via optgate, %.0f/s", o.sendRate), o.sendRate, o.rateDuration, 1, l.send(l.optURL)))
+	return viaOpt, viaProxy, add(l.openLoop(ctx, fmt.Sprintf("send via optgate, %.0f/s", o.sendRate), o.sendRate, o.rateDuration, 1, o.workers, l.send(l.optURL)))
 }

@@ -194,16 +194,24 @@ func (t *Tx) flushQueued(ctx context.Context) error {
 // statement itself on PostgreSQL (no round trip more).
 
 // splitPast returns q's messages from a number's past apart from the rest.
+// Only numbers that some number change names are looked up (changedNumbers).
 func (t *Tx) splitPast(ctx context.Context, q []queuedMessage) (rest, past []queuedMessage, err error) {
+	changed, err := t.changedNumbers(ctx)
+	if err != nil {
+		return nil, nil, err
+	}
 	var waIDs []string
 	seen := map[string]bool{}
 	for i := range q {
 		for _, v := range consent.WAIDVariants(q[i].seen.Key.WAID) {
-			if !seen[v] {
+			if !seen[v] && changed(v) {
 				seen[v] = true
 				waIDs = append(waIDs, v)
 			}
 		}
+	}
+	if len(waIDs) == 0 {
+		return q, nil, nil
 	}
 	// The latest change away from each number, and the latest move onto it.
 	var left, taken map[string]int64
@@ -436,4 +444,59 @@ func (t *Tx) ingestQueuedLocal(ctx context.Context, q []queuedMessage) error {
 	}
 	reportQueued(q)
 	return nil
+}
+
+// changedNumberSet holds every number that a row of number_changes names, as
+// its old number or its new one, in any account: the rows up to through. A
+// group commit's plain messages are looked up in number_changes only for
+// those numbers (splitPast): most people never changed numbers, and the
+// look-up was a statement in every group commit. Rows are only ever added
+// (never deleted), so the set only grows: a transaction reads the rows after
+// through (and its own), and the set takes them once it commits (a rolled
+// back row's id may be given again to another row). The writer's alone.
+type changedNumberSet struct {
+	through int64
+	numbers map[string]bool
+}
+
+// changedNumbers returns whether a number is named by a number change, as
+// the transaction sees number_changes now.
+func (t *Tx) changedNumbers(ctx context.Context) (func(waID string) bool, error) {
+	c := t.s.changed
+	var top int64
+	if err := t.tx.QueryRowContext(ctx, "SELECT COALESCE(MAX(id), 0) FROM number_changes").Scan(&top); err != nil {
+		return nil, fmt.Errorf("find number changes: %w", t.s.wrap(err))
+	}
+	from := max(c.through, t.changedThrough)
+	if top > from {
+		err := t.queryEach(ctx, "find number changes", "SELECT old_wa_id, new_wa_id FROM number_changes WHERE id > ? AND id <= ?", []any{from, top},
+			func(scan func(...any) error) error {
+				var old, new string
+				if err := scan(&old, &new); err != nil {
+					return err
+				}
+				if t.changedNew == nil {
+					t.changedNew = map[string]bool{}
+				}
+				t.changedNew[old], t.changedNew[new] = true, true
+				return nil
+			})
+		if err != nil {
+			return nil, err
+		}
+		t.changedThrough = top
+	}
+	return func(waID string) bool { return c.numbers[waID] || t.changedNew[waID] }, nil
+}
+
+// keepChangedNumbers adds what a committed transaction read to the set.
+func (t *Tx) keepChangedNumbers() {
+	c := t.s.changed
+	if c == nil || t.changedThrough <= c.through {
+		return
+	}
+	for n := range t.changedNew {
+		c.numbers[n] = true
+	}
+	c.through = t.changedThrough
 }

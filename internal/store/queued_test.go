@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"fmt"
+	"path/filepath"
 	"sync"
 	"testing"
 	"time"
@@ -331,5 +332,80 @@ func TestQueuedRenameNeverWaits(t *testing.T) {
 				t.Errorf("after the next message, the name is %q; want Bia", n)
 			}
 		})
+	}
+}
+
+// TestPastMessagesFoundAcrossCommitsAndSavepoints: a plain message sent
+// from a number before its owner moved is the mover's, however the change
+// reached the set of changed numbers (changedNumberSet): committed by an
+// earlier group commit, or written in the same one by a writer after another
+// writer's change was rolled back to its savepoint (the row id is given
+// again, to the later change).
+func TestPastMessagesFoundAcrossCommitsAndSavepoints(t *testing.T) {
+	s := startSQLite(t, filepath.Join(t.TempDir(), "optgate.db"), time.Hour)
+	ctx := context.Background()
+	t0 := time.Date(2026, 3, 2, 10, 0, 0, 0, time.UTC)
+	msg := func(id string, at time.Time) Inbound {
+		return Inbound{AccountID: acctA, MessageID: id, PhoneNumberID: "phone-1", Type: "text", SentAt: at}
+	}
+	seen := func(wa string) ContactSeen { return ContactSeen{Key: consent.ContactKey{WAID: wa}} }
+	nop := func(bool) {}
+	for _, wa := range []string{"4477000000010", "4477000000020", "4477000000030"} {
+		upsert(t, s, acctA, seen(wa))
+	}
+	queuePlain(t, s, t0, "4477000000099") // the set is read once
+
+	// A change committed, then a message from before it.
+	err := s.Write(ctx, func(ctx context.Context, tx *Tx) error {
+		_, err := tx.ChangeNumber(ctx, acctA, "4477000000010", "4477000000011", "wamid.change.1", t0.Add(time.Minute).UnixMilli())
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = s.Write(ctx, func(ctx context.Context, tx *Tx) error {
+		return tx.QueueMessage(ctx, seen("4477000000010"), msg("wamid.before.1", t0.Add(30*time.Second)), true, nop)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	// One group commit: a writer changes a number, reads the set, and
+	// fails; the next changes another number (the same row id); a third
+	// sends from that number's past.
+	jobs := []*writeJob{
+		{ctx: ctx, done: make(chan error, 1), fn: func(ctx context.Context, tx *Tx) error {
+			if _, err := tx.ChangeNumber(ctx, acctA, "4477000000020", "4477000000021", "wamid.change.2", t0.Add(time.Minute).UnixMilli()); err != nil {
+				return err
+			}
+			if err := tx.QueueMessage(ctx, seen("4477000000098"), msg("wamid.other", t0), true, nop); err != nil {
+				return err
+			}
+			if _, err := tx.FindContact(ctx, acctA, consent.ContactKey{WAID: "4477000000098"}); err != nil {
+				return err
+			}
+			return consent.Errorf(consent.EInvalid, "this writer fails")
+		}},
+		{ctx: ctx, done: make(chan error, 1), fn: func(ctx context.Context, tx *Tx) error {
+			_, err := tx.ChangeNumber(ctx, acctA, "4477000000030", "4477000000031", "wamid.change.3", t0.Add(time.Minute).UnixMilli())
+			return err
+		}},
+		{ctx: ctx, done: make(chan error, 1), fn: func(ctx context.Context, tx *Tx) error {
+			return tx.QueueMessage(ctx, seen("4477000000030"), msg("wamid.before.3", t0.Add(30*time.Second)), true, nop)
+		}},
+	}
+	s.runBatch(jobs)
+	for i, j := range jobs {
+		if err := <-j.done; (err != nil) != (i == 0) {
+			t.Fatalf("writer %d: %v", i, err)
+		}
+	}
+	for _, c := range []struct{ old, new string }{{"4477000000010", "4477000000011"}, {"4477000000030", "4477000000031"}} {
+		if got, err := s.FindContact(ctx, acctA, consent.ContactKey{WAID: c.old}); err == nil {
+			t.Errorf("%s has a record (%d) made of the mover's past message", c.old, got.ID)
+		}
+		if got := windowOf(t, s, c.new); !got.Equal(t0.Add(30 * time.Second)) {
+			t.Errorf("%s (moved from %s): window %v, want the past message's", c.new, c.old, got)
+		}
 	}
 }

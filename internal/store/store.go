@@ -12,6 +12,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"maps"
 	"os"
 	"strings"
 	"sync"
@@ -39,8 +40,9 @@ type Store struct {
 	stmts map[string]*sql.Stmt
 	kept  keptStatements // multi-row statements, by text (bulk.go)
 
-	decisions *decisionReader // group reads of send decisions (PostgreSQL); nil: one query each
-	windows   *windowCache    // service windows held in memory (SQLite; windows.go); nil: written in place
+	decisions *decisionReader   // group reads of send decisions (PostgreSQL); nil: one query each
+	windows   *windowCache      // service windows held in memory (SQLite; windows.go); nil: written in place
+	changed   *changedNumberSet // numbers named by number changes (SQLite; queued.go)
 	// windowIdle is how long the writer waits idle before it writes the
 	// windows held in memory (windowFlushEvery; tests change it before Start).
 	windowIdle time.Duration
@@ -149,6 +151,9 @@ func (s *Store) Start(ctx context.Context) error {
 		if err := s.loadWindows(ctx); err != nil {
 			return err
 		}
+	}
+	if s.dialect.assignIDs {
+		s.changed = &changedNumberSet{numbers: map[string]bool{}}
 	}
 	for range s.dialect.writers {
 		s.wg.Add(1)
@@ -438,6 +443,7 @@ func (s *Store) runInSavepoint(ctx context.Context, sqlTx *sql.Tx, tx *Tx, j *wr
 			return nil, s.wrap(err)
 		}
 		saved, flushed, windows := len(tx.payloads), tx.flushed, len(tx.windows)
+		changedThrough, changedNew := tx.changedThrough, maps.Clone(tx.changedNew)
 		tx.writerFrom = saved
 		fnErr = j.fn(ctx, tx)
 		if fnErr == nil {
@@ -449,6 +455,9 @@ func (s *Store) runInSavepoint(ctx context.Context, sqlTx *sql.Tx, tx *Tx, j *wr
 			tx.payloads, tx.flushed = tx.payloads[:saved], flushed
 			tx.queued = tx.queued[:0]
 			tx.windows = tx.windows[:windows]
+			// Number changes it wrote are gone, and their ids may be
+			// given again.
+			tx.changedThrough, tx.changedNew = changedThrough, changedNew
 			if s.dialect.isRetryable != nil && s.dialect.isRetryable(fnErr) {
 				// Rolling back to the savepoint would keep the locks the
 				// batch's earlier writers hold, and with them the deadlock.
@@ -496,6 +505,9 @@ type Tx struct {
 	movers     map[int64]bool   // records ContactAt reached by a number's past (AppendEvent may write to them)
 	windows    []windowEntry    // windows moved by queued messages, for the journal (SQLite; windows.go)
 	flushAll   bool             // the commit writes the windows held in memory into service_windows
+
+	changedThrough int64           // number changes read past the store's set, up to this id (queued.go)
+	changedNew     map[string]bool // the numbers they name
 }
 
 // commit writes what the transaction's writers left for the end, then
@@ -522,6 +534,7 @@ func (t *Tx) commit(ctx context.Context) error {
 		// follows the webhook's answer sees the window.
 		after()
 	}
+	t.keepChangedNumbers()
 	return nil
 }
 
