@@ -94,14 +94,13 @@ type windowCache struct {
 	// The writer's alone.
 	order        []windowEntry // taken, sorted; order[written:] are still to be written
 	written      int
-	takenThrough int64     // the last journal row of the snapshot
-	journal      int       // rows of window_journal this store wrote or read and has not deleted
-	takenRows    int       // how many of them the snapshot holds
-	lastTaken    time.Time // when the last snapshot was taken
+	takenThrough int64          // the last journal row of the snapshot
+	rows         map[int64]bool // the journal rows whose windows this store holds (wrote, or read)
+	lastTaken    time.Time      // when the last snapshot was taken
 }
 
 func newWindowCache() *windowCache {
-	return &windowCache{pending: map[windowKey]int64{}, lastTaken: time.Now()}
+	return &windowCache{pending: map[windowKey]int64{}, rows: map[int64]bool{}, lastTaken: time.Now()}
 }
 
 // latest returns the latest message held in memory for the window, or 0.
@@ -112,11 +111,11 @@ func (c *windowCache) latest(k windowKey) int64 {
 }
 
 // busy reports whether windows wait in the journal.
-func (c *windowCache) busy() bool { return c.journal > 0 }
+func (c *windowCache) busy() bool { return len(c.rows) > 0 }
 
 // due reports whether the next group commit should take a snapshot.
 func (c *windowCache) due() bool {
-	if c.order != nil || c.journal == 0 {
+	if c.order != nil || len(c.rows) == 0 {
 		return false
 	}
 	c.mu.Lock()
@@ -252,22 +251,25 @@ func (t *Tx) settleWindows(ctx context.Context) (after func(), err error) {
 	if c == nil || (len(t.windows) == 0 && !t.flushAll && c.order == nil && !c.due()) {
 		return nil, nil
 	}
-	ws, rows := t.windows, 0
+	ws, row := t.windows, int64(0)
 	if len(ws) > 0 {
 		b := appendWindows(make([]byte, 0, 32*len(ws)), ws)
-		if _, err := t.tx.ExecContext(ctx, "INSERT INTO window_journal (windows) VALUES (?)", string(b)); err != nil {
+		r, err := t.tx.ExecContext(ctx, "INSERT INTO window_journal (windows) VALUES (?)", string(b))
+		if err == nil {
+			row, err = r.LastInsertId()
+		}
+		if err != nil {
 			return nil, fmt.Errorf("journal windows: %w", t.s.wrap(err))
 		}
-		rows = 1
 	}
 	if t.flushAll {
-		return t.flushAllWindows(ctx, rows)
+		return t.flushAllWindows(ctx)
 	}
 	if c.order == nil && c.due() {
-		return t.takeWindows(ctx, rows)
+		return t.takeWindows(ctx, row)
 	}
 	if c.order == nil {
-		return func() { c.keep(ws, rows) }, nil
+		return func() { c.keep(ws, row) }, nil
 	}
 	// The next slice of the snapshot; the last one deletes its rows.
 	n := max(windowSliceMin, (len(c.order)+windowFlushSlices-1)/windowFlushSlices)
@@ -276,34 +278,32 @@ func (t *Tx) settleWindows(ctx context.Context) (after func(), err error) {
 		return nil, err
 	}
 	if end < len(c.order) {
-		return func() { c.keep(ws, rows); c.written = end }, nil
+		return func() { c.keep(ws, row); c.written = end }, nil
 	}
 	if _, err := t.tx.ExecContext(ctx, "DELETE FROM window_journal WHERE id <= ?", c.takenThrough); err != nil {
 		return nil, fmt.Errorf("empty window journal: %w", t.s.wrap(err))
 	}
-	return func() { c.keep(ws, rows); c.complete(nil) }, nil
+	return func() { c.keep(ws, row); c.complete(nil) }, nil
 }
 
-// keep holds the windows of a committed journal row.
-func (c *windowCache) keep(ws []windowEntry, rows int) {
+// keep holds the windows of a committed journal row (0: none).
+func (c *windowCache) keep(ws []windowEntry, row int64) {
 	c.mu.Lock()
 	for _, w := range ws {
 		c.pending[w.windowKey] = max(c.pending[w.windowKey], w.at)
 	}
 	c.mu.Unlock()
-	c.journal += rows
+	if row != 0 {
+		c.rows[row] = true
+	}
 }
 
-// takeWindows takes the windows held, this commit's among them, as a
-// snapshot to write, with those of the rows other processes appended: the
-// journal rows up to the last one now.
-func (t *Tx) takeWindows(ctx context.Context, rows int) (after func(), err error) {
+// takeWindows takes the windows held, this commit's among them (its journal
+// row is row), as a snapshot to write: the journal rows up to the last one
+// now. Rows among them that this store does not hold (another process on the
+// same file appended them) are read, and their windows taken too.
+func (t *Tx) takeWindows(ctx context.Context, row int64) (after func(), err error) {
 	c := t.s.windows
-	var through int64
-	var n int
-	if err := t.tx.QueryRowContext(ctx, "SELECT COALESCE(MAX(id), 0), COUNT(*) FROM window_journal").Scan(&through, &n); err != nil {
-		return nil, fmt.Errorf("read window journal: %w", t.s.wrap(err))
-	}
 	all := map[windowKey]int64{}
 	c.mu.Lock()
 	for k, at := range c.pending {
@@ -313,55 +313,52 @@ func (t *Tx) takeWindows(ctx context.Context, rows int) (after func(), err error
 	for _, w := range t.windows {
 		all[w.windowKey] = max(all[w.windowKey], w.at)
 	}
-	if n != c.journal+rows {
-		// Rows another process wrote on the same file (a command run
-		// beside the server) are not in memory.
-		if _, err := readJournal(ctx, t.tx, func(w windowEntry) { all[w.windowKey] = max(all[w.windowKey], w.at) }); err != nil {
-			return nil, err
-		}
+	held := func(id int64) bool { return id == row || c.rows[id] }
+	through, err := readJournal(ctx, t.tx, held, func(w windowEntry) { all[w.windowKey] = max(all[w.windowKey], w.at) })
+	if err != nil {
+		return nil, err
 	}
 	order := sortedWindows(all)
 	return func() {
 		c.mu.Lock()
 		c.taken, c.pending = all, map[windowKey]int64{}
 		c.mu.Unlock()
-		c.journal += rows
-		c.order, c.written, c.takenThrough, c.takenRows = order, 0, through, c.journal
+		if row != 0 {
+			c.rows[row] = true
+		}
+		c.order, c.written, c.takenThrough = order, 0, through
 		c.lastTaken = time.Now()
 	}, nil
 }
 
-// flushAllWindows writes everything held into service_windows and empties
-// the journal, rows of other processes included.
-func (t *Tx) flushAllWindows(ctx context.Context, rows int) (after func(), err error) {
+// flushAllWindows writes everything held, and the windows of the journal
+// rows other processes appended, into service_windows, and deletes every
+// row up to the last.
+func (t *Tx) flushAllWindows(ctx context.Context) (after func(), err error) {
 	c := t.s.windows
 	all := map[windowKey]int64{}
 	for _, w := range t.held() {
 		all[w.windowKey] = w.at
 	}
-	var n int
-	if err := t.tx.QueryRowContext(ctx, "SELECT COUNT(*) FROM window_journal").Scan(&n); err != nil {
-		return nil, fmt.Errorf("read window journal: %w", t.s.wrap(err))
-	}
-	if n != c.journal+rows {
-		if _, err := readJournal(ctx, t.tx, func(w windowEntry) { all[w.windowKey] = max(all[w.windowKey], w.at) }); err != nil {
-			return nil, err
-		}
+	// The rows this store holds are in memory (held); others' are read.
+	through, err := readJournal(ctx, t.tx, func(id int64) bool { return c.rows[id] }, func(w windowEntry) { all[w.windowKey] = max(all[w.windowKey], w.at) })
+	if err != nil {
+		return nil, err
 	}
 	if err := t.writeWindows(ctx, sortedWindows(all)); err != nil {
 		return nil, err
 	}
-	if n > 0 {
-		if _, err := t.tx.ExecContext(ctx, "DELETE FROM window_journal"); err != nil {
+	if through > 0 {
+		if _, err := t.tx.ExecContext(ctx, "DELETE FROM window_journal WHERE id <= ?", through); err != nil {
 			return nil, fmt.Errorf("empty window journal: %w", t.s.wrap(err))
 		}
 	}
 	return func() {
+		c.takenThrough = max(c.takenThrough, through)
 		c.complete(all)
 		c.mu.Lock()
 		c.pending = map[windowKey]int64{}
 		c.mu.Unlock()
-		c.journal = 0
 		c.lastTaken = time.Now()
 	}, nil
 }
@@ -377,13 +374,18 @@ func (c *windowCache) complete(all map[windowKey]int64) {
 	}
 	c.done, c.taken = all, nil
 	c.mu.Unlock()
-	c.journal -= c.takenRows
-	c.order, c.written, c.takenThrough, c.takenRows = nil, 0, 0, 0
+	for id := range c.rows {
+		if id <= c.takenThrough {
+			delete(c.rows, id)
+		}
+	}
+	c.order, c.written, c.takenThrough = nil, 0, 0
 }
 
 // sqlQuerier is a database or a transaction.
 type sqlQuerier interface {
 	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
 }
 
 // loadWindows reads the journal left by the last run (a crash, or a
@@ -391,38 +393,50 @@ type sqlQuerier interface {
 // the writer starts.
 func (s *Store) loadWindows(ctx context.Context) error {
 	c := newWindowCache()
-	n, err := readJournal(ctx, s.db, func(w windowEntry) { c.pending[w.windowKey] = max(c.pending[w.windowKey], w.at) })
+	_, err := readJournal(ctx, s.db, func(id int64) bool { c.rows[id] = true; return false },
+		func(w windowEntry) { c.pending[w.windowKey] = max(c.pending[w.windowKey], w.at) })
 	if err != nil {
 		return err
 	}
-	c.journal = n
 	s.windows = c
 	return nil
 }
 
-// readJournal calls each for every window in window_journal and returns
-// how many rows it read.
-func readJournal(ctx context.Context, q sqlQuerier, each func(windowEntry)) (int, error) {
-	rows, err := q.QueryContext(ctx, "SELECT windows FROM window_journal ORDER BY id")
+// readJournal calls each for every window in the rows of window_journal
+// but those skip reports held, and returns the last row's id (0 for none).
+// Only the ids of the rows skipped are read.
+func readJournal(ctx context.Context, q sqlQuerier, skip func(id int64) bool, each func(windowEntry)) (int64, error) {
+	ids, err := q.QueryContext(ctx, "SELECT id FROM window_journal ORDER BY id")
 	if err != nil {
 		return 0, fmt.Errorf("read window journal: %w", unavailable(err))
 	}
-	defer rows.Close()
-	n := 0
-	for rows.Next() {
+	var last int64
+	var read []int64
+	for ids.Next() {
+		var id int64
+		if err := ids.Scan(&id); err != nil {
+			ids.Close()
+			return 0, fmt.Errorf("read window journal: %w", unavailable(err))
+		}
+		last = id
+		if !skip(id) {
+			read = append(read, id)
+		}
+	}
+	ids.Close()
+	if err := ids.Err(); err != nil {
+		return 0, fmt.Errorf("read window journal: %w", unavailable(err))
+	}
+	for _, id := range read {
 		var text string
-		if err := rows.Scan(&text); err != nil {
-			return n, fmt.Errorf("read window journal: %w", unavailable(err))
+		if err := q.QueryRowContext(ctx, "SELECT windows FROM window_journal WHERE id = ?", id).Scan(&text); err != nil {
+			return 0, fmt.Errorf("read window journal: %w", unavailable(err))
 		}
 		if err := parseWindows(text, each); err != nil {
-			return n, fmt.Errorf("read window journal: %w", err)
+			return 0, fmt.Errorf("read window journal row %d: %w", id, err)
 		}
-		n++
 	}
-	if err := rows.Err(); err != nil {
-		return n, fmt.Errorf("read window journal: %w", unavailable(err))
-	}
-	return n, nil
+	return last, nil
 }
 
 // appendWindows encodes windows as journal text: a line each, the contact
