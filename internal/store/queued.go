@@ -459,12 +459,17 @@ type changedNumberSet struct {
 	numbers map[string]bool
 }
 
+func init() {
+	queries["lastNumberChange"] = `SELECT COALESCE(MAX(id), 0) FROM number_changes`
+	dialectOnly["lastNumberChange"] = "sqlite"
+}
+
 // changedNumbers returns whether a number is named by a number change, as
 // the transaction sees number_changes now.
 func (t *Tx) changedNumbers(ctx context.Context) (func(waID string) bool, error) {
 	c := t.s.changed
 	var top int64
-	if err := t.tx.QueryRowContext(ctx, "SELECT COALESCE(MAX(id), 0) FROM number_changes").Scan(&top); err != nil {
+	if err := t.stmt(ctx, "lastNumberChange").QueryRowContext(ctx).Scan(&top); err != nil {
 		return nil, fmt.Errorf("find number changes: %w", t.s.wrap(err))
 	}
 	from := max(c.through, t.changedThrough)

@@ -254,7 +254,7 @@ func (t *Tx) settleWindows(ctx context.Context) (after func(), err error) {
 	ws, row := t.windows, int64(0)
 	if len(ws) > 0 {
 		b := appendWindows(make([]byte, 0, 32*len(ws)), ws)
-		r, err := t.tx.ExecContext(ctx, "INSERT INTO window_journal (windows) VALUES (?)", string(b))
+		r, err := t.stmt(ctx, "journalWindows").ExecContext(ctx, string(b))
 		if err == nil {
 			row, err = r.LastInsertId()
 		}
@@ -380,6 +380,11 @@ func (c *windowCache) complete(all map[windowKey]int64) {
 		}
 	}
 	c.order, c.written, c.takenThrough = nil, 0, 0
+}
+
+func init() {
+	queries["journalWindows"] = `INSERT INTO window_journal (windows) VALUES ($1)`
+	dialectOnly["journalWindows"] = "sqlite"
 }
 
 // sqlQuerier is a database or a transaction.
