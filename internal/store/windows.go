@@ -387,21 +387,31 @@ func init() {
 	dialectOnly["journalWindows"] = "sqlite"
 }
 
-// sqlQuerier is a database or a transaction.
-type sqlQuerier interface {
-	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
-	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
-}
-
 // loadWindows reads the journal left by the last run (a crash, or a
 // command that wrote beside the server) into memory; Start calls it before
 // the writer starts.
 func (s *Store) loadWindows(ctx context.Context) error {
+	// One statement, so one snapshot: a server beside this process may
+	// delete rows meanwhile.
 	c := newWindowCache()
-	_, err := readJournal(ctx, s.db, func(id int64) bool { c.rows[id] = true; return false },
-		func(w windowEntry) { c.pending[w.windowKey] = max(c.pending[w.windowKey], w.at) })
+	rows, err := s.db.QueryContext(ctx, "SELECT id, windows FROM window_journal ORDER BY id")
 	if err != nil {
-		return err
+		return fmt.Errorf("read window journal: %w", unavailable(err))
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id int64
+		var text string
+		if err := rows.Scan(&id, &text); err != nil {
+			return fmt.Errorf("read window journal: %w", unavailable(err))
+		}
+		if err := parseWindows(text, func(w windowEntry) { c.pending[w.windowKey] = max(c.pending[w.windowKey], w.at) }); err != nil {
+			return fmt.Errorf("read window journal row %d: %w", id, err)
+		}
+		c.rows[id] = true
+	}
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("read window journal: %w", unavailable(err))
 	}
 	s.windows = c
 	return nil
@@ -409,8 +419,9 @@ func (s *Store) loadWindows(ctx context.Context) error {
 
 // readJournal calls each for every window in the rows of window_journal
 // but those skip reports held, and returns the last row's id (0 for none).
-// Only the ids of the rows skipped are read.
-func readJournal(ctx context.Context, q sqlQuerier, skip func(id int64) bool, each func(windowEntry)) (int64, error) {
+// Only the ids of the rows skipped are read. q is a write transaction, so
+// that its statements see one snapshot.
+func readJournal(ctx context.Context, q *sql.Tx, skip func(id int64) bool, each func(windowEntry)) (int64, error) {
 	ids, err := q.QueryContext(ctx, "SELECT id FROM window_journal ORDER BY id")
 	if err != nil {
 		return 0, fmt.Errorf("read window journal: %w", unavailable(err))
