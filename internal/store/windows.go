@@ -36,8 +36,9 @@ import (
 // whole; each page of windows is then written about once a snapshot,
 // however many messages moved windows on it. The commit that writes the
 // last slice deletes the journal rows the snapshot holds. When the writer
-// is idle, and before it stops, everything held is written at once. A crash
-// loses nothing: Start reads the journal back into memory.
+// of a store that takes webhooks is idle, and before it stops, everything
+// held is written at once. A crash loses nothing: Start reads the journal
+// back into memory.
 //
 // Windows only move forward (every write keeps the later time, and nothing
 // deletes one), so a window is the later of what memory and the table hold,
@@ -96,6 +97,7 @@ type windowCache struct {
 	written      int
 	takenThrough int64          // the last journal row of the snapshot
 	rows         map[int64]bool // the journal rows whose windows this store holds (wrote, or read)
+	wrote        bool           // this store has written journal rows (it takes webhooks)
 	lastTaken    time.Time      // when the last snapshot was taken
 }
 
@@ -110,8 +112,11 @@ func (c *windowCache) latest(k windowKey) int64 {
 	return max(c.pending[k], c.taken[k], c.done[k])
 }
 
-// busy reports whether windows wait in the journal.
-func (c *windowCache) busy() bool { return len(c.rows) > 0 }
+// busy reports whether windows wait in the journal that this store, which
+// has written journal rows, should write out when idle or stopping. A store
+// that only read the journal at Start (a command such as export or ledger
+// verify, beside the server or after a crash) leaves it as it found it.
+func (c *windowCache) busy() bool { return c.wrote && len(c.rows) > 0 }
 
 // due reports whether the next group commit should take a snapshot.
 func (c *windowCache) due() bool {
@@ -294,7 +299,7 @@ func (c *windowCache) keep(ws []windowEntry, row int64) {
 	}
 	c.mu.Unlock()
 	if row != 0 {
-		c.rows[row] = true
+		c.rows[row], c.wrote = true, true
 	}
 }
 
@@ -324,7 +329,7 @@ func (t *Tx) takeWindows(ctx context.Context, row int64) (after func(), err erro
 		c.taken, c.pending = all, map[windowKey]int64{}
 		c.mu.Unlock()
 		if row != 0 {
-			c.rows[row] = true
+			c.rows[row], c.wrote = true, true
 		}
 		c.order, c.written, c.takenThrough = order, 0, through
 		c.lastTaken = time.Now()
