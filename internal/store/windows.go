@@ -359,11 +359,13 @@ func (t *Tx) flushAllWindows(ctx context.Context) (after func(), err error) {
 		}
 	}
 	return func() {
-		c.takenThrough = max(c.takenThrough, through)
 		c.complete(all)
 		c.mu.Lock()
 		c.pending = map[windowKey]int64{}
 		c.mu.Unlock()
+		// Everything held is in the table, and no row is left (the write
+		// lock is held): rows another process deleted are forgotten too.
+		clear(c.rows)
 		c.lastTaken = time.Now()
 	}, nil
 }
