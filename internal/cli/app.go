@@ -48,7 +48,7 @@ func Start(ctx context.Context, cfg *config.Config, log *slog.Logger, opts AppOp
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	metrics := gate.NewMetrics(reg)
-	st, err := store.Open(ctx, cfg.Database, store.Options{Logger: log.With("component", "store"), Now: opts.Now, OnWriteBatch: metrics.ObserveWriteBatch})
+	st, err := store.Open(ctx, cfg.Database, store.Options{Logger: log.With("component", "store"), Now: opts.Now, OnWriteBatch: metrics.ObserveWriteBatch, Serving: true})
 	if err != nil {
 		return nil, err
 	}

@@ -61,6 +61,7 @@ type Store struct {
 	running      bool // Start has started the writers
 	closing      bool // Close has begun
 	onWriteBatch func(writers int, took time.Duration)
+	serving      bool
 
 	jobs      chan *writeJob
 	quit      chan struct{}
@@ -91,6 +92,11 @@ type Options struct {
 	// included; not for the writes Close runs on its way out. It runs on the
 	// writer, between batches: it must be quick, and must not call Write.
 	OnWriteBatch func(writers int, took time.Duration)
+	// Serving marks the store of optgate serve (and demo): on SQLite, one
+	// such store at a time may have the file open (Start refuses a second),
+	// since each holds service windows in memory that the other would not
+	// see (windows.go). Commands that read or import beside it do not set it.
+	Serving bool
 }
 
 // Open connects to the database named by dsn ("sqlite:PATH" or
@@ -110,6 +116,7 @@ func Open(ctx context.Context, dsn string, opts Options) (*Store, error) {
 		stmts:   map[string]*sql.Stmt{},
 
 		onWriteBatch:    opts.OnWriteBatch,
+		serving:         opts.Serving,
 		checkpointEvery: checkpointEvery,
 		restartAt:       restartAt,
 		windowIdle:      windowFlushEvery,
@@ -145,6 +152,13 @@ func (s *Store) Start(ctx context.Context) error {
 	if s.dialect.checkpointer {
 		if err := s.startCheckpointer(ctx); err != nil {
 			return err
+		}
+		if s.serving && s.dbFile != nil {
+			if err := lockServing(s.dbFile); errors.Is(err, errHeld) {
+				return consent.Errorf(consent.EUnavailable, "another optgate serve is using the database %s: one process serves a SQLite file at a time", s.path)
+			} else if err != nil {
+				s.log.Warn("cannot lock the database file; make sure no other optgate serve uses it", "err", err)
+			}
 		}
 	}
 	if s.dialect.windowJournal {
@@ -479,6 +493,9 @@ func (s *Store) runInSavepoint(ctx context.Context, sqlTx *sql.Tx, tx *Tx, j *wr
 // errLostRace marks a unique violation on a row that another transaction
 // inserted while this one looked for it: running the writer again finds it.
 var errLostRace = errors.New("another transaction inserted the same row")
+
+// errHeld: another process holds the lock (lockServing).
+var errHeld = errors.New("lock held by another process")
 
 // retryable reports whether running a failed write again may succeed.
 func (s *Store) retryable(err error) bool {

@@ -6,6 +6,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -335,5 +336,44 @@ func TestJournalText(t *testing.T) {
 		if err := parseWindows(bad, func(windowEntry) { t.Errorf("%q gave a window", bad) }); err == nil {
 			t.Errorf("%q: no error", bad)
 		}
+	}
+}
+
+// TestOneServingStorePerFile: a second serving store on a SQLite file is
+// refused at Start, with the reason; a command's store starts beside it; once
+// the first stops, another may serve.
+func TestOneServingStorePerFile(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "optgate.db")
+	open := func(serving bool) (*Store, error) {
+		s, err := Open(ctx, "sqlite:"+path, Options{Serving: serving})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.Migrate(ctx); err != nil {
+			t.Fatal(err)
+		}
+		if err := s.Start(ctx); err != nil {
+			s.Close()
+			return nil, err
+		}
+		t.Cleanup(func() { s.Close() })
+		return s, nil
+	}
+	first, err := open(true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := open(true); err == nil || !strings.Contains(err.Error(), "another optgate serve is using the database") {
+		t.Fatalf("second serving store: %v, want refused", err)
+	}
+	if _, err := open(false); err != nil {
+		t.Fatalf("a command's store beside the server: %v", err)
+	}
+	if err := first.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := open(true); err != nil {
+		t.Fatalf("serving after the first stopped: %v", err)
 	}
 }
