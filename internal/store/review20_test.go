@@ -9,7 +9,6 @@ package store
 import (
 	"fmt"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"testing"
 	"time"
@@ -58,12 +57,7 @@ func TestReview20JournalRowIDsReusedAfterAnotherProcessEmptiesIt(t *testing.T) {
 		os.Exit(0) // a crash: nothing closed
 	}
 	path := filepath.Join(t.TempDir(), "optgate.db")
-	cmd := exec.Command(os.Args[0], "-test.run=^TestReview20JournalRowIDsReusedAfterAnotherProcessEmptiesIt$", "-test.count=1")
-	cmd.Env = append(os.Environ(), "OPTGATE_REVIEW20_ROWID_CHILD="+path)
-	out, err := cmd.CombinedOutput()
-	if err != nil {
-		t.Fatalf("child: %v\n%s", err, out)
-	}
+	out := crashChild(t, "OPTGATE_REVIEW20_ROWID_CHILD", path)
 	t.Logf("child: %s", out)
 	s := startSQLite(t, path, time.Hour)
 	for _, wa := range late {
@@ -109,12 +103,7 @@ func TestReview20StaleJournalCountDeletesAnotherProcessRows(t *testing.T) {
 		os.Exit(0) // the server crashes
 	}
 	path := filepath.Join(t.TempDir(), "optgate.db")
-	cmd := exec.Command(os.Args[0], "-test.run=^TestReview20StaleJournalCountDeletesAnotherProcessRows$", "-test.count=1")
-	cmd.Env = append(os.Environ(), "OPTGATE_REVIEW20_COUNT_CHILD="+path)
-	out, err := cmd.CombinedOutput()
-	if err != nil {
-		t.Fatalf("child: %v\n%s", err, out)
-	}
+	out := crashChild(t, "OPTGATE_REVIEW20_COUNT_CHILD", path)
 	t.Logf("child: %s", out)
 	s := startSQLite(t, path, time.Hour)
 	for _, wa := range late {

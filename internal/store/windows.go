@@ -208,9 +208,9 @@ func (t *Tx) writeWindows(ctx context.Context, ws []windowEntry) error {
 		[]any{int64(0)}, 3, args)
 }
 
-// held returns every window held in memory and moved by the transaction,
-// sorted.
-func (t *Tx) held() []windowEntry {
+// held returns every window held in memory (pending, and a snapshot being
+// written) and moved by the transaction.
+func (t *Tx) held() map[windowKey]int64 {
 	c := t.s.windows
 	all := map[windowKey]int64{}
 	c.mu.Lock()
@@ -220,10 +220,17 @@ func (t *Tx) held() []windowEntry {
 		}
 	}
 	c.mu.Unlock()
+	merge := mergeWindow(all)
 	for _, w := range t.windows {
-		all[w.windowKey] = max(all[w.windowKey], w.at)
+		merge(w)
 	}
-	return sortedWindows(all)
+	return all
+}
+
+// mergeWindow returns a function that keeps a window in all, at its later
+// time.
+func mergeWindow(all map[windowKey]int64) func(windowEntry) {
+	return func(w windowEntry) { all[w.windowKey] = max(all[w.windowKey], w.at) }
 }
 
 func sortedWindows(m map[windowKey]int64) []windowEntry {
@@ -244,7 +251,7 @@ func (t *Tx) flushWindowsNow(ctx context.Context) error {
 		return nil
 	}
 	t.flushAll = true
-	return t.writeWindows(ctx, t.held())
+	return t.writeWindows(ctx, sortedWindows(t.held()))
 }
 
 // settleWindows, at commit, writes the transaction's windows as a journal
@@ -309,17 +316,9 @@ func (c *windowCache) keep(ws []windowEntry, row int64) {
 // same file appended them) are read, and their windows taken too.
 func (t *Tx) takeWindows(ctx context.Context, row int64) (after func(), err error) {
 	c := t.s.windows
-	all := map[windowKey]int64{}
-	c.mu.Lock()
-	for k, at := range c.pending {
-		all[k] = at
-	}
-	c.mu.Unlock()
-	for _, w := range t.windows {
-		all[w.windowKey] = max(all[w.windowKey], w.at)
-	}
+	all := t.held() // no snapshot is being written: pending and the transaction's
 	held := func(id int64) bool { return id == row || c.rows[id] }
-	through, err := readJournal(ctx, t.tx, held, func(w windowEntry) { all[w.windowKey] = max(all[w.windowKey], w.at) })
+	through, err := readJournal(ctx, t.tx, held, mergeWindow(all))
 	if err != nil {
 		return nil, err
 	}
@@ -341,12 +340,9 @@ func (t *Tx) takeWindows(ctx context.Context, row int64) (after func(), err erro
 // row up to the last.
 func (t *Tx) flushAllWindows(ctx context.Context) (after func(), err error) {
 	c := t.s.windows
-	all := map[windowKey]int64{}
-	for _, w := range t.held() {
-		all[w.windowKey] = w.at
-	}
+	all := t.held()
 	// The rows this store holds are in memory (held); others' are read.
-	through, err := readJournal(ctx, t.tx, func(id int64) bool { return c.rows[id] }, func(w windowEntry) { all[w.windowKey] = max(all[w.windowKey], w.at) })
+	through, err := readJournal(ctx, t.tx, func(id int64) bool { return c.rows[id] }, mergeWindow(all))
 	if err != nil {
 		return nil, err
 	}
@@ -412,7 +408,7 @@ func (s *Store) loadWindows(ctx context.Context) error {
 		if err := rows.Scan(&id, &text); err != nil {
 			return fmt.Errorf("read window journal: %w", unavailable(err))
 		}
-		if err := parseWindows(text, func(w windowEntry) { c.pending[w.windowKey] = max(c.pending[w.windowKey], w.at) }); err != nil {
+		if err := parseWindows(text, mergeWindow(c.pending)); err != nil {
 			return fmt.Errorf("read window journal row %d: %w", id, err)
 		}
 		c.rows[id] = true

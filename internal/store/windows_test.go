@@ -75,6 +75,20 @@ func windowOf(t *testing.T, s *Store, waID string) time.Time {
 	return st.LastInbound
 }
 
+// crashChild runs the calling test again in a child process, with env set
+// to the database's path (the child's part of the test runs the store and
+// exits without closing it), and returns what the child printed.
+func crashChild(t *testing.T, env, path string) []byte {
+	t.Helper()
+	cmd := exec.Command(os.Args[0], "-test.run=^"+t.Name()+"$", "-test.count=1")
+	cmd.Env = append(os.Environ(), env+"="+path)
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		t.Fatalf("child: %v\n%s", err, out)
+	}
+	return out
+}
+
 // TestWindowJournalSurvivesACrash: windows that were only in memory and in
 // the journal when the process died (os.Exit, nothing closed) are there
 // after a restart, for send decisions at once; a clean stop then writes them
@@ -91,12 +105,7 @@ func TestWindowJournalSurvivesACrash(t *testing.T) {
 		os.Exit(0) // no Close: the writer stops where it is
 	}
 	path := filepath.Join(t.TempDir(), "optgate.db")
-	cmd := exec.Command(os.Args[0], "-test.run=^TestWindowJournalSurvivesACrash$", "-test.count=1")
-	cmd.Env = append(os.Environ(), "OPTGATE_WINDOWS_CRASH_CHILD="+path)
-	out, err := cmd.CombinedOutput()
-	if err != nil {
-		t.Fatalf("child: %v\n%s", err, out)
-	}
+	out := crashChild(t, "OPTGATE_WINDOWS_CRASH_CHILD", path)
 	if want := "journal 2, windows 0\n"; string(out) != want {
 		t.Fatalf("child printed %q, want %q: the windows should be in the journal only", out, want)
 	}
